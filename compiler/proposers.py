@@ -1,0 +1,119 @@
+"""Proposers write drafts: K candidate RuleSets `[K, 2, 9]` for one task's demos.
+
+Every proposer has the signature `propose(key, demos, num_drafts, config, truth=None)` and
+returns `(drafts, info)`, where `info` is a dict of diagnostics. The registry `PROPOSERS`
+maps a name to its function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import numpy as np
+
+from compiler.checker import Demos, check, evidence_counts
+from compiler.life import NUM_ENTRIES, NUM_RULES, table_from_index
+
+PROPOSERS: dict[str, Callable] = {}
+
+
+def register(name: str):
+    def wrap(fn):
+        PROPOSERS[name] = fn
+        return fn
+    return wrap
+
+
+def _rng(key) -> np.random.Generator:
+    """A NumPy generator seeded from a JAX key (proposers run on the host)."""
+    seed = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint32)
+    return np.random.default_rng(seed)
+
+
+def _dedupe(drafts: np.ndarray) -> np.ndarray:
+    """Drop repeated drafts, keeping first occurrences in order."""
+    _, first = np.unique(drafts.reshape(len(drafts), -1), axis=0, return_index=True)
+    return drafts[np.sort(first)]
+
+
+@register("random")
+def propose_random(key, demos, num_drafts, config=None, truth=None):
+    drafts = _rng(key).integers(0, 2, size=(num_drafts, 2, 9), dtype=np.uint8)
+    return drafts, {}
+
+
+@register("oracle")
+def propose_oracle(key, demos, num_drafts, config=None, truth=None):
+    if truth is None:
+        raise ValueError("the oracle proposer needs the true rule (the task's hidden truth)")
+    return np.asarray(truth, np.uint8)[None], {}
+
+
+@register("exhaustive")
+def propose_exhaustive(key, demos, num_drafts, config=None, truth=None, progress=None):
+    """Score all 2^18 rules (vectorized, in chunks); keep the `num_drafts` best.
+
+    The ceiling for any proposer: if a consistent rule exists, it is among the drafts
+    (ties broken by rule index). `info["consistent_rules"]` counts all consistent rules.
+    """
+    chunk = getattr(config, "chunk", 4096) if config is not None else 4096
+    tables = table_from_index(np.arange(NUM_RULES))
+    scores = check(tables, demos, chunk=chunk, with_blame=False, progress=progress)
+    order = np.lexsort((np.arange(NUM_RULES), scores.mismatches))[:num_drafts]
+    return tables[order], {"consistent_rules": int(scores.exact.sum())}
+
+
+@register("induce")
+def propose_induce(key, demos, num_drafts, config=None, truth=None):
+    """Symbolic induction.
+
+    Horizon-1 demos: count the evidence per table entry and take the majority (robust to
+    output noise); draft 0 sets unobserved entries to 0, later drafts fill unobserved and
+    contested entries at random. Longer horizons: vectorized hill climbing over single-entry
+    flips from random restarts, keeping drafts that reproduce the demos.
+    """
+    groups = [demos] if isinstance(demos, Demos) else list(demos)
+    rng = _rng(key)
+    if all(g.horizon == 1 for g in groups):
+        return _induce_by_counting(groups, num_drafts, rng)
+    return _induce_by_search(groups, num_drafts, rng, config)
+
+
+def _induce_by_counting(groups, num_drafts, rng):
+    evidence = evidence_counts(groups)  # [2, 9, 2]
+    ones, total = evidence[..., 1], evidence.sum(-1)
+    majority = (2 * ones > total).astype(np.uint8)  # ties and unobserved -> 0
+    # probability that an entry is 1 in the later drafts: unobserved 1/2, contested by share
+    p_one = np.where(total > 0, ones / np.maximum(total, 1), 0.5)
+    uncertain = (total == 0) | ((ones > 0) & (ones < total))
+    drafts = [majority]
+    for _ in range(num_drafts - 1):
+        sample = (rng.random((2, 9)) < p_one).astype(np.uint8)
+        drafts.append(np.where(uncertain, sample, majority))
+    info = {"unobserved_entries": int((total == 0).sum())}
+    return _dedupe(np.stack(drafts)), info
+
+
+def _induce_by_search(groups, num_drafts, rng, config):
+    restarts = getattr(config, "search_restarts", 32) if config is not None else 32
+    steps = getattr(config, "search_steps", 64) if config is not None else 64
+    flips = np.eye(NUM_ENTRIES, dtype=np.uint8).reshape(NUM_ENTRIES, 2, 9)
+    population = rng.integers(0, 2, size=(restarts, 2, 9), dtype=np.uint8)
+    seen: dict[bytes, tuple[int, int]] = {}  # draft bytes -> (mismatches, discovery order)
+    iterations = 0
+    for iterations in range(1, steps + 1):
+        candidates = np.concatenate([population[:, None], population[:, None] ^ flips], axis=1)
+        flat = candidates.reshape(-1, 2, 9)
+        mismatches = check(flat, groups, with_blame=False).mismatches.reshape(restarts, -1)
+        for draft, wrong in zip(flat, mismatches.ravel(), strict=True):
+            seen.setdefault(draft.tobytes(), (int(wrong), len(seen)))
+        if (mismatches == 0).any():
+            break
+        best = mismatches.argmin(axis=1)
+        stuck = best == 0  # no flip improves: restart from a random rule
+        population = candidates[np.arange(restarts), best]
+        population[stuck] = rng.integers(0, 2, size=(int(stuck.sum()), 2, 9), dtype=np.uint8)
+    ranked = sorted(seen.items(), key=lambda item: item[1])[:num_drafts]
+    drafts = np.stack([np.frombuffer(b, np.uint8).reshape(2, 9) for b, _ in ranked])
+    return drafts, {"search_iterations": iterations, "search_evaluated": len(seen)}

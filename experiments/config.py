@@ -1,0 +1,147 @@
+"""Structured config schemas (registered in Hydra's ConfigStore) and start-up validation.
+
+YAML files under conf/ only set values; these dataclasses fix the keys and types, so a
+misspelt key or a wrong type fails at start with Hydra's own message. `validate` adds the
+checks types cannot express (positive sizes, known names) and raises ConfigError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+from compiler import PROPOSERS, SELECTORS, CompilerConfig
+from reasoner import NeuralConfig
+
+REASONERS = ("symbolic", "neural")
+
+
+class ConfigError(ValueError):
+    """A config value that cannot work; raised before any work starts."""
+
+
+@dataclass
+class TaskConfig:
+    name: str = "life"
+    grid: int = 16  # demo grid side
+    num_demos: int = 4
+    demo_horizon: int = 1
+    noise: float = 0.0  # probability of flipping each demo-output cell
+    density_min: float = 0.2
+    density_max: float = 0.8
+    heldout_fraction: float = 0.1  # share of rule space never used for training
+
+
+@dataclass
+class CompilerSchema:
+    proposer: str = "induce"
+    num_drafts: int = 16
+    selector: str = "best"
+    search_restarts: int = 32
+    search_steps: int = 64
+    chunk: int = 4096
+
+
+@dataclass
+class ReasonerSchema:
+    name: str = "neural"
+    channels: int = 16
+    width: int = 128
+    depth: int = 3
+
+
+@dataclass
+class TrainConfig:
+    steps: int = 1500
+    batch_size: int = 64
+    lr: float = 3e-3
+    warmup: int = 150
+    final_lr_fraction: float = 0.01
+    clip: float = 1.0
+    horizon: int = 4  # training states are taken from the first `horizon` steps of runs
+    grid: int = 16
+    checkpoint_every: int = 250
+    log_every: int = 50
+    eval_after: bool = True  # evaluate in the run directory when training ends
+
+
+@dataclass
+class EvalConfig:
+    horizons: list[int] = field(default_factory=lambda: [1, 4, 16, 64])
+    grids: list[int] = field(default_factory=lambda: [16, 32])
+    num_tasks: int = 64
+    batch_size: int = 32
+    compare_symbolic: bool = True  # also evaluate the symbolic reasoner on the same tasks
+
+
+@dataclass
+class Config:
+    seed: int = 0
+    task: TaskConfig = field(default_factory=TaskConfig)
+    compiler: CompilerSchema = field(default_factory=CompilerSchema)
+    reasoner: ReasonerSchema = field(default_factory=ReasonerSchema)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    checkpoint: str | None = None  # a training run directory (evaluate, solve)
+    task_file: str | None = None  # solve: the task JSON to answer
+    out: str | None = None  # solve: where to write the answer JSON
+
+
+def register_configs() -> None:
+    ConfigStore.instance().store(name="base_config", node=Config)
+
+
+register_configs()  # on import, so both the apps and tests' compose() see the schema
+
+
+def _positive(cfg: DictConfig, *paths: str) -> None:
+    for path in paths:
+        value = OmegaConf.select(cfg, path)
+        values = value if OmegaConf.is_list(value) else [value]
+        if not values:
+            raise ConfigError(f"{path} must not be empty")
+        for v in values:
+            if v is None or v <= 0:
+                raise ConfigError(f"{path} must be positive, got {OmegaConf.to_object(value) if OmegaConf.is_list(value) else value}")
+
+
+def validate(cfg: DictConfig) -> None:
+    """Fail at start on values no run can use."""
+    _positive(cfg, "task.grid", "task.num_demos", "task.demo_horizon", "compiler.num_drafts",
+              "compiler.search_restarts", "compiler.search_steps", "compiler.chunk",
+              "reasoner.channels", "reasoner.width", "reasoner.depth", "train.steps",
+              "train.batch_size", "train.lr", "train.horizon", "train.grid",
+              "train.checkpoint_every", "train.log_every", "eval.horizons", "eval.grids",
+              "eval.num_tasks", "eval.batch_size")
+    if cfg.task.name != "life":
+        raise ConfigError(f"task={cfg.task.name!r} is not available; known: life")
+    if not 0.0 <= cfg.task.noise <= 0.5:
+        raise ConfigError(f"task.noise must be in [0, 0.5], got {cfg.task.noise}")
+    if not 0.0 <= cfg.task.density_min <= cfg.task.density_max <= 1.0:
+        raise ConfigError("task.density_min <= task.density_max must both lie in [0, 1], got "
+                          f"{cfg.task.density_min}, {cfg.task.density_max}")
+    if not 0.0 < cfg.task.heldout_fraction < 1.0:
+        raise ConfigError(f"task.heldout_fraction must be in (0, 1), got {cfg.task.heldout_fraction}")
+    if cfg.compiler.proposer not in PROPOSERS:
+        raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known: {sorted(PROPOSERS)}")
+    if cfg.compiler.selector not in SELECTORS:
+        raise ConfigError(f"compiler.selector={cfg.compiler.selector!r}; known: {sorted(SELECTORS)}")
+    if cfg.reasoner.name not in REASONERS:
+        raise ConfigError(f"reasoner={cfg.reasoner.name!r}; known: {list(REASONERS)}")
+
+
+def compiler_config(cfg: DictConfig) -> CompilerConfig:
+    return CompilerConfig(**OmegaConf.to_container(cfg.compiler))
+
+
+def neural_config(cfg: DictConfig) -> NeuralConfig:
+    r = cfg.reasoner
+    return NeuralConfig(channels=r.channels, width=r.width, depth=r.depth)
+
+
+def task_kwargs(cfg: DictConfig) -> dict:
+    t = cfg.task
+    return dict(grid=t.grid, num_demos=t.num_demos, demo_horizon=t.demo_horizon, noise=t.noise,
+                density=(t.density_min, t.density_max))

@@ -1,0 +1,47 @@
+"""Build reasoners from configs and load trained ones from run directories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jax
+from flax import nnx
+from omegaconf import DictConfig, OmegaConf
+
+from experiments.checkpointing import Checkpointer
+from experiments.config import ConfigError, neural_config
+from reasoner import NeuralReasoner, RuleConditionedCell, SymbolicReasoner
+
+
+def new_model(cfg: DictConfig, seed: int) -> RuleConditionedCell:
+    return RuleConditionedCell(neural_config(cfg), rngs=nnx.Rngs(seed))
+
+
+def load_neural(run_dir) -> NeuralReasoner:
+    """The neural reasoner of a training run directory, at its latest checkpoint."""
+    run_dir = Path(run_dir)
+    config_file = run_dir / ".hydra" / "config.yaml"
+    if not config_file.exists():
+        raise ConfigError(f"checkpoint={run_dir}: no training run there (missing {config_file})")
+    train_cfg = OmegaConf.load(config_file)
+    checkpointer = Checkpointer(run_dir / "checkpoints")
+    step = checkpointer.latest_step()
+    if step is None:
+        raise ConfigError(f"checkpoint={run_dir}: the run has no checkpoint yet")
+    abstract = nnx.eval_shape(lambda: new_model(train_cfg, 0))
+    graphdef, params_shape = nnx.split(abstract)
+    target = jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), params_shape)
+    params = checkpointer.restore_params(step, target)
+    checkpointer.close()
+    return NeuralReasoner(nnx.merge(graphdef, params))
+
+
+def build_reasoner(cfg: DictConfig, model: RuleConditionedCell | None = None):
+    """The reasoner a config asks for: symbolic, a given model, or `checkpoint=`'s."""
+    if cfg.reasoner.name == "symbolic":
+        return SymbolicReasoner()
+    if model is not None:
+        return NeuralReasoner(model)
+    if not cfg.checkpoint:
+        raise ConfigError("reasoner=neural needs checkpoint=<training run directory>")
+    return load_neural(cfg.checkpoint)

@@ -1,0 +1,85 @@
+"""Solve a task file: `python -m experiments.solve task_file=PATH out=PATH [overrides]`.
+
+Compiles the demos into drafts, checks and selects, answers every test query with the
+configured reasoner and writes
+`{"rule": "B../S..", "consistent_drafts": n, "test": [{"output": grid}, ...], ...}`
+atomically to `out`. Contradictory demos still get an answer (a vote over the
+best-scoring drafts), and the output and stderr say so.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import hydra
+import jax
+import numpy as np
+from omegaconf import DictConfig
+
+from compiler import compile_task
+from experiments.config import ConfigError, compiler_config, validate
+from experiments.reasoners import build_reasoner
+from experiments.runio import write_atomic
+from reasoner import answer
+from tasks import load_task_file
+
+
+def solve(cfg: DictConfig) -> dict:
+    validate(cfg)
+    if not cfg.task_file:
+        raise ConfigError("solve needs task_file=PATH (a task JSON file)")
+    if not cfg.out:
+        raise ConfigError("solve needs out=PATH (where to write the answer JSON)")
+    if cfg.compiler.proposer == "oracle":
+        raise ConfigError("compiler.proposer=oracle needs the hidden rule, which a task file "
+                          "does not have")
+    task = load_task_file(cfg.task_file)
+    reasoner = build_reasoner(cfg)
+    config = compiler_config(cfg)
+    fallback = False
+    compiled = compile_task(task.demos, jax.random.key(cfg.seed), config)
+    if compiled.consistent_drafts == 0:
+        # Answer anyway: vote over the best-scoring drafts.
+        fallback = True
+        if config.selector != "vote":
+            from dataclasses import replace
+            compiled = compile_task(task.demos, jax.random.key(cfg.seed),
+                                    replace(config, selector="vote"))
+    outputs = [answer(reasoner, [compiled.voters], x[None], h)[0]
+               for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
+    result = {
+        "rule": compiled.chosen.to_text(),
+        "consistent_drafts": compiled.consistent_drafts,
+        "test": [{"output": np.asarray(o).astype(int).tolist()} for o in outputs],
+        "reasoner": reasoner.name,
+        "selector": compiled.selector,
+        "num_drafts": int(len(compiled.drafts)),
+        "chosen_demo_score": compiled.chosen_demo_score,
+    }
+    diag = compiled.diagnostics
+    if fallback:
+        conflicts = diag.get("conflicting_entries", [])
+        result["warning"] = (
+            "no draft reproduces the demos"
+            + (f" (conflicting evidence for entries {', '.join(conflicts)})" if conflicts else "")
+            + f"; answered by a vote over the {int(compiled.survivors.sum())} best-scoring drafts")
+        result["conflicting_entries"] = conflicts
+    write_atomic(cfg.out, json.dumps(result) + "\n")
+    return result
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="solve")
+def main(cfg: DictConfig) -> None:
+    from experiments.cli import exit_on_user_error
+
+    with exit_on_user_error():
+        result = solve(cfg)
+        if "warning" in result:
+            print(f"warning: {result['warning']}", file=sys.stderr)
+        print(f"rule {result['rule']} ({result['consistent_drafts']} consistent drafts); "
+              f"{len(result['test'])} answers written to {cfg.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Train the neural reasoner: `python -m experiments.train [overrides]`.
+
+Sections: setup, data, step, checkpoint/resume, loop, final evaluation. Data for step s
+depends only on (seed, s) and the per-step key is `fold_in(data_key, s)`, so a resumed run
+retraces the uninterrupted one exactly. Rerunning in the same run directory resumes from
+the latest checkpoint.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+
+import hydra
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+from omegaconf import DictConfig
+from tqdm import tqdm
+
+from experiments.checkpointing import Checkpointer
+from experiments.config import ConfigError, validate
+from experiments.reasoners import new_model
+from experiments.runio import append_jsonl, params_sha256, read_jsonl, write_jsonl_atomic
+from tasks import train_rule_pool, training_batch
+
+
+class NonFiniteLoss(RuntimeError):
+    pass
+
+
+def make_optimizer(t: DictConfig):
+    schedule = optax.warmup_cosine_decay_schedule(
+        0.0, t.lr, min(t.warmup, t.steps), t.steps, end_value=t.lr * t.final_lr_fraction)
+    return optax.chain(optax.clip_by_global_norm(t.clip), optax.adam(schedule)), schedule
+
+
+def make_train_step(graphdef, tx, data_key, t: DictConfig):
+    @jax.jit
+    def train_step(params, opt_state, pool, step):
+        tables, x, y = training_batch(jax.random.fold_in(data_key, step), pool,
+                                      t.batch_size, t.grid, t.horizon)
+
+        def loss_fn(p):
+            logits = nnx.merge(graphdef, p)(tables, x)
+            loss = optax.softmax_cross_entropy_with_integer_labels(logits, y.astype(jnp.int32))
+            return loss.mean(), logits
+
+        (loss, logits), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
+        updates, opt_state = tx.update(grads, opt_state, params)
+        params = optax.apply_updates(params, updates)
+        correct = jnp.argmax(logits, -1) == y
+        metrics = {"loss": loss, "cell_acc": correct.mean(),
+                   "exact": correct.all(axis=(1, 2)).mean()}
+        return params, opt_state, metrics
+
+    return train_step
+
+
+def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
+    """Train in `run_dir` (resuming if it holds a checkpoint); return the trained model.
+
+    `stop_at` ends this invocation after that step with a checkpoint, as an interruption
+    would; rerunning the same config then resumes.
+    """
+    validate(cfg)
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    t = cfg.train
+
+    # --- setup: model, optimizer, keys ---------------------------------------------------
+    model = new_model(cfg, cfg.seed)
+    graphdef, params = nnx.split(model)
+    tx, schedule = make_optimizer(t)
+    opt_state = tx.init(params)
+    root = jax.random.key(cfg.seed)
+    data_key = jax.random.fold_in(root, 1)
+    pool = jnp.asarray(train_rule_pool(cfg.task.heldout_fraction), jnp.int32)
+    train_step = make_train_step(graphdef, tx, data_key, t)
+
+    # --- resume ------------------------------------------------------------------------
+    checkpointer = Checkpointer(run_dir / "checkpoints")
+    metrics_path = run_dir / "metrics.jsonl"
+    start = checkpointer.latest_step() or 0
+    if start:
+        params, opt_state, meta = checkpointer.restore(start, params, opt_state)
+        if meta["seed"] != cfg.seed:
+            raise ConfigError(f"{run_dir} was trained with seed={meta['seed']}, not {cfg.seed}")
+        print(f"resuming from step {start} in {run_dir}", file=sys.stderr)
+    # rows past the restored step were produced after the last checkpoint: redo them
+    rows = [r for r in read_jsonl(metrics_path) if r.get("step", 0) <= start and "params_sha256" not in r]
+    write_jsonl_atomic(metrics_path, rows)
+
+    def save(step):
+        meta = {"step": step, "seed": cfg.seed,
+                "data_key": np.asarray(jax.random.key_data(data_key)).tolist()}
+        checkpointer.save(step, params, opt_state, meta)
+
+    # --- loop --------------------------------------------------------------------------
+    end = t.steps if stop_at is None else min(stop_at, t.steps)
+    started = time.perf_counter()
+    step = start
+    try:
+        with tqdm(total=t.steps, initial=start, desc="train", unit="step",
+                  disable=None, dynamic_ncols=True) as bar:
+            while step < end:
+                params, opt_state, metrics = train_step(params, opt_state, pool, step)
+                step += 1
+                bar.update(1)
+                if step % t.log_every == 0 or step == end:
+                    row = {k: float(v) for k, v in metrics.items()}
+                    if not math.isfinite(row["loss"]):
+                        raise NonFiniteLoss(f"non-finite loss {row['loss']} at step {step}; "
+                                            f"last good checkpoint: step {checkpointer.latest_step()}")
+                    row = {"step": step, **row, "lr": float(schedule(step - 1)),
+                           "elapsed_s": round(time.perf_counter() - started, 3)}
+                    append_jsonl(metrics_path, row)
+                    bar.set_postfix(loss=f"{row['loss']:.4f}", exact=f"{row['exact']:.3f}")
+                if step % t.checkpoint_every == 0 or step == end:
+                    save(step)
+    except KeyboardInterrupt:
+        if step > (checkpointer.latest_step() or 0):
+            save(step)
+        checkpointer.close()
+        print(f"interrupted at step {step}; checkpoint saved. Rerun the same command to resume.",
+              file=sys.stderr)
+        raise
+    checkpointer.close()
+    if step >= t.steps:
+        append_jsonl(metrics_path, {"step": step, "final": True,
+                                    "train_wall_s": round(time.perf_counter() - started, 3),
+                                    "params_sha256": params_sha256(params)})
+    return nnx.merge(graphdef, params)
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="train")
+def main(cfg: DictConfig) -> None:
+    from hydra.core.hydra_config import HydraConfig
+
+    from experiments import evaluate
+    from experiments.cli import exit_on_user_error
+
+    with exit_on_user_error():
+        run_dir = Path(HydraConfig.get().runtime.output_dir)
+        model = run(cfg, run_dir)
+        if cfg.train.eval_after:
+            evaluate.run(cfg, run_dir, model=model)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Task generator for the `life` domain: rules, grids, demos, queries. Deterministic from a seed.
+
+Held-out rules: every rule whose index hashes into the held-out fraction, plus the famous
+rules, is never sampled for training (`train_rule_pool`); evaluation draws from
+`heldout_rule_pool`. The split is a fixed function of the rule index, so it is the same in
+every run and on every machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import numpy as np
+
+import jax.numpy as jnp
+
+from compiler import (FAMOUS_RULES, NUM_RULES, Demos, parse_rule, rule_index, run_batch_jit,
+                      step_batch, table_from_index)
+
+_HASH_MULT = np.uint64(2654435761)  # Knuth's multiplicative hash
+
+
+def heldout_mask(indices, fraction: float) -> np.ndarray:
+    """True for rule indices in the held-out split (a fixed hash of the index)."""
+    indices = np.asarray(indices, np.uint64)
+    bucket = ((indices * _HASH_MULT) % np.uint64(1 << 32)) % np.uint64(10_000)
+    mask = bucket < np.uint64(round(fraction * 10_000))
+    famous = rule_index(np.stack([parse_rule(t) for t in FAMOUS_RULES.values()]))
+    return mask | np.isin(indices.astype(np.int64), famous)
+
+
+def train_rule_pool(fraction: float) -> np.ndarray:
+    """Indices of every rule training may use (sorted)."""
+    all_rules = np.arange(NUM_RULES)
+    return all_rules[~heldout_mask(all_rules, fraction)]
+
+
+def heldout_rule_pool(fraction: float) -> np.ndarray:
+    all_rules = np.arange(NUM_RULES)
+    return all_rules[heldout_mask(all_rules, fraction)]
+
+
+def sample_rules(rng: np.random.Generator, n: int, exclude=None, pool=None) -> np.ndarray:
+    """`n` distinct-if-possible rule indices, uniformly from `pool` (default: all rules)
+    minus the exclusion set `exclude` (an iterable of indices)."""
+    pool = np.arange(NUM_RULES) if pool is None else np.asarray(pool)
+    if exclude is not None:
+        pool = pool[~np.isin(pool, np.fromiter(exclude, np.int64))]
+    if len(pool) == 0:
+        raise ValueError("no rules left to sample after the exclusion set")
+    return rng.choice(pool, size=n, replace=n > len(pool))
+
+
+def random_grids(rng: np.random.Generator, n: int, height: int, width: int,
+                 density=(0.2, 0.8)) -> np.ndarray:
+    """`[n, H, W]` uint8 grids; each grid's live-cell density is uniform in `density`."""
+    lo, hi = density
+    p = rng.uniform(lo, hi, size=(n, 1, 1))
+    return (rng.random((n, height, width)) < p).astype(np.uint8)
+
+
+@dataclass
+class Query:
+    input: np.ndarray  # [H, W]
+    horizon: int
+    answer: np.ndarray  # [H, W], the hidden truth
+
+
+@dataclass
+class LifeTask:
+    task_id: int
+    rule: np.ndarray  # [2, 9] hidden truth
+    demos: Demos
+    queries: list[Query]
+
+
+def make_task(rng: np.random.Generator, task_id: int, rule_idx: int, grid: int, num_demos: int,
+              demo_horizon: int, noise: float, query_grids, query_horizons,
+              density=(0.2, 0.8)) -> LifeTask:
+    """One task: demos on `grid x grid`, queries at every (grid size, horizon) pair.
+
+    Queries of one grid size share one input, so a rollout to the largest horizon answers
+    all of them. Output noise flips each demo-output cell with probability `noise`.
+    """
+    table = table_from_index(int(rule_idx))
+    tables = np.repeat(table[None], num_demos, 0)
+    inputs = random_grids(rng, num_demos, grid, grid, density)
+    outputs = np.asarray(run_batch_jit(tables, inputs, demo_horizon))
+    if noise > 0:
+        outputs = outputs ^ (rng.random(outputs.shape) < noise).astype(np.uint8)
+    queries = []
+    for size in query_grids:
+        x = random_grids(rng, 1, size, size, density)
+        for h in query_horizons:
+            answer = np.asarray(run_batch_jit(table[None], x, h))[0]
+            queries.append(Query(x[0], int(h), answer))
+    return LifeTask(task_id, table, Demos(inputs, outputs, demo_horizon), queries)
+
+
+def make_tasks(seed: int, num_tasks: int, heldout_fraction: float, **task_kwargs):
+    """`num_tasks` tasks on held-out rules, deterministic from `seed`."""
+    rng = np.random.default_rng([seed, 0x7A5C])
+    rules = sample_rules(rng, num_tasks, pool=heldout_rule_pool(heldout_fraction))
+    return [make_task(rng, i, int(r), **task_kwargs) for i, r in enumerate(rules)]
+
+
+def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int):
+    """A fixed-shape training batch from `key` alone (so step s's data depends on (seed, s)).
+
+    Rules are drawn from `pool` (training rule indices); a grid of uniform random density is
+    run t ~ U{0..horizon-1} steps under its rule; returns (tables, state_t, state_t+1).
+    """
+    k_rule, k_density, k_grid, k_time = jax.random.split(key, 4)
+    idx = pool[jax.random.randint(k_rule, (batch,), 0, pool.shape[0])]
+    tables = ((idx[:, None] >> jnp.arange(18)) & 1).reshape(batch, 2, 9).astype(jnp.uint8)
+    density = jax.random.uniform(k_density, (batch, 1, 1))
+    state = (jax.random.uniform(k_grid, (batch, grid, grid)) < density).astype(jnp.uint8)
+    t = jax.random.randint(k_time, (batch,), 0, horizon)
+
+    def advance(i, s):
+        return jnp.where((i < t)[:, None, None], step_batch(tables, s), s)
+
+    state = jax.lax.fori_loop(0, horizon - 1, advance, state)
+    return tables, state, step_batch(tables, state)
