@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import orbax.checkpoint as ocp
-
-# Orbax logs every save step at INFO through absl; Hydra's logging would print it all.
-logging.getLogger("absl").setLevel(logging.WARNING)
 
 
 class Checkpointer:

@@ -1,0 +1,27 @@
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: venv demo test lint clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Train a small reasoner on training-split rules, then compile held-out tasks and print
+# the evaluation table (neural vs symbolic). ~2-3 minutes on 2 cores after install.
+demo: venv
+	$(PY) -m experiments.train train=demo eval=demo
+
+test: venv
+	$(PY) -m pytest tests
+
+lint: venv
+	$(PY) -m ruff check compiler reasoner tasks experiments tests
+
+clean:
+	rm -rf runs outputs multirun .pytest_cache

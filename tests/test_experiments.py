@@ -1,0 +1,145 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig
+
+import experiments.config  # noqa: F401  (registers the schema)
+from compiler import parse_rule, run_reference
+from experiments import evaluate, train
+from experiments.config import ConfigError, validate
+from experiments.runio import read_jsonl
+from reasoner import TRACE_COUNTS
+
+CONF = str(Path(__file__).resolve().parents[1] / "conf")
+ROOT = Path(__file__).resolve().parents[1]
+EVAL_KEYS = {"domain", "task_id", "seed", "rule_true", "rule_chosen", "proposer", "selector",
+             "num_drafts", "consistent_drafts", "chosen_demo_score", "reasoner", "grid",
+             "horizon", "iterations", "exact", "cell_acc"}
+
+
+def cfg_for(*overrides, name="train") -> DictConfig:
+    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
+        return compose(config_name=name, overrides=["train=tiny", "eval=tiny", *overrides])
+
+
+def test_composed_config_trains_and_evaluates(tmp_path):
+    cfg = cfg_for()
+    model = train.run(cfg, tmp_path)
+    rows = evaluate.run(cfg, tmp_path, model=model)
+    metrics = read_jsonl(tmp_path / "metrics.jsonl")
+    assert metrics[-1]["step"] == 5 and len(metrics[-1]["params_sha256"]) == 64
+    assert (tmp_path / "checkpoints").is_dir()
+    eval_rows = read_jsonl(tmp_path / "eval.jsonl")
+    assert eval_rows == json.loads(json.dumps(rows))
+    assert EVAL_KEYS <= set(eval_rows[0])
+    assert {r["reasoner"] for r in eval_rows} == {"neural", "symbolic"}
+    # 3 tasks x 2 grids x 2 horizons per reasoner
+    assert len(eval_rows) == 2 * 3 * 2 * 2
+
+
+def test_resume_gives_identical_parameters(tmp_path):
+    cfg = cfg_for("train.steps=10", "train.checkpoint_every=5")
+    train.run(cfg, tmp_path / "straight")
+    train.run(cfg, tmp_path / "resumed", stop_at=5)
+    assert not any("params_sha256" in r for r in read_jsonl(tmp_path / "resumed/metrics.jsonl"))
+    train.run(cfg, tmp_path / "resumed")
+    a = read_jsonl(tmp_path / "straight/metrics.jsonl")
+    b = read_jsonl(tmp_path / "resumed/metrics.jsonl")
+    assert a[-1]["params_sha256"] == b[-1]["params_sha256"]
+    strip = lambda rows: [{k: v for k, v in r.items() if "_s" not in k} for r in rows]
+    assert strip(a) == strip(b)
+
+
+def test_same_seed_same_numbers(tmp_path):
+    cfg = cfg_for()
+    train.run(cfg, tmp_path / "a")
+    train.run(cfg, tmp_path / "b")
+    assert (read_jsonl(tmp_path / "a/metrics.jsonl")[-1]["params_sha256"]
+            == read_jsonl(tmp_path / "b/metrics.jsonl")[-1]["params_sha256"])
+
+
+def test_neural_rollout_does_not_retrace_when_T_changes(tmp_path):
+    model = train.run(cfg_for(), tmp_path)
+    from reasoner import NeuralReasoner
+    reasoner = NeuralReasoner(model)
+    tables = np.repeat(parse_rule("B3/S23")[None], 2, 0)
+    states = np.zeros((2, 8, 8), np.uint8)
+    reasoner.rollout(tables, states, 1)
+    before = TRACE_COUNTS["rollout"]
+    for t in (2, 17, 256):
+        reasoner.rollout(tables, states, t)
+    assert TRACE_COUNTS["rollout"] == before
+
+
+@pytest.mark.parametrize("override,word", [
+    ("task.grid=0", "task.grid"), ("task.num_demos=-1", "task.num_demos"),
+    ("task.demo_horizon=0", "task.demo_horizon"), ("train.steps=0", "train.steps"),
+    ("train.batch_size=0", "train.batch_size"), ("eval.horizons=[4,0]", "eval.horizons"),
+    ("eval.grids=[]", "eval.grids"), ("compiler.num_drafts=0", "compiler.num_drafts"),
+    ("compiler.proposer=magic", "compiler.proposer"), ("task.noise=0.9", "task.noise"),
+])
+def test_bad_config_values_fail_at_start(override, word):
+    with pytest.raises(ConfigError, match=word.replace(".", r"\.")):
+        validate(cfg_for(override))
+
+
+def run_cli(module, *args, cwd):
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def glider_task():
+    life = parse_rule("B3/S23")
+    rng = np.random.default_rng(0)
+    train_pairs = []
+    for _ in range(4):
+        x = (rng.random((24, 24)) < 0.4).astype(np.uint8)
+        train_pairs.append({"input": x.tolist(), "output": run_reference(life, x, 1).tolist()})
+    q = np.zeros((10, 10), np.uint8)
+    q[1:4, 1:4] = [[0, 1, 0], [0, 0, 1], [1, 1, 1]]
+    return {"train": train_pairs, "test": [{"input": q.tolist(), "horizon": 8}],
+            "demo_horizon": 1}, np.roll(q, (2, 2), axis=(0, 1))
+
+
+def test_solve_cli_answers_a_task_file(tmp_path):
+    task, expected = glider_task()
+    (tmp_path / "t.json").write_text(json.dumps(task))
+    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+                   f"out={tmp_path / 'a.json'}", "compiler.num_drafts=4", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads((tmp_path / "a.json").read_text())
+    assert out["consistent_drafts"] >= 1
+    assert parse_rule(out["rule"])[:, 1:7].tolist() == parse_rule("B3/S23")[:, 1:7].tolist()
+    assert np.array_equal(np.array(out["test"][0]["output"]), expected)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "t.json"]
+
+
+def test_solve_cli_bad_file_is_one_line_no_output(tmp_path):
+    (tmp_path / "t.json").write_text('{"train": [], "test": []}')
+    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+                   f"out={tmp_path / 'a.json'}", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "t.json" in lines[0] and "train" in lines[0]
+    assert not (tmp_path / "a.json").exists()
+
+
+def test_solve_contradictory_demos_still_answers_and_says_so(tmp_path):
+    z = [[0] * 5 for _ in range(5)]
+    o = [[1] * 5 for _ in range(5)]
+    task = {"train": [{"input": z, "output": z}, {"input": z, "output": o}],
+            "test": [{"input": z, "horizon": 1}]}
+    (tmp_path / "t.json").write_text(json.dumps(task))
+    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+                   f"out={tmp_path / 'a.json'}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads((tmp_path / "a.json").read_text())
+    assert out["consistent_drafts"] == 0 and "B0" in out["conflicting_entries"]
+    assert "warning" in out and "warning" in proc.stderr
+    assert len(out["test"]) == 1
