@@ -25,7 +25,7 @@ class ConfigError(ValueError):
 @dataclass
 class TaskConfig:
     name: str = "life"
-    grid: int = 16  # demo grid side
+    grid: int = 32  # demo grid side
     num_demos: int = 4
     demo_horizon: int = 1
     noise: float = 0.0  # probability of flipping each demo-output cell
@@ -54,7 +54,7 @@ class ReasonerSchema:
 
 @dataclass
 class TrainConfig:
-    steps: int = 1500
+    steps: int = 2000
     batch_size: int = 64
     lr: float = 3e-3
     warmup: int = 150

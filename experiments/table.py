@@ -21,3 +21,29 @@ def accuracy_table(rows: list[dict], metric: str = "exact") -> str:
         n = max(len(v) for v in values)
         lines.append(f"| {name} | {g}x{g} | " + " | ".join(text) + f" | {n} |")
     return "\n".join(lines)
+
+
+def compiler_summary(rows: list[dict]) -> str:
+    """One paragraph on the compiler: recovery, unobserved entries, compile time."""
+    per_task = {r["task_id"]: r for r in rows}.values()
+    n = len(per_task)
+    if not n:
+        return "no tasks"
+    recovered = sum(r["rule_recovered"] for r in per_task)
+    full = [r["task_id"] for r in per_task if r["unobserved_entries"] == 0]
+    unobserved = sum(r["unobserved_entries"] for r in per_task)
+    times = sorted(r["compile_s"] for r in per_task)
+    lines = [
+        f"compiler: {n} tasks; true rule chosen {recovered}/{n} ({100 * recovered / n:.1f}%); "
+        f"consistent drafts per task {sum(r['consistent_drafts'] for r in per_task) / n:.1f}; "
+        f"compile time median {times[len(times) // 2]:.3f}s, max {times[-1]:.3f}s",
+        f"unobserved table entries: {unobserved}/{18 * n} ({100 * unobserved / (18 * n):.2f}%); "
+        f"tasks with every entry observed: {len(full)}/{n}",
+    ]
+    full = set(full)
+    for name in sorted({r["reasoner"] for r in rows}):
+        sub = [r for r in rows if r["reasoner"] == name and r["task_id"] in full]
+        if sub:
+            lines.append(f"  {name}: exact on fully observed tasks "
+                         f"{100 * sum(r['exact'] for r in sub) / len(sub):.1f}% ({len(sub)} queries)")
+    return "\n".join(lines)
