@@ -102,7 +102,8 @@ def _induce_by_search(groups, num_drafts, rng, config):
     population = rng.integers(0, 2, size=(restarts, 2, 9), dtype=np.uint8)
     seen: dict[bytes, tuple[int, int]] = {}  # draft bytes -> (mismatches, discovery order)
     iterations = 0
-    for iterations in range(1, steps + 1):
+    for _ in range(steps):
+        iterations += 1
         candidates = np.concatenate([population[:, None], population[:, None] ^ flips], axis=1)
         flat = candidates.reshape(-1, 2, 9)
         mismatches = check(flat, groups, with_blame=False).mismatches.reshape(restarts, -1)

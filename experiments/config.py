@@ -104,7 +104,8 @@ def _positive(cfg: DictConfig, *paths: str) -> None:
             raise ConfigError(f"{path} must not be empty")
         for v in values:
             if v is None or v <= 0:
-                raise ConfigError(f"{path} must be positive, got {OmegaConf.to_object(value) if OmegaConf.is_list(value) else value}")
+                shown = OmegaConf.to_object(value) if OmegaConf.is_list(value) else value
+                raise ConfigError(f"{path} must be positive, got {shown}")
 
 
 def validate(cfg: DictConfig) -> None:

@@ -1,8 +1,18 @@
 """Task generators and task files. `life` first."""
 
 from tasks.files import TaskFile, TaskFileError, load_task_file
-from tasks.life import (LifeTask, Query, heldout_mask, heldout_rule_pool, make_task, make_tasks,
-                        random_grids, sample_rules, train_rule_pool, training_batch)
+from tasks.life import (
+                        LifeTask,
+                        Query,
+                        heldout_mask,
+                        heldout_rule_pool,
+                        make_task,
+                        make_tasks,
+                        random_grids,
+                        sample_rules,
+                        train_rule_pool,
+                        training_batch,
+)
 
 __all__ = [
     "LifeTask", "Query", "TaskFile", "TaskFileError", "heldout_mask", "heldout_rule_pool",

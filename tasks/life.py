@@ -11,12 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
-import jax.numpy as jnp
-
-from compiler import (FAMOUS_RULES, NUM_RULES, Demos, parse_rule, rule_index, run_batch_jit,
-                      step_batch, table_from_index)
+from compiler import (
+    FAMOUS_RULES,
+    NUM_RULES,
+    Demos,
+    parse_rule,
+    rule_index,
+    run_batch_jit,
+    step_batch,
+    table_from_index,
+)
 
 _HASH_MULT = np.uint64(2654435761)  # Knuth's multiplicative hash
 

@@ -2,8 +2,18 @@ import jax
 import numpy as np
 import pytest
 
-from compiler import (PROPOSERS, SELECTORS, CompilerConfig, Demos, check, compile_task,
-                      parse_rule, run_batch_jit, run_reference, table_from_index)
+from compiler import (
+    PROPOSERS,
+    SELECTORS,
+    CompilerConfig,
+    Demos,
+    check,
+    compile_task,
+    parse_rule,
+    run_batch_jit,
+    run_reference,
+    table_from_index,
+)
 from compiler.checker import check_chunk
 
 

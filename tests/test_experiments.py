@@ -143,3 +143,37 @@ def test_solve_contradictory_demos_still_answers_and_says_so(tmp_path):
     assert out["consistent_drafts"] == 0 and "B0" in out["conflicting_entries"]
     assert "warning" in out and "warning" in proc.stderr
     assert len(out["test"]) == 1
+
+
+def test_misspelt_config_key_fails_with_hydra_error():
+    from hydra.errors import ConfigCompositionException
+    with pytest.raises(ConfigCompositionException):
+        cfg_for("task.gird=3")
+
+
+def test_evaluate_and_solve_load_neural_reasoner_from_checkpoint(tmp_path):
+    run_dir = tmp_path / "run"
+    proc = run_cli("experiments.train", "train=tiny", "eval=tiny", f"hydra.run.dir={run_dir}",
+                   cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (run_dir / ".hydra" / "config.yaml").exists()
+    rows = evaluate.run(cfg_for(f"checkpoint={run_dir}", "eval.compare_symbolic=false",
+                                name="evaluate"), tmp_path / "ev")
+    assert {r["reasoner"] for r in rows} == {"neural"}
+    task, _ = glider_task()
+    (tmp_path / "t.json").write_text(json.dumps(task))
+    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+                   f"out={tmp_path / 'a.json'}", "reasoner=neural", f"checkpoint={run_dir}",
+                   cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads((tmp_path / "a.json").read_text())
+    assert out["reasoner"] == "neural" and np.array(out["test"][0]["output"]).shape == (10, 10)
+
+
+def test_neural_without_checkpoint_is_a_clear_error(tmp_path):
+    task, _ = glider_task()
+    (tmp_path / "t.json").write_text(json.dumps(task))
+    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+                   f"out={tmp_path / 'a.json'}", "reasoner=neural", cwd=tmp_path)
+    assert proc.returncode == 2 and "checkpoint" in proc.stderr
+    assert "Traceback" not in proc.stderr

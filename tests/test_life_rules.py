@@ -5,8 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compiler import (NUM_RULES, RuleSet, RuleSyntaxError, format_rule, parse_rule, rule_index,
-                      table_from_index)
+from compiler import (
+    NUM_RULES,
+    RuleSet,
+    RuleSyntaxError,
+    format_rule,
+    parse_rule,
+    rule_index,
+    table_from_index,
+)
 
 
 @given(st.integers(0, NUM_RULES - 1))

@@ -6,8 +6,17 @@ import numpy as np
 import pytest
 
 from compiler import FAMOUS_RULES, parse_rule, rule_index, run_reference
-from tasks import (TaskFileError, heldout_mask, heldout_rule_pool, load_task_file, make_tasks,
-                   random_grids, sample_rules, train_rule_pool, training_batch)
+from tasks import (
+    TaskFileError,
+    heldout_mask,
+    heldout_rule_pool,
+    load_task_file,
+    make_tasks,
+    random_grids,
+    sample_rules,
+    train_rule_pool,
+    training_batch,
+)
 
 
 def test_train_and_heldout_pools_partition_rule_space():
