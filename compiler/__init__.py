@@ -1,23 +1,8 @@
 """The compiler: rule languages (RuleSet + executor), proposers, checker, selectors."""
 
-from compiler.checker import (
-                              Demos,
-                              Scores,
-                              check,
-                              conflicting_entries,
-                              evidence_counts,
-                              unobserved_entries,
-)
+from compiler.checker import Demos, Scores, check, conflicting_entries, evidence_counts, unobserved_entries
 from compiler.compile import Compiled, CompilerConfig, compile, compile_task
-from compiler.executor import (
-                              neighbour_counts,
-                              run,
-                              run_batch,
-                              run_batch_jit,
-                              run_jit,
-                              step,
-                              step_batch,
-)
+from compiler.executor import neighbour_counts, run, run_batch, run_batch_jit, run_jit, step, step_batch
 from compiler.life import (
                               FAMOUS_RULES,
                               NUM_RULES,

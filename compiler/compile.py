@@ -7,14 +7,7 @@ from dataclasses import dataclass, field
 import jax
 import numpy as np
 
-from compiler.checker import (
-    Demos,
-    Scores,
-    check,
-    conflicting_entries,
-    evidence_counts,
-    unobserved_entries,
-)
+from compiler.checker import Demos, Scores, check, conflicting_entries, evidence_counts, unobserved_entries
 from compiler.life import RuleSet, entry_name
 from compiler.proposers import PROPOSERS
 from compiler.selectors import SELECTORS

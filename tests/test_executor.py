@@ -2,15 +2,7 @@ import jax
 import numpy as np
 import pytest
 
-from compiler import (
-    parse_rule,
-    run_batch_jit,
-    run_jit,
-    run_reference,
-    step,
-    step_reference,
-    table_from_index,
-)
+from compiler import parse_rule, run_batch_jit, run_jit, run_reference, step, step_reference, table_from_index
 
 
 @pytest.mark.parametrize("shape", [(5, 7), (9, 4), (6, 6), (3, 11)])
