@@ -40,6 +40,9 @@ def test_composed_config_trains_and_evaluates(tmp_path):
     assert {r["reasoner"] for r in eval_rows} == {"neural", "symbolic"}
     # 3 tasks x 2 grids x 2 horizons per reasoner
     assert len(eval_rows) == 2 * 3 * 2 * 2
+    from experiments.report import seed_table
+    table = seed_table([tmp_path, tmp_path])
+    assert "| neural | 8x8 |" in table and table.strip().endswith("| 2 |")
 
 
 def test_resume_gives_identical_parameters(tmp_path):
