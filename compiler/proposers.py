@@ -14,15 +14,10 @@ import numpy as np
 
 from compiler.checker import Demos, check, evidence_counts
 from compiler.life import NUM_ENTRIES, NUM_RULES, table_from_index
+from compiler.registry import registrar
 
 PROPOSERS: dict[str, Callable] = {}
-
-
-def register(name: str):
-    def wrap(fn):
-        PROPOSERS[name] = fn
-        return fn
-    return wrap
+register = registrar(PROPOSERS)
 
 
 def _rng(key) -> np.random.Generator:

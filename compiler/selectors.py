@@ -15,14 +15,10 @@ from collections.abc import Callable
 import jax
 import numpy as np
 
+from compiler.registry import registrar
+
 SELECTORS: dict[str, Callable] = {}
-
-
-def register(name: str):
-    def wrap(fn):
-        SELECTORS[name] = fn
-        return fn
-    return wrap
+register = registrar(SELECTORS)
 
 
 @register("best")
