@@ -85,7 +85,9 @@ def eval_row(cfg, task, compiled, reasoner_name, grid, horizon, correct) -> dict
         # extras
         "rule_recovered": bool(np.array_equal(compiled.chosen.table, task.rule)),
         "survivors": int(compiled.survivors.sum()),
-        "unobserved_entries": len(compiled.diagnostics.get("unobserved_entries_list", [])),
+        # counted from the evidence of horizon-1 demos only; None for longer demo horizons
+        "unobserved_entries": (len(compiled.diagnostics["unobserved_entries_list"])
+                               if "unobserved_entries_list" in compiled.diagnostics else None),
         "compile_s": round(compiled.diagnostics["compile_s"], 4),
     }
 

@@ -30,16 +30,20 @@ def compiler_summary(rows: list[dict]) -> str:
     if not n:
         return "no tasks"
     recovered = sum(r["rule_recovered"] for r in per_task)
-    full = [r["task_id"] for r in per_task if r["unobserved_entries"] == 0]
-    unobserved = sum(r["unobserved_entries"] for r in per_task)
     times = sorted(r["compile_s"] for r in per_task)
     lines = [
         f"compiler: {n} tasks; true rule chosen {recovered}/{n} ({100 * recovered / n:.1f}%); "
         f"consistent drafts per task {sum(r['consistent_drafts'] for r in per_task) / n:.1f}; "
         f"compile time median {times[len(times) // 2]:.3f}s, max {times[-1]:.3f}s",
-        f"unobserved table entries: {unobserved}/{18 * n} ({100 * unobserved / (18 * n):.2f}%); "
-        f"tasks with every entry observed: {len(full)}/{n}",
     ]
+    counted = [r for r in per_task if r.get("unobserved_entries") is not None]
+    if not counted:  # demo horizon > 1: entries are not observed directly
+        return "\n".join(lines)
+    full = [r["task_id"] for r in counted if r["unobserved_entries"] == 0]
+    unobserved = sum(r["unobserved_entries"] for r in counted)
+    lines.append(f"unobserved table entries: {unobserved}/{18 * len(counted)} "
+                 f"({100 * unobserved / (18 * len(counted)):.2f}%); "
+                 f"tasks with every entry observed: {len(full)}/{len(counted)}")
     full = set(full)
     for name in sorted({r["reasoner"] for r in rows}):
         sub = [r for r in rows if r["reasoner"] == name and r["task_id"] in full]
