@@ -121,8 +121,9 @@ def main(cfg: DictConfig) -> None:
 
     from experiments.cli import exit_on_user_error
 
-    with exit_on_user_error():
-        run(cfg, HydraConfig.get().runtime.output_dir)
+    run_dir = HydraConfig.get().runtime.output_dir
+    with exit_on_user_error(run_dir):
+        run(cfg, run_dir)
 
 
 if __name__ == "__main__":

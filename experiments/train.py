@@ -8,7 +8,6 @@ the latest checkpoint.
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 from pathlib import Path
@@ -23,14 +22,11 @@ from omegaconf import DictConfig
 from tqdm import tqdm
 
 from experiments.checkpointing import Checkpointer
+from experiments.cli import NonFiniteLoss
 from experiments.config import ConfigError, validate
 from experiments.reasoners import new_model
 from experiments.runio import append_jsonl, params_sha256, read_jsonl, write_jsonl_atomic
 from tasks import train_rule_pool, training_batch
-
-
-class NonFiniteLoss(RuntimeError):
-    pass
 
 
 def make_optimizer(t: DictConfig):
@@ -41,7 +37,7 @@ def make_optimizer(t: DictConfig):
 
 def make_train_step(graphdef, tx, data_key, t: DictConfig):
     @jax.jit
-    def train_step(params, opt_state, pool, step):
+    def train_step(params, opt_state, pool, step, first_bad):
         tables, x, y = training_batch(jax.random.fold_in(data_key, step), pool,
                                       t.batch_size, t.grid, t.horizon)
 
@@ -56,7 +52,10 @@ def make_train_step(graphdef, tx, data_key, t: DictConfig):
         correct = jnp.argmax(logits, -1) == y
         metrics = {"loss": loss, "cell_acc": correct.mean(),
                    "exact": correct.all(axis=(1, 2)).mean()}
-        return params, opt_state, metrics
+        # the first non-finite step and its loss stay on the device (no per-step host sync)
+        bad_now = (first_bad[0] < 0) & ~jnp.isfinite(loss)
+        first_bad = jnp.where(bad_now, jnp.stack([step.astype(jnp.float32), loss]), first_bad)
+        return params, opt_state, metrics, first_bad
 
     return train_step
 
@@ -104,26 +103,35 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     end = t.steps if stop_at is None else min(stop_at, t.steps)
     started = time.perf_counter()
     step = start
+    first_bad = jnp.array([-1.0, 0.0])  # (step, loss) of the first non-finite loss
+
+    def check_finite():
+        bad_step, bad_loss = (float(v) for v in first_bad)
+        if bad_step >= 0:
+            raise NonFiniteLoss(f"non-finite loss {bad_loss} at step {int(bad_step) + 1}; "
+                                f"training stopped, last good checkpoint: step "
+                                f"{checkpointer.latest_step() or 'none'}")
     try:
         with tqdm(total=t.steps, initial=start, desc="train", unit="step",
                   disable=None, dynamic_ncols=True) as bar:
             while step < end:
-                params, opt_state, metrics = train_step(params, opt_state, pool, step)
+                params, opt_state, metrics, first_bad = train_step(
+                    params, opt_state, pool, jnp.asarray(step, jnp.int32), first_bad)
                 step += 1
                 bar.update(1)
                 if step % t.log_every == 0 or step == end:
+                    check_finite()
                     row = {k: float(v) for k, v in metrics.items()}
-                    if not math.isfinite(row["loss"]):
-                        raise NonFiniteLoss(f"non-finite loss {row['loss']} at step {step}; "
-                                            f"last good checkpoint: step {checkpointer.latest_step()}")
                     row = {"step": step, **row, "lr": float(schedule(step - 1)),
                            "elapsed_s": round(time.perf_counter() - started, 3)}
                     append_jsonl(metrics_path, row)
                     bar.set_postfix(loss=f"{row['loss']:.4f}", exact=f"{row['exact']:.3f}")
                 if step % t.checkpoint_every == 0 or step == end:
+                    check_finite()  # a checkpoint never holds parameters past a bad step
                     save(step)
     except KeyboardInterrupt:
         if step > (checkpointer.latest_step() or 0):
+            check_finite()
             save(step)
         checkpointer.close()
         print(f"interrupted at step {step}; checkpoint saved. Rerun the same command to resume.",
@@ -144,8 +152,8 @@ def main(cfg: DictConfig) -> None:
     from experiments import evaluate
     from experiments.cli import exit_on_user_error
 
-    with exit_on_user_error():
-        run_dir = Path(HydraConfig.get().runtime.output_dir)
+    run_dir = Path(HydraConfig.get().runtime.output_dir)
+    with exit_on_user_error(run_dir):
         model = run(cfg, run_dir)
         if cfg.train.eval_after:
             evaluate.run(cfg, run_dir, model=model)
