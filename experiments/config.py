@@ -87,6 +87,7 @@ class Config:
     checkpoint: str | None = None  # a training run directory (evaluate, solve)
     task_file: str | None = None  # solve: the task JSON to answer
     out: str | None = None  # solve: where to write the answer JSON
+    distributed: bool = False  # train: call jax.distributed.initialize() (SLURM, TPU pods)
 
 
 def register_configs() -> None:

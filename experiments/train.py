@@ -24,22 +24,27 @@ from tqdm import tqdm
 from experiments.checkpointing import Checkpointer
 from experiments.cli import NonFiniteLoss
 from experiments.config import ConfigError, validate
+from experiments.mesh import data_mesh, init_distributed, replicate, shard_batch
 from experiments.reasoners import new_model
 from experiments.runio import append_jsonl, params_sha256, read_jsonl, write_jsonl_atomic
 from tasks import train_rule_pool, training_batch
 
 
 def make_optimizer(t: DictConfig):
+    warmup = max(0, min(t.warmup, t.steps - 1))  # optax needs a decay phase of >= 1 step
     schedule = optax.warmup_cosine_decay_schedule(
-        0.0, t.lr, min(t.warmup, t.steps), t.steps, end_value=t.lr * t.final_lr_fraction)
+        0.0, t.lr, warmup, max(t.steps, warmup + 1), end_value=t.lr * t.final_lr_fraction)
     return optax.chain(optax.clip_by_global_norm(t.clip), optax.adam(schedule)), schedule
 
 
-def make_train_step(graphdef, tx, data_key, t: DictConfig):
+def make_train_step(graphdef, tx, data_key, t: DictConfig, mesh=None):
     @jax.jit
     def train_step(params, opt_state, pool, step, first_bad):
-        tables, x, y = training_batch(jax.random.fold_in(data_key, step), pool,
-                                      t.batch_size, t.grid, t.horizon)
+        # the whole global batch is generated from (seed, step), then sharded over "data":
+        # the numbers do not depend on the number of devices
+        batch = training_batch(jax.random.fold_in(data_key, step), pool,
+                               t.batch_size, t.grid, t.horizon)
+        tables, x, y = shard_batch(batch, mesh)
 
         def loss_fn(p):
             logits = nnx.merge(graphdef, p)(tables, x)
@@ -71,7 +76,11 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     run_dir.mkdir(parents=True, exist_ok=True)
     t = cfg.train
 
-    # --- setup: model, optimizer, keys ---------------------------------------------------
+    # --- setup: mesh, model, optimizer, keys -------------------------------------------
+    mesh = data_mesh()
+    if mesh is not None and t.batch_size % mesh.size:
+        raise ConfigError(f"train.batch_size={t.batch_size} must be a multiple of the "
+                          f"{mesh.size} devices of the data mesh")
     model = new_model(cfg, cfg.seed)
     graphdef, params = nnx.split(model)
     tx, schedule = make_optimizer(t)
@@ -79,7 +88,7 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     root = jax.random.key(cfg.seed)
     data_key = jax.random.fold_in(root, 1)
     pool = jnp.asarray(train_rule_pool(cfg.task.heldout_fraction), jnp.int32)
-    train_step = make_train_step(graphdef, tx, data_key, t)
+    train_step = make_train_step(graphdef, tx, data_key, t, mesh)
 
     # --- resume ------------------------------------------------------------------------
     checkpointer = Checkpointer(run_dir / "checkpoints")
@@ -90,6 +99,7 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
         if meta["seed"] != cfg.seed:
             raise ConfigError(f"{run_dir} was trained with seed={meta['seed']}, not {cfg.seed}")
         print(f"resuming from step {start} in {run_dir}", file=sys.stderr)
+    params, opt_state = replicate((params, opt_state), mesh)
     # rows past the restored step were produced after the last checkpoint: redo them
     rows = [r for r in read_jsonl(metrics_path) if r.get("step", 0) <= start and "params_sha256" not in r]
     write_jsonl_atomic(metrics_path, rows)
@@ -154,6 +164,7 @@ def main(cfg: DictConfig) -> None:
 
     run_dir = Path(HydraConfig.get().runtime.output_dir)
     with exit_on_user_error(run_dir):
+        init_distributed(cfg.distributed)
         model = run(cfg, run_dir)
         if cfg.train.eval_after:
             evaluate.run(cfg, run_dir, model=model)

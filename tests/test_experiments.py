@@ -1,30 +1,18 @@
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-from hydra import compose, initialize_config_dir
-from omegaconf import DictConfig
 
-import experiments.config  # noqa: F401  (registers the schema)
 from compiler import parse_rule, run_reference
 from experiments import evaluate, train
 from experiments.config import ConfigError, validate
 from experiments.runio import read_jsonl
 from reasoner import TRACE_COUNTS
+from tests.helpers import cfg_for, run_cli
 
-CONF = str(Path(__file__).resolve().parents[1] / "conf")
-ROOT = Path(__file__).resolve().parents[1]
 EVAL_KEYS = {"domain", "task_id", "seed", "rule_true", "rule_chosen", "proposer", "selector",
              "num_drafts", "consistent_drafts", "chosen_demo_score", "reasoner", "grid",
              "horizon", "iterations", "exact", "cell_acc"}
-
-
-def cfg_for(*overrides, name="train") -> DictConfig:
-    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
-        return compose(config_name=name, overrides=["train=tiny", "eval=tiny", *overrides])
 
 
 def test_composed_config_trains_and_evaluates(tmp_path):
@@ -58,14 +46,6 @@ def test_resume_gives_identical_parameters(tmp_path):
     assert strip(a) == strip(b)
 
 
-def test_same_seed_same_numbers(tmp_path):
-    cfg = cfg_for()
-    train.run(cfg, tmp_path / "a")
-    train.run(cfg, tmp_path / "b")
-    assert (read_jsonl(tmp_path / "a/metrics.jsonl")[-1]["params_sha256"]
-            == read_jsonl(tmp_path / "b/metrics.jsonl")[-1]["params_sha256"])
-
-
 def test_neural_rollout_does_not_retrace_when_T_changes(tmp_path):
     model = train.run(cfg_for(), tmp_path)
     from reasoner import NeuralReasoner
@@ -89,11 +69,6 @@ def test_neural_rollout_does_not_retrace_when_T_changes(tmp_path):
 def test_bad_config_values_fail_at_start(override, word):
     with pytest.raises(ConfigError, match=word.replace(".", r"\.")):
         validate(cfg_for(override))
-
-
-def run_cli(module, *args, cwd):
-    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
 
 
 def glider_task():

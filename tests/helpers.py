@@ -1,0 +1,29 @@
+"""Shared by tests: compose configs and run the apps as subprocesses."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+
+import experiments.config  # noqa: F401  (registers the schema)
+
+ROOT = Path(__file__).resolve().parents[1]
+CONF = str(ROOT / "conf")
+
+
+def cfg_for(*overrides, name="train"):
+    with initialize_config_dir(config_dir=CONF, version_base="1.3"):
+        return compose(config_name=name, overrides=["train=tiny", "eval=tiny", *overrides])
+
+
+def python_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLA_", "JAX_"))}
+    env.update(PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+def run_cli(module, *args, cwd, env=None, timeout=300):
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env=env or python_env())
