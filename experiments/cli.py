@@ -25,6 +25,47 @@ class NonFiniteLoss(RuntimeError):
     """Training produced a NaN or infinite loss; the last good checkpoint is kept."""
 
 
+CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
+PLUGIN_LAUNCHERS = ("basic", "joblib", "submitit_local", "submitit_slurm")
+
+
+def group_options(group: str) -> list[str]:
+    options = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+    return options + list(PLUGIN_LAUNCHERS) if group == "hydra/launcher" else options
+
+
+def check_group_overrides(argv) -> None:
+    """Reject `group=choice` overrides naming no config file, before Hydra sees them.
+
+    Hydra answers some of these (e.g. `reasoner=0`) with an internal traceback; this gives
+    one line naming the override and the known choices instead.
+    """
+    groups = [p.name for p in CONF_DIR.iterdir() if p.is_dir() and p.name != "hydra"]
+    groups.append("hydra/launcher")
+    for arg in argv:
+        if arg.startswith("-") or "=" not in arg:
+            continue
+        key, value = arg.lstrip("+~").split("=", 1)
+        key = key.split("@")[0]
+        if key not in groups:
+            continue
+        options = group_options(key)
+        for choice in value.split(","):
+            if choice not in options:
+                raise ConfigError(f"{arg}: unknown choice {choice!r} for {key}; known: "
+                                  f"{', '.join(options)}")
+
+
+def main_guard(main) -> None:
+    """Run a Hydra main after checking group overrides; one line and exit 2 on a bad one."""
+    try:
+        check_group_overrides(sys.argv[1:])
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+    main()
+
+
 def _in_multirun() -> bool:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode

@@ -82,4 +82,6 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from experiments.cli import main_guard
+
+    main_guard(main)
