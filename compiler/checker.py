@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from compiler.bitpacked import pack, packable, run_packed
 from compiler.executor import entry_index, run
 from compiler.life import NUM_ENTRIES, entry_name
 
@@ -64,12 +65,28 @@ def _check_one(table, x, y, horizon):
     return wrong.sum(dtype=jnp.int32), blame
 
 
+def _check_one_packed(table, xp, yp, horizon):
+    """Bit-parallel check of one draft on one packed demo: wrong cells by popcount."""
+    diff = run_packed(table, xp, horizon) ^ yp
+    return jax.lax.population_count(diff).sum(dtype=jnp.int32)
+
+
 @partial(jax.jit, static_argnames=("with_blame",))
 def check_chunk(drafts, inputs, outputs, horizon, with_blame: bool = True):
-    """All drafts `[K, 2, 9]` on all demos `[N, H, W]`: mismatches `[K, N]`, blame `[K, 18]`."""
+    """All drafts `[K, 2, 9]` on all demos `[N, H, W]`: mismatches `[K, N]`, blame `[K, 18]`.
+
+    Without blame and with W a multiple of 32 it runs the bit-parallel executor (the demos
+    are packed once, outside the vmap over drafts).
+    """
+    drafts = drafts.astype(jnp.uint8)
+    if not with_blame and packable(inputs.shape[-1]):
+        xp, yp = pack(inputs), pack(outputs)
+        per_demo = jax.vmap(_check_one_packed, in_axes=(None, 0, 0, None))
+        wrong = jax.vmap(per_demo, in_axes=(0, None, None, None))(drafts, xp, yp, horizon)
+        return wrong, jnp.zeros((drafts.shape[0], 0), jnp.int32)
     per_demo = jax.vmap(_check_one, in_axes=(None, 0, 0, None))
     per_draft = jax.vmap(per_demo, in_axes=(0, None, None, None))
-    wrong, blame = per_draft(drafts.astype(jnp.uint8), inputs, outputs, horizon)
+    wrong, blame = per_draft(drafts, inputs, outputs, horizon)
     blame = blame.sum(axis=1) if with_blame else jnp.zeros((drafts.shape[0], 0), jnp.int32)
     return wrong, blame
 

@@ -47,16 +47,27 @@ def propose_oracle(key, demos, num_drafts, config=None, truth=None):
 
 @register("exhaustive")
 def propose_exhaustive(key, demos, num_drafts, config=None, truth=None, progress=None):
-    """Score all 2^18 rules (vectorized, in chunks); keep the `num_drafts` best.
+    """Check all 2^18 rules (vectorized, in chunks); keep the `num_drafts` best.
 
-    The ceiling for any proposer: if a consistent rule exists, it is among the drafts
-    (ties broken by rule index). `info["consistent_rules"]` counts all consistent rules.
+    The ceiling for any proposer: every consistent rule is found, and they come first
+    (ties broken by rule index); `info["consistent_rules"]` counts them. To save work, all
+    rules are first run on one demo only; the rules exact there (a superset of the
+    consistent ones), or failing that the `num_drafts` best there, are then checked on
+    every demo. So the ranking of *inconsistent* drafts is by that first screen.
     """
+    groups = [demos] if isinstance(demos, Demos) else list(demos)
     chunk = getattr(config, "chunk", 4096) if config is not None else 4096
     tables = table_from_index(np.arange(NUM_RULES))
-    scores = check(tables, demos, chunk=chunk, with_blame=False, progress=progress)
-    order = np.lexsort((np.arange(NUM_RULES), scores.mismatches))[:num_drafts]
-    return tables[order], {"consistent_rules": int(scores.exact.sum())}
+    first = groups[0]
+    screen = Demos(first.inputs[:1], first.outputs[:1], first.horizon)
+    wrong0 = check(tables, screen, chunk=chunk, with_blame=False, progress=progress).mismatches
+    order0 = np.lexsort((np.arange(NUM_RULES), wrong0))
+    passed = int((wrong0 == 0).sum())
+    candidates = order0[:max(passed, num_drafts)]
+    scores = check(tables[candidates], groups, chunk=chunk, with_blame=False)
+    order = np.lexsort((np.arange(len(candidates)), scores.mismatches))[:num_drafts]
+    return tables[candidates[order]], {"consistent_rules": int(scores.exact.sum()),
+                                       "passed_first_demo": passed}
 
 
 @register("induce")

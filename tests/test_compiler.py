@@ -66,19 +66,21 @@ def test_induce_search_finds_consistent_rule_on_h2_demos():
     assert compiled.chosen_demo_score == 1.0
 
 
-def test_vectorized_checker_equals_per_draft_loop():
+@pytest.mark.parametrize("size,with_blame", [(10, True), (32, False), (32, True)])
+def test_vectorized_checker_equals_per_draft_loop(size, with_blame):
     rng = np.random.default_rng(0)
     truth = table_from_index(12345)
-    demos = make_demos(truth, n=3, size=10, horizon=2, seed=4)
+    demos = make_demos(truth, n=3, size=size, horizon=2, seed=4)
     drafts = np.concatenate([truth[None], table_from_index(rng.integers(0, 1 << 18, size=20))])
-    scores = check(drafts, demos, chunk=8)  # several chunks, last one padded
+    # several chunks, the last one padded; width 32 without blame runs bit-parallel
+    scores = check(drafts, demos, chunk=8, with_blame=with_blame)
     for k, d in enumerate(drafts):
         wrong = [int((run_reference(d, x, 2) != y).sum())
                  for x, y in zip(demos.inputs, demos.outputs, strict=True)]
         assert scores.mismatches[k] == sum(wrong)
         assert scores.exact[k] == (sum(wrong) == 0)
         assert np.array_equal(scores.demo_exact[k], np.array(wrong) == 0)
-        single, _ = check_chunk(d[None], demos.inputs, demos.outputs, 2)
+        single, _ = check_chunk(d[None], demos.inputs, demos.outputs, 2, with_blame=True)
         assert int(np.asarray(single).sum()) == sum(wrong)
     assert scores.exact[0] and scores.cell_acc[0] == 1.0
 

@@ -59,3 +59,17 @@ def test_run_does_not_retrace_when_steps_change():
     for t in (1, 7, 64, 3):
         rollout(life, grid, t)
     assert len(traces) == 1
+
+
+@pytest.mark.parametrize("shape", [(5, 32), (7, 64), (32, 32), (3, 96)])
+def test_bitpacked_executor_matches_reference(shape):
+    import jax.numpy as jnp
+
+    from compiler.bitpacked import pack, run_packed, unpack
+    rng = np.random.default_rng(shape[0] * shape[1])
+    for _ in range(6):
+        table = table_from_index(int(rng.integers(0, 1 << 18)))
+        state = (rng.random(shape) < rng.uniform(0.05, 0.95)).astype(np.uint8)
+        assert np.array_equal(np.asarray(unpack(pack(jnp.asarray(state)))), state)
+        got = np.asarray(unpack(run_packed(jnp.asarray(table), pack(jnp.asarray(state)), 4)))
+        assert np.array_equal(got, run_reference(table, state, 4))
