@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test lint clean
+.PHONY: venv demo test bench lint clean
 
 venv: $(VENV)/.installed
 
@@ -19,6 +19,10 @@ demo: venv
 
 test: venv
 	$(PY) -m pytest tests
+
+# Speed figures side by side in one run (medians of 5); writes bench.json. ~3 min.
+bench: venv
+	$(PY) -m experiments.bench --reps 5 --out bench.json
 
 lint: venv
 	$(PY) -m ruff check compiler reasoner tasks experiments tests

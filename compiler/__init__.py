@@ -16,7 +16,7 @@ from compiler.life import (
                               table_from_index,
 )
 from compiler.proposers import PROPOSERS
-from compiler.reference import run_reference, step_reference
+from compiler.reference import run_numpy, run_reference, step_reference
 from compiler.selectors import SELECTORS
 
 __all__ = [
@@ -24,6 +24,6 @@ __all__ = [
     "CompilerConfig", "Demos", "RuleSet", "RuleSyntaxError", "Scores", "check", "compile",
     "compile_task", "conflicting_entries", "entry_name", "evidence_counts", "format_rule",
     "neighbour_counts", "parse_rule", "rule_index", "run", "run_batch", "run_batch_jit",
-    "run_jit", "run_reference", "step", "step_batch", "step_reference", "table_from_index",
+    "run_jit", "run_numpy", "run_reference", "step", "step_batch", "step_reference", "table_from_index",
     "unobserved_entries",
 ]

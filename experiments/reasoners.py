@@ -13,6 +13,16 @@ from experiments.config import ConfigError, neural_config
 from reasoner import NeuralReasoner, RuleConditionedCell, SymbolicReasoner
 
 
+def compose_config(name: str, overrides=()) -> DictConfig:
+    """A primary config from conf/ composed outside a Hydra app (benchmarks, scripts)."""
+    from hydra import compose, initialize_config_dir
+
+    import experiments.config  # noqa: F401  (registers the schema)
+    conf = str(Path(__file__).resolve().parents[1] / "conf")
+    with initialize_config_dir(config_dir=conf, version_base="1.3"):
+        return compose(config_name=name, overrides=list(overrides))
+
+
 def new_model(cfg: DictConfig, seed: int) -> RuleConditionedCell:
     return RuleConditionedCell(neural_config(cfg), rngs=nnx.Rngs(seed))
 

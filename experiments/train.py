@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import hydra
@@ -65,6 +66,33 @@ def make_train_step(graphdef, tx, data_key, t: DictConfig, mesh=None):
     return train_step
 
 
+@dataclass
+class TrainingSetup:
+    mesh: object
+    graphdef: object
+    params: object
+    opt_state: object
+    schedule: object
+    pool: jax.Array
+    data_key: jax.Array
+    train_step: object  # jitted (params, opt_state, pool, step, first_bad) -> ...
+
+
+def build_training(cfg: DictConfig) -> TrainingSetup:
+    """Mesh, fresh model and optimizer state, training rule pool and the jitted step."""
+    t = cfg.train
+    mesh = data_mesh()
+    if mesh is not None and t.batch_size % mesh.size:
+        raise ConfigError(f"train.batch_size={t.batch_size} must be a multiple of the "
+                          f"{mesh.size} devices of the data mesh")
+    graphdef, params = nnx.split(new_model(cfg, cfg.seed))
+    tx, schedule = make_optimizer(t)
+    data_key = jax.random.fold_in(jax.random.key(cfg.seed), 1)
+    pool = jnp.asarray(train_rule_pool(cfg.task.heldout_fraction), jnp.int32)
+    return TrainingSetup(mesh, graphdef, params, tx.init(params), schedule, pool, data_key,
+                         make_train_step(graphdef, tx, data_key, t, mesh))
+
+
 def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     """Train in `run_dir` (resuming if it holds a checkpoint); return the trained model.
 
@@ -77,18 +105,10 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     t = cfg.train
 
     # --- setup: mesh, model, optimizer, keys -------------------------------------------
-    mesh = data_mesh()
-    if mesh is not None and t.batch_size % mesh.size:
-        raise ConfigError(f"train.batch_size={t.batch_size} must be a multiple of the "
-                          f"{mesh.size} devices of the data mesh")
-    model = new_model(cfg, cfg.seed)
-    graphdef, params = nnx.split(model)
-    tx, schedule = make_optimizer(t)
-    opt_state = tx.init(params)
-    root = jax.random.key(cfg.seed)
-    data_key = jax.random.fold_in(root, 1)
-    pool = jnp.asarray(train_rule_pool(cfg.task.heldout_fraction), jnp.int32)
-    train_step = make_train_step(graphdef, tx, data_key, t, mesh)
+    setup = build_training(cfg)
+    graphdef, params, opt_state = setup.graphdef, setup.params, setup.opt_state
+    mesh, pool, data_key = setup.mesh, setup.pool, setup.data_key
+    schedule, train_step = setup.schedule, setup.train_step
 
     # --- resume ------------------------------------------------------------------------
     checkpointer = Checkpointer(run_dir / "checkpoints")

@@ -73,3 +73,13 @@ def test_bitpacked_executor_matches_reference(shape):
         assert np.array_equal(np.asarray(unpack(pack(jnp.asarray(state)))), state)
         got = np.asarray(unpack(run_packed(jnp.asarray(table), pack(jnp.asarray(state)), 4)))
         assert np.array_equal(got, run_reference(table, state, 4))
+
+
+def test_numpy_baseline_matches_reference():
+    from compiler import run_numpy
+    rng = np.random.default_rng(9)
+    table = table_from_index(4242)
+    states = (rng.random((2, 6, 9)) < 0.5).astype(np.uint8)
+    out = run_numpy(table, states, 3)
+    for s, o in zip(states, out, strict=True):
+        assert np.array_equal(o, run_reference(table, s, 3))

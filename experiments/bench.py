@@ -1,0 +1,178 @@
+"""`make bench`: speed figures measured side by side in one run; writes bench.json.
+
+    python -m experiments.bench [--reps 5] [--out bench.json] [--quick]
+
+Each figure is the median of `--reps` timed repetitions after one warm-up call. `--quick`
+shrinks every problem (used by the test of this script); its numbers are not the
+benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from compiler import NUM_RULES, Demos, check, run_batch_jit, run_jit, run_numpy, table_from_index
+from compiler.bitpacked import pack, run_packed
+from compiler.checker import check_chunk
+from experiments.runio import write_atomic
+
+
+def timed(fn, reps: int) -> float:
+    """Median wall time of `fn()` over `reps` runs, after one warm-up run."""
+    jax.block_until_ready(fn())
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        jax.block_until_ready(fn())
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_executor(reps, batch, side, steps):
+    rng = np.random.default_rng(0)
+    table = table_from_index(6152)  # B3/S23
+    states = (rng.random((batch, side, side)) < 0.35).astype(np.uint8)
+    cells = batch * side * side * steps
+    run_packed_jit = jax.jit(run_packed)
+    words = pack(jnp.asarray(states))
+    t_np = timed(lambda: run_numpy(table, states, steps), max(3, reps // 2))
+    t_plain = timed(lambda: run_jit(table, states, steps), reps)
+    t_packed = timed(lambda: run_packed_jit(table, words, steps), reps)
+    return {"numpy_cells_per_s": cells / t_np, "jax_plain_cells_per_s": cells / t_plain,
+            "jax_bitpacked_cells_per_s": cells / t_packed,
+            "executor_speedup": t_np / t_packed, "executor_speedup_plain": t_np / t_plain}
+
+
+def demos_for(rng, n, side, horizon):
+    truth = table_from_index(int(rng.integers(0, NUM_RULES)))
+    inputs = (rng.random((n, side, side)) < 0.4).astype(np.uint8)
+    outputs = np.asarray(run_batch_jit(np.repeat(truth[None], n, 0), inputs, horizon))
+    return Demos(inputs, outputs, horizon)
+
+
+def bench_checker(reps, k):
+    rng = np.random.default_rng(1)
+    demos = demos_for(rng, 4, 32, 2)
+    drafts = jnp.asarray(table_from_index(rng.integers(0, NUM_RULES, size=k)))
+    x, y = jnp.asarray(demos.inputs), jnp.asarray(demos.outputs)
+    vectorized = lambda: check_chunk(drafts, x, y, 2, with_blame=False)
+
+    def loop():  # the same jitted check, one draft per call
+        return [check_chunk(drafts[i:i + 1], x, y, 2, with_blame=False)[0] for i in range(k)]
+
+    t_vec, t_loop = timed(vectorized, reps), timed(loop, max(1, reps // 2))
+    return {"checker_drafts_per_s": k / t_vec, "checker_loop_drafts_per_s": k / t_loop,
+            "checker_speedup": t_loop / t_vec}
+
+
+def bench_exhaustive(reps, rules):
+    from compiler.proposers import propose_exhaustive
+    rng = np.random.default_rng(2)
+    demos = demos_for(rng, 4, 32, 2)
+    tables = table_from_index(np.arange(rules))
+    t_all = timed(lambda: check(tables, demos, with_blame=False).mismatches, max(1, reps // 2))
+    t_prop = timed(lambda: propose_exhaustive(jax.random.key(0), demos, 16)[0], reps)
+    return {"exhaustive_seconds": t_all, "exhaustive_rules": rules,
+            "exhaustive_proposer_seconds": t_prop}
+
+
+def bench_test_time(reps, batch, side):
+    from flax import nnx
+
+    from reasoner import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RuleConditionedCell
+    reasoner = NeuralReasoner(RuleConditionedCell(NeuralConfig(), rngs=nnx.Rngs(0)))
+    rng = np.random.default_rng(3)
+    tables = table_from_index(rng.integers(0, NUM_RULES, size=batch))
+    states = (rng.random((batch, side, side)) < 0.4).astype(np.uint8)
+    reasoner.rollout(tables, states, 1)
+    traces = TRACE_COUNTS["rollout"]
+    t8 = timed(lambda: reasoner.rollout(tables, states, 8), reps)
+    t512 = timed(lambda: reasoner.rollout(tables, states, 512), max(1, reps // 2))
+    return {"t_per_iter_8_s": t8 / 8, "t_per_iter_512_s": t512 / 512,
+            "t_ratio_512_vs_8": (t512 / 512) / (t8 / 8),
+            "retraces": TRACE_COUNTS["rollout"] - traces}
+
+
+def matmul_flops(reps, n):
+    a = jnp.asarray(np.random.default_rng(4).standard_normal((n, n)), jnp.float32)
+    f = jax.jit(lambda a: a @ a)
+    return 2 * n**3 / timed(lambda: f(a), reps)
+
+
+def bench_train_step(reps, cfg):
+    from experiments.train import build_training
+    setup = build_training(cfg)
+    args = (setup.params, setup.opt_state, setup.pool, jnp.asarray(0, jnp.int32),
+            jnp.array([-1.0, 0.0]))
+    start = time.perf_counter()
+    compiled = setup.train_step.lower(*args).compile()
+    compile_s = time.perf_counter() - start
+    cost = compiled.cost_analysis()
+    cost = cost[0] if isinstance(cost, list) else cost
+    flops = float(cost.get("flops", 0.0))
+    step_s = timed(lambda: compiled(*args), reps)
+    peak = matmul_flops(reps, 1024 if cfg.train.batch_size < 64 else 2048)
+    return {"train_step_s": step_s, "train_examples_per_s": cfg.train.batch_size / step_s,
+            "train_step_flops": flops, "train_flops_per_s": flops / step_s,
+            "matmul_flops_per_s": peak, "train_flop_share": flops / step_s / peak,
+            "compile_seconds": compile_s}
+
+
+def markdown(r) -> str:
+    rows = [
+        ("executor", f"{r['jax_bitpacked_cells_per_s'] / 1e6:.0f} M cell updates/s bit-packed JAX "
+                     f"({r['jax_plain_cells_per_s'] / 1e6:.0f} M plain JAX) vs "
+                     f"{r['numpy_cells_per_s'] / 1e6:.0f} M NumPy: "
+                     f"{r['executor_speedup']:.1f}x", ">= 10x"),
+        ("checker", f"{r['checker_drafts_per_s']:.0f} drafts/s vectorized vs "
+                    f"{r['checker_loop_drafts_per_s']:.0f} looped: {r['checker_speedup']:.1f}x",
+         ">= 50x"),
+        ("exhaustive", f"{r['exhaustive_seconds']:.2f} s for {r['exhaustive_rules']} rules x 4 "
+                       f"demos (proposer with first-demo screen: "
+                       f"{r['exhaustive_proposer_seconds']:.2f} s)", "<= 10 s"),
+        ("test-time compute", f"per-iteration ratio T=512 vs T=8: {r['t_ratio_512_vs_8']:.2f}; "
+                              f"retraces {r['retraces']}", "<= 1.2; 0"),
+        ("train step", f"{r['train_examples_per_s']:.0f} examples/s; "
+                       f"{r['train_flops_per_s'] / 1e9:.1f} GFLOP/s = "
+                       f"{100 * r['train_flop_share']:.1f}% of matmul "
+                       f"{r['matmul_flops_per_s'] / 1e9:.1f} GFLOP/s", ">= 20%"),
+        ("compile", f"{r['compile_seconds']:.2f} s to jit the train step", "<= 20 s"),
+    ]
+    lines = ["| what | measured | goal |", "| --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--out", default="bench.json")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (tests only)")
+    args = parser.parse_args(argv)
+    from experiments.reasoners import compose_config
+    quick, reps = args.quick, args.reps
+    cfg = compose_config("train", ["train=tiny"] if quick else [])
+    results = {"machine": f"{platform.machine()}, {jax.device_count()} x "
+                          f"{jax.devices()[0].device_kind}", "jax": jax.__version__,
+               "reps": reps, "quick": quick}
+    results |= bench_executor(reps, *((2, 64, 8) if quick else (16, 512, 64)))
+    results |= bench_checker(reps, 64 if quick else 4096)
+    results |= bench_exhaustive(reps, 4096 if quick else NUM_RULES)
+    results |= bench_test_time(reps, *((2, 16) if quick else (16, 32)))
+    results |= bench_train_step(reps, cfg)
+    write_atomic(Path(args.out), json.dumps(results, indent=2) + "\n")
+    print(markdown(results))
+    return results
+
+
+if __name__ == "__main__":
+    main()
