@@ -88,8 +88,8 @@ def bench_exhaustive(reps, rules):
 def bench_test_time(reps, batch, side):
     from flax import nnx
 
-    from reasoner import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RuleConditionedCell
-    reasoner = NeuralReasoner(RuleConditionedCell(NeuralConfig(), rngs=nnx.Rngs(0)))
+    from reasoner import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RecurrentCell
+    reasoner = NeuralReasoner(RecurrentCell(NeuralConfig(), rngs=nnx.Rngs(0)))
     rng = np.random.default_rng(3)
     tables = table_from_index(rng.integers(0, NUM_RULES, size=batch))
     states = (rng.random((batch, side, side)) < 0.4).astype(np.uint8)

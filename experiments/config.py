@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from compiler import PROPOSERS, SELECTORS, CompilerConfig
 from reasoner import NeuralConfig
 
-REASONERS = ("symbolic", "neural")
+REASONERS = ("symbolic", "neural", "end_to_end")
 
 
 class ConfigError(ValueError):
@@ -46,10 +46,11 @@ class CompilerSchema:
 
 @dataclass
 class ReasonerSchema:
-    name: str = "neural"
+    name: str = "neural"  # symbolic | neural (reads the compiled RuleSet) | end_to_end (demos)
     channels: int = 16
     width: int = 128
     depth: int = 3
+    halt_bias: float = -5.0
 
 
 @dataclass
@@ -60,8 +61,11 @@ class TrainConfig:
     warmup: int = 150
     final_lr_fraction: float = 0.01
     clip: float = 1.0
-    horizon: int = 4  # training states are taken from the first `horizon` steps of runs
+    horizon: int = 8  # training states are taken from the first `horizon` steps of runs
     grid: int = 16
+    num_demos: int = 4  # demo pairs per example for the end-to-end reasoner
+    halt_window: int = 32  # halting target: the state recurs within this many steps
+    halt_weight: float = 0.1  # weight of the halting head's BCE in the loss
     checkpoint_every: int = 250
     log_every: int = 50
     eval_after: bool = True  # evaluate in the run directory when training ends
@@ -74,6 +78,8 @@ class EvalConfig:
     num_tasks: int = 64
     batch_size: int = 32
     compare_symbolic: bool = True  # also evaluate the symbolic reasoner on the same tasks
+    until_stable: bool = False  # also answer "run until stable" queries -> halting.jsonl
+    max_iterations: int = 512  # iteration budget of "until stable" queries
 
 
 @dataclass
@@ -115,8 +121,9 @@ def validate(cfg: DictConfig) -> None:
               "compiler.search_restarts", "compiler.search_steps", "compiler.chunk",
               "reasoner.channels", "reasoner.width", "reasoner.depth", "train.steps",
               "train.batch_size", "train.lr", "train.horizon", "train.grid",
-              "train.checkpoint_every", "train.log_every", "eval.horizons", "eval.grids",
-              "eval.num_tasks", "eval.batch_size")
+              "train.checkpoint_every", "train.log_every", "train.num_demos", "train.halt_window",
+              "eval.horizons", "eval.grids",
+              "eval.num_tasks", "eval.batch_size", "eval.max_iterations")
     if cfg.task.name != "life":
         raise ConfigError(f"task={cfg.task.name!r} is not available; known: life")
     if not 0.0 <= cfg.task.noise <= 0.5:
@@ -140,7 +147,9 @@ def compiler_config(cfg: DictConfig) -> CompilerConfig:
 
 def neural_config(cfg: DictConfig) -> NeuralConfig:
     r = cfg.reasoner
-    return NeuralConfig(channels=r.channels, width=r.width, depth=r.depth)
+    reads = "demos" if r.name == "end_to_end" else "rules"
+    return NeuralConfig(channels=r.channels, width=r.width, depth=r.depth, reads=reads,
+                        halt_bias=r.halt_bias)
 
 
 def task_kwargs(cfg: DictConfig) -> dict:

@@ -10,7 +10,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from experiments.checkpointing import Checkpointer
 from experiments.config import ConfigError, neural_config
-from reasoner import NeuralReasoner, RuleConditionedCell, SymbolicReasoner
+from reasoner import NeuralReasoner, RecurrentCell, SymbolicReasoner
 
 
 def compose_config(name: str, overrides=()) -> DictConfig:
@@ -23,8 +23,8 @@ def compose_config(name: str, overrides=()) -> DictConfig:
         return compose(config_name=name, overrides=list(overrides))
 
 
-def new_model(cfg: DictConfig, seed: int) -> RuleConditionedCell:
-    return RuleConditionedCell(neural_config(cfg), rngs=nnx.Rngs(seed))
+def new_model(cfg: DictConfig, seed: int) -> RecurrentCell:
+    return RecurrentCell(neural_config(cfg), rngs=nnx.Rngs(seed))
 
 
 def load_neural(run_dir) -> NeuralReasoner:
@@ -46,12 +46,22 @@ def load_neural(run_dir) -> NeuralReasoner:
     return NeuralReasoner(nnx.merge(graphdef, params))
 
 
-def build_reasoner(cfg: DictConfig, model: RuleConditionedCell | None = None):
-    """The reasoner a config asks for: symbolic, a given model, or `checkpoint=`'s."""
-    if cfg.reasoner.name == "symbolic":
+PRETRAINED = {"neural": Path(__file__).resolve().parents[1] / "pretrained" / "life-neural"}
+
+
+def build_reasoner(cfg: DictConfig, model: RecurrentCell | None = None):
+    """The reasoner a config asks for: symbolic, a given model, `checkpoint=`'s, or the
+    shipped pretrained one (`reasoner=neural` without `checkpoint=`)."""
+    name = cfg.reasoner.name
+    if name == "symbolic":
         return SymbolicReasoner()
     if model is not None:
         return NeuralReasoner(model)
-    if not cfg.checkpoint:
-        raise ConfigError("reasoner=neural needs checkpoint=<training run directory>")
-    return load_neural(cfg.checkpoint)
+    run_dir = cfg.checkpoint or PRETRAINED.get(name)
+    if run_dir is None:
+        raise ConfigError(f"reasoner={name} needs checkpoint=<training run directory>")
+    reasoner = load_neural(run_dir)
+    if reasoner.name != name:
+        raise ConfigError(f"checkpoint={run_dir} holds a {reasoner.name} reasoner, "
+                          f"not reasoner={name}")
+    return reasoner

@@ -10,6 +10,8 @@ def accuracy_table(rows: list[dict], metric: str = "exact") -> str:
     cells = defaultdict(list)
     for r in rows:
         cells[(r["reasoner"], r["grid"], r["horizon"])].append(float(r[metric]))
+    if not cells:
+        return ""
     horizons = sorted({h for _, _, h in cells})
     keys = sorted({(name, g) for name, g, _ in cells})
     lines = [f"{metric} accuracy by horizon (mean over tasks; n = tasks per cell)", "",

@@ -38,26 +38,33 @@ def make_optimizer(t: DictConfig):
     return optax.chain(optax.clip_by_global_norm(t.clip), optax.adam(schedule)), schedule
 
 
-def make_train_step(graphdef, tx, data_key, t: DictConfig, mesh=None):
+def make_train_step(graphdef, tx, data_key, t: DictConfig, mesh=None, reads_demos=False):
     @jax.jit
     def train_step(params, opt_state, pool, step, first_bad):
         # the whole global batch is generated from (seed, step), then sharded over "data":
         # the numbers do not depend on the number of devices
-        batch = training_batch(jax.random.fold_in(data_key, step), pool,
-                               t.batch_size, t.grid, t.horizon)
-        tables, x, y = shard_batch(batch, mesh)
+        batch = training_batch(jax.random.fold_in(data_key, step), pool, t.batch_size,
+                               t.grid, t.horizon, t.num_demos if reads_demos else 0,
+                               t.halt_window)
+        batch = shard_batch(batch, mesh)
+        task = ((batch["demo_inputs"], batch["demo_outputs"]) if reads_demos
+                else batch["tables"])
+        x, y, in_cycle = batch["state"], batch["next"], batch["in_cycle"]
 
         def loss_fn(p):
-            logits = nnx.merge(graphdef, p)(tables, x)
-            loss = optax.softmax_cross_entropy_with_integer_labels(logits, y.astype(jnp.int32))
-            return loss.mean(), logits
+            logits, q = nnx.merge(graphdef, p)(task, x)
+            step_loss = optax.softmax_cross_entropy_with_integer_labels(
+                logits, y.astype(jnp.int32)).mean()
+            halt_loss = optax.sigmoid_binary_cross_entropy(q, in_cycle.astype(jnp.float32))
+            return step_loss + t.halt_weight * halt_loss.mean(), (logits, q, step_loss)
 
-        (loss, logits), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
+        (loss, (logits, q, step_loss)), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
         updates, opt_state = tx.update(grads, opt_state, params)
         params = optax.apply_updates(params, updates)
         correct = jnp.argmax(logits, -1) == y
-        metrics = {"loss": loss, "cell_acc": correct.mean(),
-                   "exact": correct.all(axis=(1, 2)).mean()}
+        metrics = {"loss": loss, "step_loss": step_loss, "cell_acc": correct.mean(),
+                   "exact": correct.all(axis=(1, 2)).mean(),
+                   "halt_acc": ((q > 0) == in_cycle).mean()}
         # the first non-finite step and its loss stay on the device (no per-step host sync)
         bad_now = (first_bad[0] < 0) & ~jnp.isfinite(loss)
         first_bad = jnp.where(bad_now, jnp.stack([step.astype(jnp.float32), loss]), first_bad)
@@ -90,7 +97,8 @@ def build_training(cfg: DictConfig) -> TrainingSetup:
     data_key = jax.random.fold_in(jax.random.key(cfg.seed), 1)
     pool = jnp.asarray(train_rule_pool(cfg.task.heldout_fraction), jnp.int32)
     return TrainingSetup(mesh, graphdef, params, tx.init(params), schedule, pool, data_key,
-                         make_train_step(graphdef, tx, data_key, t, mesh))
+                         make_train_step(graphdef, tx, data_key, t, mesh,
+                                         reads_demos=cfg.reasoner.name == "end_to_end"))
 
 
 def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
@@ -100,6 +108,9 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     would; rerunning the same config then resumes.
     """
     validate(cfg)
+    if cfg.reasoner.name == "symbolic":
+        raise ConfigError("reasoner=symbolic has nothing to train; use reasoner=neural or "
+                          "reasoner=end_to_end")
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     t = cfg.train

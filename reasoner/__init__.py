@@ -1,8 +1,9 @@
-"""Reasoners: `symbolic` (exact executor) and `neural` (rule-conditioned recurrent network)."""
+"""Reasoners: `symbolic` (exact executor), `neural` (compiled) and `end_to_end` (demos)."""
 
 from reasoner.answer import answer
-from reasoner.neural import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RuleConditionedCell, rollout_fn
+from reasoner.halting import CycleResult, run_until_cycle
+from reasoner.neural import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RecurrentCell, rollout_fn
 from reasoner.symbolic import SymbolicReasoner
 
-__all__ = ["TRACE_COUNTS", "NeuralConfig", "NeuralReasoner", "RuleConditionedCell",
-           "SymbolicReasoner", "answer", "rollout_fn"]
+__all__ = ["TRACE_COUNTS", "CycleResult", "NeuralConfig", "NeuralReasoner", "RecurrentCell",
+           "SymbolicReasoner", "answer", "rollout_fn", "run_until_cycle"]

@@ -1,11 +1,19 @@
-"""A rule-conditioned recurrent reasoner (Flax NNX) for the `life` domain.
+"""Recurrent reasoners for the `life` domain (Flax NNX): one shared core, two ways to read a task.
 
-One iteration maps the discrete state to next-state logits per cell: a learned 3x3 circular
-convolution reads the neighbourhood, the compiled RuleSet's 18 bits (as +-1) enter through
-a bias-free linear layer added to the first hidden pre-activation at every cell, and a
-per-cell ReLU MLP outputs two logits. The argmax is fed back, so the recurrence runs on a
-discrete state; T iterations are a `fori_loop` with a traced bound (no retrace per T).
-See shared/notes/neural-executor.md for the design measurements behind this choice.
+The core maps the discrete state to next-state logits per cell: a learned 3x3 circular
+convolution reads the neighbourhood, a task *context* vector is added to the first hidden
+pre-activation at every cell, and a per-cell ReLU MLP outputs two logits. The argmax is
+fed back, so the recurrence runs on a discrete state; T iterations are a `fori_loop` with a
+traced bound (no retrace per T). A halting head reads the mean- and max-pooled hidden
+features and predicts "this state is already in its final cycle" (TRM-style BCE, negative
+initial bias).
+
+The context comes from
+- `reads="rules"` (the compiled reasoner): the RuleSet's 18 bits as +-1 through a bias-free
+  linear layer (shared/notes/neural-executor.md);
+- `reads="demos"` (the end-to-end baseline, no compiler): a deep-sets encoder over the raw
+  demo pairs: per demo cell, the input's 3x3 neighbourhood and the output bit go through an
+  MLP, are averaged over cells and demos, and pass a second MLP.
 """
 
 from __future__ import annotations
@@ -19,62 +27,157 @@ from flax import nnx
 from compiler.life import NUM_ENTRIES
 
 TRACE_COUNTS = {"rollout": 0}  # incremented at trace time only: tests read it for retraces
+READS = ("rules", "demos")
 
 
 @dataclass(frozen=True)
 class NeuralConfig:
     channels: int = 16  # neighbourhood-convolution channels
     width: int = 128  # hidden width of the per-cell MLP
-    depth: int = 3  # ReLU layers
+    depth: int = 3  # ReLU layers of the per-cell MLP
+    reads: str = "rules"  # "rules" (compiled RuleSet) or "demos" (end-to-end baseline)
+    halt_bias: float = -5.0  # initial bias of the halting logit
 
 
-class RuleConditionedCell(nnx.Module):
+def _pm1(x):
+    return 2.0 * x.astype(jnp.float32) - 1.0
+
+
+class DemoSetEncoder(nnx.Module):
+    """Deep sets over demo cells: mean of phi(input neighbourhood, output bit), then rho."""
+
+    def __init__(self, config: NeuralConfig, *, rngs: nnx.Rngs):
+        c, w = config.channels, config.width
+        self.neighbourhood = nnx.Conv(1, c, (3, 3), padding="CIRCULAR", rngs=rngs)
+        self.phi_in = nnx.Linear(c + 1, w, rngs=rngs)
+        self.phi_out = nnx.Linear(w, w, rngs=rngs)
+        self.rho_hidden = nnx.Linear(w, w, rngs=rngs)
+        self.rho_out = nnx.Linear(w, w, use_bias=False, rngs=rngs)
+
+    def __call__(self, demos) -> jax.Array:
+        inputs, outputs = demos  # [B, N, H, W] each
+        b, n, h, w = inputs.shape
+        feats = self.neighbourhood(_pm1(inputs).reshape(b * n, h, w, 1))
+        feats = jnp.concatenate([feats, _pm1(outputs).reshape(b * n, h, w, 1)], axis=-1)
+        cell = self.phi_out(jax.nn.relu(self.phi_in(feats)))
+        pooled = cell.reshape(b, n * h * w, -1).mean(axis=1)
+        return self.rho_out(jax.nn.relu(self.rho_hidden(pooled)))
+
+
+class RecurrentCell(nnx.Module):
     def __init__(self, config: NeuralConfig, *, rngs: nnx.Rngs):
         if min(config.channels, config.width, config.depth) < 1:
             raise ValueError(f"neural reasoner sizes must be positive, got {config}")
+        if config.reads not in READS:
+            raise ValueError(f"reads must be one of {READS}, got {config.reads!r}")
         self.config = config
         self.neighbourhood = nnx.Conv(1, config.channels, (3, 3), padding="CIRCULAR", rngs=rngs)
         self.read_cell = nnx.Linear(config.channels, config.width, rngs=rngs)
-        self.read_rule = nnx.Linear(NUM_ENTRIES, config.width, use_bias=False, rngs=rngs)
+        if config.reads == "rules":
+            self.read_task = nnx.Linear(NUM_ENTRIES, config.width, use_bias=False, rngs=rngs)
+        else:
+            self.read_task = DemoSetEncoder(config, rngs=rngs)
         self.hidden = nnx.List([nnx.Linear(config.width, config.width, rngs=rngs)
                                 for _ in range(config.depth - 1)])
         self.head = nnx.Linear(config.width, 2, rngs=rngs)
+        self.halt = nnx.Linear(2 * config.width, 1, rngs=rngs,
+                               bias_init=nnx.initializers.constant(config.halt_bias))
 
-    def __call__(self, tables: jax.Array, states: jax.Array) -> jax.Array:
-        """Next-state logits `[B, H, W, 2]` for tables `[B, 2, 9]` and states `[B, H, W]`."""
-        x = (2.0 * states.astype(jnp.float32) - 1.0)[..., None]
-        rule = 2.0 * tables.reshape(tables.shape[0], NUM_ENTRIES).astype(jnp.float32) - 1.0
-        h = self.read_cell(self.neighbourhood(x)) + self.read_rule(rule)[:, None, None, :]
-        h = jax.nn.relu(h)
+    @property
+    def reads(self) -> str:
+        return self.config.reads
+
+    def context(self, task) -> jax.Array:
+        """`[B, width]` from tables `[B, 2, 9]` or demos `(inputs, outputs)` `[B, N, H, W]`."""
+        if self.config.reads == "rules":
+            return self.read_task(_pm1(task.reshape(task.shape[0], NUM_ENTRIES)))
+        return self.read_task(task)
+
+    def core(self, context: jax.Array, states: jax.Array):
+        """(next-state logits `[B, H, W, 2]`, halting logit `[B]`) of states `[B, H, W]`."""
+        h = self.read_cell(self.neighbourhood(_pm1(states)[..., None]))
+        h = jax.nn.relu(h + context[:, None, None, :])
         for layer in self.hidden:
             h = jax.nn.relu(layer(h))
-        return self.head(h)
+        pooled = jnp.concatenate([h.mean(axis=(1, 2)), h.max(axis=(1, 2))], axis=-1)
+        return self.head(h), self.halt(pooled)[:, 0]
 
-    def step(self, tables: jax.Array, states: jax.Array) -> jax.Array:
-        return jnp.argmax(self(tables, states), axis=-1).astype(states.dtype)
+    def __call__(self, task, states):
+        return self.core(self.context(task), states)
+
+    def step(self, context, states):
+        return jnp.argmax(self.core(context, states)[0], axis=-1).astype(states.dtype)
 
 
 def rollout_fn(graphdef):
-    """A jitted `rollout(params, tables, states, steps)` for one model structure."""
+    """Jitted rollouts for one model structure (T, the iteration budget, is traced).
+
+    `rollout(params, task, states, steps)` runs exactly `steps` iterations;
+    `rollout_halting(params, task, states, max_steps)` stops each example once its halting
+    head says "stable" (p > 0.5), and returns the states and the iterations used.
+    """
 
     @jax.jit
-    def rollout(params, tables, states, steps):
+    def rollout(params, task, states, steps):
         TRACE_COUNTS["rollout"] += 1
         model = nnx.merge(graphdef, params)
-        return jax.lax.fori_loop(0, steps, lambda _, s: model.step(tables, s), states)
+        context = model.context(task)
+        return jax.lax.fori_loop(0, steps, lambda _, s: model.step(context, s), states)
 
-    return rollout
+    @jax.jit
+    def rollout_halting(params, task, states, max_steps):
+        model = nnx.merge(graphdef, params)
+        context = model.context(task)
+
+        def cond(carry):
+            t, _, done, _ = carry
+            return (t < max_steps) & ~done.all()
+
+        def body(carry):
+            t, s, done, used = carry
+            logits, q = model.core(context, s)
+            done = done | (q > 0.0)
+            nxt = jnp.argmax(logits, -1).astype(s.dtype)
+            s = jnp.where(done[:, None, None], s, nxt)
+            return t + 1, s, done, used + (~done).astype(jnp.int32)
+
+        b = states.shape[0]
+        init = (jnp.int32(0), states, jnp.zeros(b, bool), jnp.zeros(b, jnp.int32))
+        _, states, _, used = jax.lax.while_loop(cond, body, init)
+        return states, used
+
+    return rollout, rollout_halting
 
 
 class NeuralReasoner:
-    """The learned reasoner behind the common `rollout(tables, states, T)` interface."""
+    """A trained cell behind the common `rollout(task, states, T)` interface.
 
-    name = "neural"
+    `task` is what the cell reads: `[B, 2, 9]` tables (compiled) or `(inputs, outputs)`
+    demo arrays `[B, N, H, W]` (end-to-end).
+    """
 
-    def __init__(self, model: RuleConditionedCell):
+    def __init__(self, model: RecurrentCell):
         self.graphdef, self.params = nnx.split(model)
-        self._rollout = rollout_fn(self.graphdef)
+        self.reads = model.reads
+        self.name = "neural" if self.reads == "rules" else "end_to_end"
+        self._rollout, self._rollout_halting = rollout_fn(self.graphdef)
 
-    def rollout(self, tables, states, steps):
-        return self._rollout(self.params, jnp.asarray(tables, jnp.uint8),
-                             jnp.asarray(states, jnp.uint8), jnp.asarray(steps, jnp.int32))
+    def _task(self, task):
+        if self.reads == "rules":
+            return jnp.asarray(task, jnp.uint8)
+        return tuple(jnp.asarray(t, jnp.uint8) for t in task)
+
+    def rollout(self, task, states, steps):
+        return self._rollout(self.params, self._task(task), jnp.asarray(states, jnp.uint8),
+                             jnp.asarray(steps, jnp.int32))
+
+    def rollout_halting(self, task, states, max_steps):
+        return self._rollout_halting(self.params, self._task(task),
+                                     jnp.asarray(states, jnp.uint8),
+                                     jnp.asarray(max_steps, jnp.int32))
+
+    def step_fn(self, task):
+        """A jittable `state -> next state` for the cycle detector."""
+        model = nnx.merge(self.graphdef, self.params)
+        context = model.context(self._task(task))
+        return lambda s: model.step(context, s)

@@ -9,6 +9,13 @@ from compiler import run_batch_jit
 
 class SymbolicReasoner:
     name = "symbolic"
+    reads = "rules"
+
+    def step_fn(self, tables):
+        """A jittable `state -> next state` for the cycle detector."""
+        from compiler import step_batch
+        tables = jnp.asarray(tables, jnp.uint8)
+        return lambda s: step_batch(tables, s)
 
     def rollout(self, tables, states, steps):
         return run_batch_jit(jnp.asarray(tables, jnp.uint8), jnp.asarray(states, jnp.uint8),

@@ -112,13 +112,18 @@ def make_tasks(seed: int, num_tasks: int, heldout_fraction: float, **task_kwargs
     return [make_task(rng, i, int(r), **task_kwargs) for i, r in enumerate(rules)]
 
 
-def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int):
+def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int,
+                   num_demos: int = 0, halt_window: int = 0) -> dict:
     """A fixed-shape training batch from `key` alone (so step s's data depends on (seed, s)).
 
     Rules are drawn from `pool` (training rule indices); a grid of uniform random density is
-    run t ~ U{0..horizon-1} steps under its rule; returns (tables, state_t, state_t+1).
+    run t ~ U{0..horizon-1} steps under its rule. Returns a dict with `tables` `[B, 2, 9]`,
+    `state` (x_t) and `next` (x_t+1) `[B, G, G]`; with `num_demos`, `demo_inputs` and
+    `demo_outputs` `[B, N, G, G]` (horizon-1 demos of the same rule, for the end-to-end
+    reasoner); with `halt_window`, `in_cycle` `[B]`: x_t recurs within that many steps
+    (the run has reached its final fixed point or cycle).
     """
-    k_rule, k_density, k_grid, k_time = jax.random.split(key, 4)
+    k_rule, k_density, k_grid, k_time, k_demo = jax.random.split(key, 5)
     idx = pool[jax.random.randint(k_rule, (batch,), 0, pool.shape[0])]
     tables = ((idx[:, None] >> jnp.arange(18)) & 1).reshape(batch, 2, 9).astype(jnp.uint8)
     density = jax.random.uniform(k_density, (batch, 1, 1))
@@ -129,4 +134,20 @@ def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int):
         return jnp.where((i < t)[:, None, None], step_batch(tables, s), s)
 
     state = jax.lax.fori_loop(0, horizon - 1, advance, state)
-    return tables, state, step_batch(tables, state)
+    out = {"tables": tables, "state": state, "next": step_batch(tables, state)}
+    if num_demos:
+        kd, ki = jax.random.split(k_demo)
+        dens = jax.random.uniform(kd, (batch, num_demos, 1, 1))
+        demo_in = (jax.random.uniform(ki, (batch, num_demos, grid, grid)) < dens)
+        demo_in = demo_in.astype(jnp.uint8)
+        out["demo_inputs"] = demo_in
+        out["demo_outputs"] = jax.vmap(step_batch, in_axes=(None, 1), out_axes=1)(tables, demo_in)
+    if halt_window:
+        def recur(i, carry):
+            s, seen = carry
+            s = step_batch(tables, s)
+            return s, seen | (s == state).reshape(batch, -1).all(axis=1)
+
+        _, out["in_cycle"] = jax.lax.fori_loop(
+            0, halt_window, recur, (state, jnp.zeros(batch, bool)))
+    return out

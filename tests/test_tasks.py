@@ -66,14 +66,20 @@ def test_noise_flips_demo_outputs():
 
 def test_training_batch_is_fixed_shape_deterministic_and_excludes_heldout():
     pool = jnp.asarray(train_rule_pool(0.1), jnp.int32)
-    fn = jax.jit(training_batch, static_argnums=(2, 3, 4))
-    tables, x, y = fn(jax.random.key(3), pool, 16, 8, 3)
-    again = fn(jax.random.key(3), pool, 16, 8, 3)
+    fn = jax.jit(training_batch, static_argnums=(2, 3, 4, 5, 6))
+    batch = fn(jax.random.key(3), pool, 16, 8, 3, 2, 12)
+    again = fn(jax.random.key(3), pool, 16, 8, 3, 2, 12)
+    tables, x, y = (np.asarray(batch[k]) for k in ("tables", "state", "next"))
     assert tables.shape == (16, 2, 9) and x.shape == y.shape == (16, 8, 8)
-    assert all(np.array_equal(p, q) for p, q in zip((tables, x, y), again, strict=True))
-    assert not heldout_mask(rule_index(np.asarray(tables)), 0.1).any()
-    for t, s, n in zip(np.asarray(tables), np.asarray(x), np.asarray(y), strict=True):
+    assert batch["demo_inputs"].shape == batch["demo_outputs"].shape == (16, 2, 8, 8)
+    assert all(np.array_equal(batch[k], again[k]) for k in batch)
+    assert not heldout_mask(rule_index(tables), 0.1).any()
+    for i, (t, s, n) in enumerate(zip(tables, x, y, strict=True)):
         assert np.array_equal(run_reference(t, s, 1), n)
+        for d_in, d_out in zip(batch["demo_inputs"][i], batch["demo_outputs"][i], strict=True):
+            assert np.array_equal(run_reference(t, np.asarray(d_in), 1), np.asarray(d_out))
+        later = [run_reference(t, s, k) for k in range(1, 13)]
+        assert bool(batch["in_cycle"][i]) == any(np.array_equal(s, v) for v in later)
 
 
 def write(tmp_path, obj, raw=None):
