@@ -2,14 +2,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test bench lint clean
+.PHONY: venv demo test bench gym lint clean
 
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,gym]'
 	touch $@
 
 # Train a small reasoner on training-split rules, then compile held-out tasks and print
@@ -21,6 +21,10 @@ test: venv
 	$(PY) -m pytest tests
 
 # Speed figures side by side in one run (medians of 5); writes bench.json. ~3 min.
+# reasoning-gym's game_of_life through our pipeline, scored by its own scorer.
+gym: venv
+	$(PY) -m experiments.gym
+
 bench: venv
 	$(PY) -m experiments.bench --reps 5 --out bench.json
 

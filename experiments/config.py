@@ -83,6 +83,18 @@ class EvalConfig:
 
 
 @dataclass
+class GymConfig:
+    """reasoning-gym `game_of_life` (the optional `gym` extra): queries and demos."""
+
+    size: int = 100  # queries per step count
+    grid: int = 10
+    steps: list[int] = field(default_factory=lambda: [1, 2, 5, 10])
+    fill: float = 0.1  # the generator's filled_cells_weights for queries (its default)
+    num_demos: int = 8  # demo boards (simulation_steps=1) the compiler reads
+    demo_fill: list[float] = field(default_factory=lambda: [0.2, 0.4, 0.6, 0.8])
+
+
+@dataclass
 class Config:
     seed: int = 0
     task: TaskConfig = field(default_factory=TaskConfig)
@@ -93,6 +105,7 @@ class Config:
     checkpoint: str | None = None  # a training run directory (evaluate, solve)
     task_file: str | None = None  # solve: the task JSON to answer
     out: str | None = None  # solve: where to write the answer JSON
+    gym: GymConfig = field(default_factory=GymConfig)
     distributed: bool = False  # train: call jax.distributed.initialize() (SLURM, TPU pods)
 
 
