@@ -67,8 +67,8 @@ def test_trained_tiny_reasoner_beats_chance_on_heldout_rules(tmp_path):
     rows = evaluate.run(cfg, tmp_path, model=model)
     trained = np.mean([r["cell_acc"] for r in rows])
     # chance: the best constant answer (all dead or all alive) for each query
-    from tasks import make_tasks
     from experiments.config import task_kwargs
+    from tasks import make_tasks
     tasks = make_tasks(cfg.seed, 16, cfg.task.heldout_fraction, query_grids=[8],
                        query_horizons=[1], **task_kwargs(cfg))
     chance = np.mean([max(q.answer.mean(), 1 - q.answer.mean()) for t in tasks for q in t.queries])
