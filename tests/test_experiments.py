@@ -148,10 +148,21 @@ def test_evaluate_and_solve_load_neural_reasoner_from_checkpoint(tmp_path):
     assert out["reasoner"] == "neural" and np.array(out["test"][0]["output"]).shape == (10, 10)
 
 
-def test_neural_without_checkpoint_is_a_clear_error(tmp_path):
+def test_end_to_end_without_checkpoint_is_a_clear_error(tmp_path):
     task, _ = glider_task()
     (tmp_path / "t.json").write_text(json.dumps(task))
     proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
-                   f"out={tmp_path / 'a.json'}", "reasoner=neural", cwd=tmp_path)
+                   f"out={tmp_path / 'a.json'}", "reasoner=end_to_end", cwd=tmp_path)
     assert proc.returncode == 2 and "checkpoint" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_neural_without_checkpoint_uses_the_shipped_pretrained_reasoner(tmp_path):
+    task, expected = glider_task()
+    (tmp_path / "t.json").write_text(json.dumps(task))
+    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+                   f"out={tmp_path / 'a.json'}", "reasoner=neural", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads((tmp_path / "a.json").read_text())
+    assert out["reasoner"] == "neural"
+    assert np.array_equal(np.array(out["test"][0]["output"]), expected)
