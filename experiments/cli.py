@@ -56,6 +56,21 @@ def check_group_overrides(argv) -> None:
                                   f"{', '.join(options)}")
 
 
+def hydra_app(config_name: str, body):
+    """A Hydra main that runs `body(cfg, run_dir)` with the project's error handling."""
+    import hydra
+
+    @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name=config_name)
+    def main(cfg) -> None:
+        from hydra.core.hydra_config import HydraConfig
+
+        run_dir = HydraConfig.get().runtime.output_dir
+        with exit_on_user_error(run_dir):
+            body(cfg, run_dir)
+
+    return main
+
+
 def main_guard(main) -> None:
     """Run a Hydra main after checking group overrides; one line and exit 2 on a bad one."""
     try:

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
-import hydra
 import jax
 import numpy as np
 from omegaconf import DictConfig
@@ -78,19 +76,7 @@ def run(cfg: DictConfig, run_dir) -> list[dict]:
     return rows
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="gym")
-def main(cfg: DictConfig) -> None:
-    from hydra.core.hydra_config import HydraConfig
-
-    from experiments.cli import exit_on_user_error
-
-    run_dir = HydraConfig.get().runtime.output_dir
-    with exit_on_user_error(run_dir):
-        run(cfg, run_dir)
-    sys.stdout.flush()
-
-
 if __name__ == "__main__":
-    from experiments.cli import main_guard
+    from experiments.cli import hydra_app, main_guard
 
-    main_guard(main)
+    main_guard(hydra_app("gym", run))

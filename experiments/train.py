@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import hydra
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -186,22 +185,17 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     return nnx.merge(graphdef, params)
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="train")
-def main(cfg: DictConfig) -> None:
-    from hydra.core.hydra_config import HydraConfig
-
+def train_and_evaluate(cfg: DictConfig, run_dir) -> None:
+    """The app: join a multi-host run if asked, train, then evaluate in the run directory."""
     from experiments import evaluate
-    from experiments.cli import exit_on_user_error
 
-    run_dir = Path(HydraConfig.get().runtime.output_dir)
-    with exit_on_user_error(run_dir):
-        init_distributed(cfg.distributed)
-        model = run(cfg, run_dir)
-        if cfg.train.eval_after:
-            evaluate.run(cfg, run_dir, model=model)
+    init_distributed(cfg.distributed)
+    model = run(cfg, Path(run_dir))
+    if cfg.train.eval_after:
+        evaluate.run(cfg, run_dir, model=model)
 
 
 if __name__ == "__main__":
-    from experiments.cli import main_guard
+    from experiments.cli import hydra_app, main_guard
 
-    main_guard(main)
+    main_guard(hydra_app("train", train_and_evaluate))
