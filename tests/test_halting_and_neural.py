@@ -86,3 +86,6 @@ def test_end_to_end_reasoner_trains_and_evaluates(tmp_path):
     assert {(r["reasoner"], r["halting"]) for r in halting} == {
         ("end_to_end", "detector"), ("end_to_end", "learned"), ("symbolic", "detector")}
     assert all(r["iterations"] >= 0 for r in halting)
+    from experiments.report import halting_seed_table
+    table = halting_seed_table([tmp_path])
+    assert "| end_to_end | learned |" in table or "stabilizing" in table
