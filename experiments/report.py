@@ -27,7 +27,8 @@ def seed_table(run_dirs, metric: str = "exact") -> str:
             raise SystemExit(f"error: {run_dir}: no eval.jsonl rows")
         cells = defaultdict(list)
         for r in rows:
-            cells[(r["reasoner"], r["grid"], r["horizon"])].append(float(r[metric]))
+            if r.get(metric) is not None:  # e.g. exact_vs_compiled is None for end_to_end
+                cells[(r["reasoner"], r["grid"], r["horizon"])].append(float(r[metric]))
         for key, values in cells.items():
             per_run[key].append(np.mean(values))
     horizons = sorted({h for _, _, h in per_run})
