@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jax
 import numpy as np
@@ -87,11 +87,26 @@ def compile_task(demos: Demos | list[Demos], key, config: CompilerConfig = Compi
         entry_name(s, n) for s, n in zip(*np.nonzero(scores.blame[best]), strict=True)]
 
     chosen_index, chosen_table = SELECTORS[config.selector](select_key, drafts, scores, survivors)
-    chosen_scores = check(chosen_table[None], groups, with_blame=False)
-    diagnostics["chosen_demo_score"] = float(chosen_scores.cell_acc[0])
+    diagnostics["chosen_demo_score"] = demo_score(chosen_index, chosen_table, scores, groups)
     return Compiled(drafts=drafts, scores=scores, survivors=survivors,
                     chosen=RuleSet(chosen_table), chosen_index=chosen_index,
                     selector=config.selector, diagnostics=diagnostics)
+
+
+def demo_score(index, table, scores: Scores, groups) -> float:
+    """Cell accuracy of the chosen table on the demos (checked only if it is not a draft)."""
+    if index is not None:
+        return float(scores.cell_acc[index])
+    return float(check(table[None], groups, with_blame=False).cell_acc[0])
+
+
+def reselect(compiled: Compiled, selector: str, groups, key=None) -> Compiled:
+    """The same drafts and scores under another selector (no new proposing or checking)."""
+    index, table = SELECTORS[selector](key, compiled.drafts, compiled.scores, compiled.survivors)
+    diagnostics = dict(compiled.diagnostics,
+                       chosen_demo_score=demo_score(index, table, compiled.scores, groups))
+    return replace(compiled, chosen=RuleSet(table), chosen_index=index, selector=selector,
+                   diagnostics=diagnostics)
 
 
 compile = compile_task  # the name DESIGN.md uses; `compile_task` avoids shadowing the builtin

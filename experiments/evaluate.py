@@ -60,11 +60,12 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                 # horizons in increasing order, each continuing from the previous answer
                 # (exact for one voter per task; a vote restarts from the query)
                 single = all(len(v) == 1 for v in voters)
-                done, pred = 0, states
+                done, pred, executed = 0, states, states
                 for horizon in sorted(cfg.eval.horizons):
                     truth = np.stack([next(q.answer for q in qs if q.horizon == horizon)
                                       for qs in queries])
-                    start, more = (pred, horizon - done) if single else (states, horizon)
+                    more = horizon - done if single else horizon
+                    start = pred if single else states
                     if reasoner.reads == "demos":  # end-to-end: no compiler involved
                         pred = np.asarray(reasoner.rollout(demos, start, more))
                     else:
@@ -72,7 +73,10 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                     done = horizon
                     # what the exact executor gives on the same compiled rule sets: isolates
                     # the reasoner's own errors from the compiler's
-                    executed = answer(SYMBOLIC, voters, states, horizon)
+                    if reasoner.name == SYMBOLIC.name:  # it is the exact executor itself
+                        executed = pred
+                    else:
+                        executed = answer(SYMBOLIC, voters, executed if single else states, more)
                     correct = pred == truth
                     for j, i in enumerate(chunk):
                         row = eval_row(cfg, tasks[i], compiled[i], reasoner.name, grid,

@@ -18,6 +18,7 @@ import numpy as np
 from omegaconf import DictConfig
 
 from compiler import compile_task
+from compiler.compile import reselect
 from experiments.config import ConfigError, compiler_config, validate
 from experiments.reasoners import build_reasoner
 from experiments.runio import write_atomic
@@ -43,9 +44,7 @@ def solve(cfg: DictConfig) -> dict:
         # Answer anyway: vote over the best-scoring drafts.
         fallback = True
         if config.selector != "vote":
-            from dataclasses import replace
-            compiled = compile_task(task.demos, jax.random.key(cfg.seed),
-                                    replace(config, selector="vote"))
+            compiled = reselect(compiled, "vote", task.demos)
     outputs = [answer(reasoner, [compiled.voters], x[None], h)[0]
                for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
     result = {

@@ -63,26 +63,18 @@ def run_until_cycle(step, states, max_steps) -> CycleResult:
     hare = jax.lax.fori_loop(0, jnp.max(lam), advance, states)
 
     def cond2(c):
-        mu, tortoise, hare, done = c
-        return (mu < max_steps) & ~done.all()
+        k, _, _, done, _ = c
+        return (k < max_steps) & ~done.all()
 
     def body2(c):
-        mu, tortoise, hare, done = c
+        k, tortoise, hare, done, mu = c
         done = done | _same(tortoise, hare)
         tortoise = _where(done, tortoise, step(tortoise))
         hare = _where(done, hare, step(hare))
-        return mu + 1, tortoise, hare, done
+        return k + 1, tortoise, hare, done, mu + (~done).astype(jnp.int32)
 
-    mu_steps = jnp.zeros(b, jnp.int32)
-
-    def body2_count(c):
-        (mu, tortoise, hare, done), counts = c
-        nxt = body2((mu, tortoise, hare, done))
-        return nxt, counts + (~nxt[3]).astype(jnp.int32)
-
-    (_, x_mu, _, _), mu = jax.lax.while_loop(
-        lambda c: cond2(c[0]), body2_count,
-        ((jnp.int32(0), states, hare, ~found), mu_steps))
+    init2 = (jnp.int32(0), states, hare, ~found, jnp.zeros(b, jnp.int32))
+    _, x_mu, _, _, mu = jax.lax.while_loop(cond2, body2, init2)
     iterations = used1 + lam + 2 * mu
     return CycleResult(states=x_mu, mu=jnp.where(found, mu, -1),
                        period=jnp.where(found, lam, -1), iterations=iterations)
