@@ -95,6 +95,15 @@ class GymConfig:
 
 
 @dataclass
+class CertifyConfig:
+    """`experiments.certify`: which rules to certify the reasoner on, in blocks."""
+
+    rules: str = "all"  # all (2^18) | heldout | train | a B/S rule text
+    block: int = 8192  # rules per device call
+    max_listed: int = 1000  # failing rules listed in certify.json with their neighbourhoods
+
+
+@dataclass
 class Config:
     seed: int = 0
     task: TaskConfig = field(default_factory=TaskConfig)
@@ -106,6 +115,7 @@ class Config:
     task_file: str | None = None  # solve: the task JSON to answer
     out: str | None = None  # solve: where to write the answer JSON
     gym: GymConfig = field(default_factory=GymConfig)
+    certify: CertifyConfig = field(default_factory=CertifyConfig)
     distributed: bool = False  # train: call jax.distributed.initialize() (SLURM, TPU pods)
 
 
@@ -136,7 +146,7 @@ def validate(cfg: DictConfig) -> None:
               "train.batch_size", "train.lr", "train.horizon", "train.grid",
               "train.checkpoint_every", "train.log_every", "train.num_demos", "train.halt_window",
               "eval.horizons", "eval.grids",
-              "eval.num_tasks", "eval.batch_size", "eval.max_iterations")
+              "eval.num_tasks", "eval.batch_size", "eval.max_iterations", "certify.block")
     if cfg.task.name != "life":
         raise ConfigError(f"task={cfg.task.name!r} is not available; known: life")
     if not 0.0 <= cfg.task.noise <= 0.5:

@@ -22,8 +22,8 @@ from experiments.config import compiler_config, task_kwargs, validate
 from experiments.halting import evaluate_halting, halting_table
 from experiments.reasoners import build_reasoner
 from experiments.runio import write_jsonl_atomic
-from experiments.table import accuracy_table, compiler_summary
-from reasoner import SymbolicReasoner, answer
+from experiments.table import accuracy_table, certification_summary, compiler_summary
+from reasoner import SymbolicReasoner, answer, certifiable, certify_tables
 from tasks import make_tasks
 
 
@@ -57,6 +57,7 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                 states = np.stack([qs[0].input for qs in queries])
                 voters = [compiled[i].voters for i in chunk]
                 demos = demo_arrays(tasks, chunk)
+                certified = certified_flags(reasoner, [compiled[i] for i in chunk], demos)
                 # horizons in increasing order, each continuing from the previous answer
                 # (exact for one voter per task; a vote restarts from the query)
                 single = all(len(v) == 1 for v in voters)
@@ -83,9 +84,25 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                                        horizon, correct[j])
                         row["exact_vs_compiled"] = (bool((pred[j] == executed[j]).all())
                                                     if reasoner.reads == "rules" else None)
+                        row["certified"] = certified[j]
                         rows.append(row)
                     bar.update(len(chunk))
     return rows
+
+
+def certified_flags(reasoner, compiled, demos) -> list:
+    """Per task: is the reasoner certified on its compiled rule (every voter's, under
+    `vote`)? None where a certificate does not apply (no discrete per-cell state)."""
+    if not certifiable(reasoner):
+        return [None] * len(compiled)
+    if reasoner.reads == "demos":  # end-to-end: its map, given the demos, vs the chosen rule
+        failing, _ = certify_tables(reasoner, np.stack([c.chosen.table for c in compiled]),
+                                    task=demos)
+        return [bool(f == 0) for f in failing]
+    counts = [len(c.voters) for c in compiled]
+    failing, _ = certify_tables(reasoner, np.concatenate([c.voters for c in compiled]))
+    ends = np.cumsum(counts)
+    return [bool((failing[e - n:e] == 0).all()) for n, e in zip(counts, ends, strict=True)]
 
 
 def demo_arrays(tasks, chunk):
@@ -134,6 +151,7 @@ def run(cfg: DictConfig, run_dir, model=None) -> list[dict]:
     print(accuracy_table([r for r in rows if r["exact_vs_compiled"] is not None],
                          "exact_vs_compiled"), file=sys.stdout)
     print(compiler_summary(rows), file=sys.stdout)
+    print(certification_summary(rows), file=sys.stdout)
     if cfg.eval.until_stable:
         halting_rows = []
         for reasoner in reasoners:

@@ -3,8 +3,10 @@
 Compiles the demos into drafts, checks and selects, answers every test query with the
 configured reasoner and writes
 `{"rule": "B../S..", "consistent_drafts": n, "test": [{"output": grid}, ...], ...}`
-atomically to `out`. Contradictory demos still get an answer (a vote over the
-best-scoring drafts), and the output and stderr say so.
+atomically to `out`. A discrete-state reasoner is first certified on the rule it will run;
+if it fails any of the 512 neighbourhoods, the symbolic executor answers instead and the
+output says so (`"fallback": "symbolic"`). Contradictory demos still get an answer (a vote
+over the best-scoring drafts), and the output and stderr say so.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import jax
 import numpy as np
 from omegaconf import DictConfig
 
-from compiler import compile_task
+from compiler import RuleSet, compile_task
 from compiler.compile import reselect
 from experiments.config import ConfigError, compiler_config, validate
 from experiments.reasoners import build_reasoner
 from experiments.runio import write_atomic
-from reasoner import answer
+from reasoner import SymbolicReasoner, answer, certifiable, certify
 from tasks import load_task_file
 
 
@@ -37,27 +39,48 @@ def solve(cfg: DictConfig) -> dict:
                           "does not have")
     task = load_task_file(cfg.task_file)
     reasoner = build_reasoner(cfg)
+    if reasoner.reads != "rules":
+        raise ConfigError(f"reasoner={reasoner.name} does not read the compiled rule; solve "
+                          "answers through it (use reasoner=neural or symbolic)")
     config = compiler_config(cfg)
-    fallback = False
+    voted = False
     compiled = compile_task(task.demos, jax.random.key(cfg.seed), config)
     if compiled.consistent_drafts == 0:
         # Answer anyway: vote over the best-scoring drafts.
-        fallback = True
+        voted = True
         if config.selector != "vote":
             compiled = reselect(compiled, "vote", task.demos)
-    outputs = [answer(reasoner, [compiled.voters], x[None], h)[0]
+    # Certify before running: a reasoner that is not exact on every neighbourhood of the
+    # rule(s) it will run is replaced by the exact executor.
+    certificates = ([certify(reasoner, RuleSet(v)) for v in compiled.voters]
+                    if certifiable(reasoner) else [])
+    failing = sum(c.num_failing for c in certificates)
+    fallback = None
+    if failing:
+        fallback, reasoner_used = "symbolic", SymbolicReasoner()
+    else:
+        reasoner_used = reasoner
+    outputs = [answer(reasoner_used, [compiled.voters], x[None], h)[0]
                for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
     result = {
         "rule": compiled.chosen.to_text(),
         "consistent_drafts": compiled.consistent_drafts,
         "test": [{"output": np.asarray(o).astype(int).tolist()} for o in outputs],
-        "reasoner": reasoner.name,
+        "reasoner": reasoner_used.name,
+        "certified": (not failing) if certificates else None,
         "selector": compiled.selector,
         "num_drafts": int(len(compiled.drafts)),
         "chosen_demo_score": compiled.chosen_demo_score,
     }
-    diag = compiled.diagnostics
     if fallback:
+        result["fallback"] = fallback
+        result["failing_neighbourhoods"] = failing
+        result["fallback_reason"] = (
+            f"{reasoner.name} reasoner not certified: wrong on {failing} of the 512 "
+            f"neighbourhoods of {', '.join(c.rule for c in certificates if not c.certified)}; "
+            "answered with the symbolic executor")
+    diag = compiled.diagnostics
+    if voted:
         conflicts = diag.get("conflicting_entries", [])
         result["warning"] = (
             "no draft reproduces the demos"
@@ -76,6 +99,8 @@ def main(cfg: DictConfig) -> None:
         result = solve(cfg)
         if "warning" in result:
             print(f"warning: {result['warning']}", file=sys.stderr)
+        if "fallback" in result:
+            print(f"fallback: {result['fallback_reason']}", file=sys.stderr)
         print(f"rule {result['rule']} ({result['consistent_drafts']} consistent drafts); "
               f"{len(result['test'])} answers written to {cfg.out}")
 

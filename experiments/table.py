@@ -53,3 +53,15 @@ def compiler_summary(rows: list[dict]) -> str:
             lines.append(f"  {name}: exact on fully observed tasks "
                          f"{100 * sum(r['exact'] for r in sub) / len(sub):.1f}% ({len(sub)} queries)")
     return "\n".join(lines)
+
+
+def certification_summary(rows: list[dict]) -> str:
+    """Per reasoner: on how many tasks it is certified exact for the compiled rule."""
+    lines = []
+    for name in sorted({r["reasoner"] for r in rows}):
+        per_task = {r["task_id"]: r.get("certified") for r in rows if r["reasoner"] == name}
+        flags = [f for f in per_task.values() if f is not None]
+        if flags:
+            lines.append(f"certified on the compiled rule: {name} {sum(flags)}/{len(flags)} tasks "
+                         "(exact at every horizon and grid on those)")
+    return "\n".join(lines)

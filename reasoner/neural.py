@@ -93,14 +93,28 @@ class RecurrentCell(nnx.Module):
             return self.read_task(_pm1(task.reshape(task.shape[0], NUM_ENTRIES)))
         return self.read_task(task)
 
-    def core(self, context: jax.Array, states: jax.Array):
-        """(next-state logits `[B, H, W, 2]`, halting logit `[B]`) of states `[B, H, W]`."""
-        h = self.read_cell(self.neighbourhood(_pm1(states)[..., None]))
-        h = jax.nn.relu(h + context[:, None, None, :])
+    def cell_features(self, states: jax.Array) -> jax.Array:
+        """`[B, H, W, width]`: what each cell reads of its 3x3 neighbourhood (no task yet)."""
+        return self.read_cell(self.neighbourhood(_pm1(states)[..., None]))
+
+    def cell_hidden(self, features: jax.Array, context: jax.Array) -> jax.Array:
+        """The per-cell MLP on `features [..., width]` plus a broadcastable `context`."""
+        h = jax.nn.relu(features + context)
         for layer in self.hidden:
             h = jax.nn.relu(layer(h))
+        return h
+
+    def core(self, context: jax.Array, states: jax.Array):
+        """(next-state logits `[B, H, W, 2]`, halting logit `[B]`) of states `[B, H, W]`."""
+        h = self.cell_hidden(self.cell_features(states), context[:, None, None, :])
         pooled = jnp.concatenate([h.mean(axis=(1, 2)), h.max(axis=(1, 2))], axis=-1)
         return self.head(h), self.halt(pooled)[:, 0]
+
+    def neighbourhood_logits(self, context: jax.Array, features: jax.Array) -> jax.Array:
+        """Next-state logits `[B, N, 2]` of the centre for contexts `[B, width]` and the
+        centre features `[N, width]` of N neighbourhoods: the same per-cell map as `core`,
+        laid out so the neighbourhood read is shared by all B tasks (the certifier's path)."""
+        return self.head(self.cell_hidden(features[None, :, :], context[:, None, :]))
 
     def __call__(self, task, states):
         return self.core(self.context(task), states)
@@ -156,11 +170,14 @@ class NeuralReasoner:
     demo arrays `[B, N, H, W]` (end-to-end).
     """
 
+    discrete_per_cell = True  # argmax state fed back, per-cell update: certifiable
+
     def __init__(self, model: RecurrentCell):
         self.graphdef, self.params = nnx.split(model)
         self.reads = model.reads
         self.name = "neural" if self.reads == "rules" else "end_to_end"
         self._rollout, self._rollout_halting = rollout_fn(self.graphdef)
+        self._neighbourhood_logits = None
 
     def _task(self, task):
         if self.reads == "rules":
@@ -175,6 +192,13 @@ class NeuralReasoner:
         return self._rollout_halting(self.params, self._task(task),
                                      jnp.asarray(states, jnp.uint8),
                                      jnp.asarray(max_steps, jnp.int32))
+
+    def neighbourhood_logits(self, task):
+        """`[B, 512, 2]` next-state logits of the centre of every 3x3 neighbourhood."""
+        if self._neighbourhood_logits is None:
+            from reasoner.certify import neighbourhood_logits_fn
+            self._neighbourhood_logits = neighbourhood_logits_fn(self.graphdef)
+        return self._neighbourhood_logits(self.params, self._task(task))
 
     def step_fn(self, task):
         """A jittable `state -> next state` for the cycle detector."""

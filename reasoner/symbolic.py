@@ -10,6 +10,7 @@ from compiler import run_batch_jit
 class SymbolicReasoner:
     name = "symbolic"
     reads = "rules"
+    discrete_per_cell = True  # certifiable (reasoner/certify.py)
 
     def step_fn(self, tables):
         """A jittable `state -> next state` for the cycle detector."""
