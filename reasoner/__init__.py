@@ -6,5 +6,6 @@ from reasoner.halting import CycleResult, run_until_cycle
 from reasoner.neural import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RecurrentCell, rollout_fn
 from reasoner.symbolic import SymbolicReasoner
 
-__all__ = ["TRACE_COUNTS", "Certificate", "CycleResult", "NeuralConfig", "NeuralReasoner", "RecurrentCell",
-           "SymbolicReasoner", "answer", "certifiable", "certify", "certify_tables", "rollout_fn", "run_until_cycle"]
+__all__ = ["TRACE_COUNTS", "Certificate", "CycleResult", "NeuralConfig", "NeuralReasoner",
+           "RecurrentCell", "SymbolicReasoner", "answer", "certifiable", "certify",
+           "certify_tables", "rollout_fn", "run_until_cycle"]
