@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from compiler import PROPOSERS, SELECTORS, CompilerConfig
 from reasoner import NeuralConfig
 
-REASONERS = ("symbolic", "neural", "end_to_end")
+REASONERS = ("symbolic", "neural", "end_to_end", "latent")
 
 
 class ConfigError(ValueError):
@@ -66,6 +66,9 @@ class TrainConfig:
     num_demos: int = 4  # demo pairs per example for the end-to-end reasoner
     halt_window: int = 32  # halting target: the state recurs within this many steps
     halt_weight: float = 0.1  # weight of the halting head's BCE in the loss
+    progressive_alpha: float = 0.5  # latent reasoner: weight of the progressive loss
+    family_centre: str = "B3/S23"  # training rules: the training split within...
+    family_radius: int = 18  # ...this many table entries of family_centre (18: all rules)
     checkpoint_every: int = 250
     log_every: int = 50
     eval_after: bool = True  # evaluate in the run directory when training ends
@@ -103,6 +106,33 @@ class CertifyConfig:
     max_listed: int = 1000  # failing rules listed in certify.json with their neighbourhoods
 
 
+def _powers_of_two(top: int) -> list[int]:
+    return [1 << i for i in range(top.bit_length()) if 1 << i <= top]
+
+
+@dataclass
+class ExperimentConfig:
+    """The knobs of the five experiment presets (conf/experiment/*.yaml); a preset sets
+    `name` and its Hydra sweep axes, `scale=` sets the sizes."""
+
+    name: str = "none"  # drafts | selection | test_time | counterfactual | inconsistency
+    num_drafts: list[int] = field(default_factory=lambda: _powers_of_two(1024))  # drafts
+    selection_drafts: int = 64  # selection: K
+    selectors: list[str] = field(default_factory=lambda: ["best", "vote", "random", "first"])
+    query_horizon: int = 16  # drafts, selection, inconsistency: horizon of the scored queries
+    query_grid: int = 16
+    iterations: list[int] = field(default_factory=lambda: _powers_of_two(256))  # test_time
+    horizons: list[int] = field(default_factory=lambda: [8, 32, 128])  # test_time
+    grids: list[int] = field(default_factory=lambda: [16, 32])  # test_time
+    far_distance: int = 6  # counterfactual: "far" test rules differ from train.family_centre
+    # in at least this many entries ("near" ones: within train.family_radius)
+    latent_steps: int = 0  # test_time: training steps of the latent reasoner (0: train.steps)
+    latent_batch_size: int = 0  # (0: train.batch_size)
+    corruptions: list[int] = field(default_factory=lambda: [0, 1, 2, 4, 8])  # inconsistency
+    noises: list[float] = field(default_factory=lambda: [0.0, 0.01, 0.02, 0.05])
+    example: bool = True  # drafts: seed 0 also saves one worked example (the grids figure)
+
+
 @dataclass
 class Config:
     seed: int = 0
@@ -116,6 +146,8 @@ class Config:
     out: str | None = None  # solve: where to write the answer JSON
     gym: GymConfig = field(default_factory=GymConfig)
     certify: CertifyConfig = field(default_factory=CertifyConfig)
+    experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
+    scale: str = "none"  # set by conf/scale/*.yaml: tiny | small | paper
     distributed: bool = False  # train: call jax.distributed.initialize() (SLURM, TPU pods)
 
 
@@ -160,6 +192,9 @@ def validate(cfg: DictConfig) -> None:
         raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known: {sorted(PROPOSERS)}")
     if cfg.compiler.selector not in SELECTORS:
         raise ConfigError(f"compiler.selector={cfg.compiler.selector!r}; known: {sorted(SELECTORS)}")
+    if not 0.0 <= cfg.train.progressive_alpha <= 1.0:
+        raise ConfigError(f"train.progressive_alpha must be in [0, 1], got "
+                          f"{cfg.train.progressive_alpha}")
     if cfg.reasoner.name not in REASONERS:
         raise ConfigError(f"reasoner={cfg.reasoner.name!r}; known: {list(REASONERS)}")
 

@@ -60,11 +60,13 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                 certified = certified_flags(reasoner, [compiled[i] for i in chunk], demos)
                 # horizons in increasing order, each continuing from the previous answer
                 # (exact for one voter per task; a vote restarts from the query)
-                single = all(len(v) == 1 for v in voters)
+                one_voter = all(len(v) == 1 for v in voters)
+                single = one_voter and getattr(reasoner, "resumable", True)  # (latent: no)
                 done, pred, executed = 0, states, states
                 for horizon in sorted(cfg.eval.horizons):
                     truth = np.stack([next(q.answer for q in qs if q.horizon == horizon)
                                       for qs in queries])
+                    prev = done
                     more = horizon - done if single else horizon
                     start = pred if single else states
                     if reasoner.reads == "demos":  # end-to-end: no compiler involved
@@ -77,7 +79,8 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                     if reasoner.name == SYMBOLIC.name:  # it is the exact executor itself
                         executed = pred
                     else:
-                        executed = answer(SYMBOLIC, voters, executed if single else states, more)
+                        executed = answer(SYMBOLIC, voters, executed if one_voter else states,
+                                          horizon - prev if one_voter else horizon)
                     correct = pred == truth
                     for j, i in enumerate(chunk):
                         row = eval_row(cfg, tasks[i], compiled[i], reasoner.name, grid,

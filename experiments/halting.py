@@ -47,8 +47,9 @@ def evaluate_halting(cfg, reasoner, tasks, compiled) -> list[dict]:
         else:
             task_input = np.stack([c.chosen.table for c in compiled])
         answers = {}
-        found = _detect_with(reasoner, task_input, states, budget)
-        answers["detector"] = (np.asarray(found.states), np.asarray(found.iterations))
+        if hasattr(reasoner, "step_fn"):  # a discrete state to detect cycles on
+            found = _detect_with(reasoner, task_input, states, budget)
+            answers["detector"] = (np.asarray(found.states), np.asarray(found.iterations))
         if hasattr(reasoner, "rollout_halting"):
             halted, used = reasoner.rollout_halting(task_input, states, budget)
             answers["learned"] = (np.asarray(halted), np.asarray(used))

@@ -11,6 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.checkpointing import Checkpointer
 from experiments.config import ConfigError, neural_config
 from reasoner import NeuralReasoner, RecurrentCell, SymbolicReasoner
+from reasoner.latent import LatentCell, LatentReasoner
 
 
 def compose_config(name: str, overrides=()) -> DictConfig:
@@ -23,11 +24,18 @@ def compose_config(name: str, overrides=()) -> DictConfig:
         return compose(config_name=name, overrides=list(overrides))
 
 
-def new_model(cfg: DictConfig, seed: int) -> RecurrentCell:
-    return RecurrentCell(neural_config(cfg), rngs=nnx.Rngs(seed))
+def new_model(cfg: DictConfig, seed: int):
+    """A fresh model for `cfg.reasoner` (RecurrentCell, or LatentCell for `latent`)."""
+    cls = LatentCell if cfg.reasoner.name == "latent" else RecurrentCell
+    return cls(neural_config(cfg), rngs=nnx.Rngs(seed))
 
 
-def load_neural(run_dir) -> NeuralReasoner:
+def wrap(model):
+    """The reasoner interface around a trained model."""
+    return LatentReasoner(model) if isinstance(model, LatentCell) else NeuralReasoner(model)
+
+
+def load_neural(run_dir):
     """The neural reasoner of a training run directory, at its latest checkpoint."""
     run_dir = Path(run_dir)
     config_file = run_dir / ".hydra" / "config.yaml"
@@ -43,7 +51,7 @@ def load_neural(run_dir) -> NeuralReasoner:
     target = jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), params_shape)
     params = checkpointer.restore_params(step, target)
     checkpointer.close()
-    return NeuralReasoner(nnx.merge(graphdef, params))
+    return wrap(nnx.merge(graphdef, params))
 
 
 PRETRAINED = {"neural": Path(__file__).resolve().parents[1] / "pretrained" / "life-neural"}
@@ -56,7 +64,7 @@ def build_reasoner(cfg: DictConfig, model: RecurrentCell | None = None):
     if name == "symbolic":
         return SymbolicReasoner()
     if model is not None:
-        return NeuralReasoner(model)
+        return wrap(model)
     run_dir = cfg.checkpoint or PRETRAINED.get(name)
     if run_dir is None:
         raise ConfigError(f"reasoner={name} needs checkpoint=<training run directory>")

@@ -24,10 +24,12 @@ from tqdm import tqdm
 from experiments.checkpointing import Checkpointer
 from experiments.cli import NonFiniteLoss
 from experiments.config import ConfigError, validate
+from experiments.losses import final_state_loss, per_step_loss
 from experiments.mesh import data_mesh, init_distributed, replicate, shard_batch
 from experiments.reasoners import new_model
 from experiments.runio import append_jsonl, params_sha256, read_jsonl, write_jsonl_atomic
-from tasks import train_rule_pool, training_batch
+from compiler import RuleSyntaxError, parse_rule, rule_index
+from tasks import family_pool, train_rule_pool, training_batch
 
 
 def make_optimizer(t: DictConfig):
@@ -37,39 +39,47 @@ def make_optimizer(t: DictConfig):
     return optax.chain(optax.clip_by_global_norm(t.clip), optax.adam(schedule)), schedule
 
 
-def make_train_step(graphdef, tx, data_key, t: DictConfig, mesh=None, reads_demos=False):
+def make_train_step(graphdef, tx, data_key, t: DictConfig, mesh=None, reasoner="neural"):
+    if reasoner == "latent":
+        batch_kwargs, loss_fn = final_state_loss(graphdef, t)
+    else:
+        batch_kwargs, loss_fn = per_step_loss(graphdef, t, reads_demos=reasoner == "end_to_end")
+
     @jax.jit
     def train_step(params, opt_state, pool, step, first_bad):
         # the whole global batch is generated from (seed, step), then sharded over "data":
         # the numbers do not depend on the number of devices
-        batch = training_batch(jax.random.fold_in(data_key, step), pool, t.batch_size,
-                               t.grid, t.horizon, t.num_demos if reads_demos else 0,
-                               t.halt_window)
+        key = jax.random.fold_in(data_key, step)
+        batch = training_batch(key, pool, t.batch_size, t.grid, t.horizon, **batch_kwargs)
         batch = shard_batch(batch, mesh)
-        task = ((batch["demo_inputs"], batch["demo_outputs"]) if reads_demos
-                else batch["tables"])
-        x, y, in_cycle = batch["state"], batch["next"], batch["in_cycle"]
-
-        def loss_fn(p):
-            logits, q = nnx.merge(graphdef, p)(task, x)
-            step_loss = optax.softmax_cross_entropy_with_integer_labels(
-                logits, y.astype(jnp.int32)).mean()
-            halt_loss = optax.sigmoid_binary_cross_entropy(q, in_cycle.astype(jnp.float32))
-            return step_loss + t.halt_weight * halt_loss.mean(), (logits, q, step_loss)
-
-        (loss, (logits, q, step_loss)), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
+        (loss, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(
+            params, batch, jax.random.fold_in(key, 1))
         updates, opt_state = tx.update(grads, opt_state, params)
         params = optax.apply_updates(params, updates)
-        correct = jnp.argmax(logits, -1) == y
-        metrics = {"loss": loss, "step_loss": step_loss, "cell_acc": correct.mean(),
-                   "exact": correct.all(axis=(1, 2)).mean(),
-                   "halt_acc": ((q > 0) == in_cycle).mean()}
+        metrics = {"loss": loss, **metrics}
         # the first non-finite step and its loss stay on the device (no per-step host sync)
         bad_now = (first_bad[0] < 0) & ~jnp.isfinite(loss)
         first_bad = jnp.where(bad_now, jnp.stack([step.astype(jnp.float32), loss]), first_bad)
         return params, opt_state, metrics, first_bad
 
     return train_step
+
+
+def training_rules(cfg: DictConfig) -> np.ndarray:
+    """Rule indices training draws from: the training split, restricted to the family
+    `train.family_radius` entries around `train.family_centre`."""
+    pool = train_rule_pool(cfg.task.heldout_fraction)
+    if cfg.train.family_radius >= 18:
+        return pool
+    try:
+        centre = int(rule_index(parse_rule(cfg.train.family_centre)))
+    except RuleSyntaxError as err:
+        raise ConfigError(f"train.family_centre: {err}") from None
+    pool = family_pool(pool, centre, max_distance=cfg.train.family_radius)
+    if len(pool) == 0:
+        raise ConfigError(f"train.family_radius={cfg.train.family_radius} around "
+                          f"{cfg.train.family_centre} leaves no training rules")
+    return pool
 
 
 @dataclass
@@ -94,10 +104,9 @@ def build_training(cfg: DictConfig) -> TrainingSetup:
     graphdef, params = nnx.split(new_model(cfg, cfg.seed))
     tx, schedule = make_optimizer(t)
     data_key = jax.random.fold_in(jax.random.key(cfg.seed), 1)
-    pool = jnp.asarray(train_rule_pool(cfg.task.heldout_fraction), jnp.int32)
+    pool = jnp.asarray(training_rules(cfg), jnp.int32)
     return TrainingSetup(mesh, graphdef, params, tx.init(params), schedule, pool, data_key,
-                         make_train_step(graphdef, tx, data_key, t, mesh,
-                                         reads_demos=cfg.reasoner.name == "end_to_end"))
+                         make_train_step(graphdef, tx, data_key, t, mesh, cfg.reasoner.name))
 
 
 def run(cfg: DictConfig, run_dir, stop_at: int | None = None):

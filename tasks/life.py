@@ -48,6 +48,26 @@ def heldout_rule_pool(fraction: float) -> np.ndarray:
     return all_rules[heldout_mask(all_rules, fraction)]
 
 
+def hamming_distance(indices, centre: int) -> np.ndarray:
+    """Table entries in which each rule index differs from the rule index `centre`."""
+    diff = np.asarray(indices, np.int64) ^ int(centre)
+    return ((diff[..., None] >> np.arange(18)) & 1).sum(axis=-1)
+
+
+def family_pool(pool, centre: int, max_distance: int | None = None,
+                min_distance: int | None = None) -> np.ndarray:
+    """The rules of `pool` within [min_distance, max_distance] entries of `centre`
+    (a restricted family for counterfactual experiments)."""
+    pool = np.asarray(pool)
+    d = hamming_distance(pool, centre)
+    keep = np.ones(len(pool), bool)
+    if max_distance is not None:
+        keep &= d <= max_distance
+    if min_distance is not None:
+        keep &= d >= min_distance
+    return pool[keep]
+
+
 def sample_rules(rng: np.random.Generator, n: int, exclude=None, pool=None) -> np.ndarray:
     """`n` distinct-if-possible rule indices, uniformly from `pool` (default: all rules)
     minus the exclusion set `exclude` (an iterable of indices)."""
@@ -105,15 +125,18 @@ def make_task(rng: np.random.Generator, task_id: int, rule_idx: int, grid: int, 
     return LifeTask(task_id, table, Demos(inputs, outputs, demo_horizon), queries)
 
 
-def make_tasks(seed: int, num_tasks: int, heldout_fraction: float, **task_kwargs):
-    """`num_tasks` tasks on held-out rules, deterministic from `seed`."""
+def make_tasks(seed: int, num_tasks: int, heldout_fraction: float, pool=None, **task_kwargs):
+    """`num_tasks` tasks on held-out rules (or on rules drawn from `pool`), deterministic
+    from `seed`."""
     rng = np.random.default_rng([seed, 0x7A5C])
-    rules = sample_rules(rng, num_tasks, pool=heldout_rule_pool(heldout_fraction))
+    if pool is None:
+        pool = heldout_rule_pool(heldout_fraction)
+    rules = sample_rules(rng, num_tasks, pool=pool)
     return [make_task(rng, i, int(r), **task_kwargs) for i, r in enumerate(rules)]
 
 
 def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int,
-                   num_demos: int = 0, halt_window: int = 0) -> dict:
+                   num_demos: int = 0, halt_window: int = 0, trajectory: int = 0) -> dict:
     """A fixed-shape training batch from `key` alone (so step s's data depends on (seed, s)).
 
     Rules are drawn from `pool` (training rule indices); a grid of uniform random density is
@@ -121,7 +144,8 @@ def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int,
     `state` (x_t) and `next` (x_t+1) `[B, G, G]`; with `num_demos`, `demo_inputs` and
     `demo_outputs` `[B, N, G, G]` (horizon-1 demos of the same rule, for the end-to-end
     reasoner); with `halt_window`, `in_cycle` `[B]`: x_t recurs within that many steps
-    (the run has reached its final fixed point or cycle).
+    (the run has reached its final fixed point or cycle); with `trajectory`, `trajectory`
+    `[B, K, G, G]`: the states 1..K steps after x_t (the latent reasoner's targets).
     """
     k_rule, k_density, k_grid, k_time, k_demo = jax.random.split(key, 5)
     idx = pool[jax.random.randint(k_rule, (batch,), 0, pool.shape[0])]
@@ -150,4 +174,11 @@ def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int,
 
         _, out["in_cycle"] = jax.lax.fori_loop(
             0, halt_window, recur, (state, jnp.zeros(batch, bool)))
+    if trajectory:
+        def unroll(s, _):
+            s = step_batch(tables, s)
+            return s, s
+
+        out["trajectory"] = jnp.moveaxis(
+            jax.lax.scan(unroll, state, None, length=trajectory)[1], 0, 1)
     return out

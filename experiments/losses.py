@@ -1,0 +1,78 @@
+"""Training losses: per-step (discrete reasoners) and final-state-only (latent reasoner).
+
+Each builder returns `(batch_kwargs, loss_fn)`: the extra `training_batch` arguments the
+loss needs, and `loss_fn(params, batch, key) -> (loss, metrics)`.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import optax
+from flax import nnx
+from omegaconf import DictConfig
+
+from reasoner.neural import _pm1
+
+
+def _ce(logits, labels):
+    return optax.softmax_cross_entropy_with_integer_labels(logits, labels.astype(jnp.int32))
+
+
+def per_step_loss(graphdef, t: DictConfig, reads_demos: bool):
+    """Teacher-forced one-step loss + the halting head's BCE (neural, end_to_end)."""
+    def loss_fn(p, batch, key):
+        task = ((batch["demo_inputs"], batch["demo_outputs"]) if reads_demos
+                else batch["tables"])
+        x, y, in_cycle = batch["state"], batch["next"], batch["in_cycle"]
+        logits, q = nnx.merge(graphdef, p)(task, x)
+        step_loss = _ce(logits, y).mean()
+        halt_loss = optax.sigmoid_binary_cross_entropy(q, in_cycle.astype(jnp.float32)).mean()
+        correct = jnp.argmax(logits, -1) == y
+        metrics = {"step_loss": step_loss, "cell_acc": correct.mean(),
+                   "exact": correct.all(axis=(1, 2)).mean(),
+                   "halt_acc": ((q > 0) == in_cycle).mean()}
+        return step_loss + t.halt_weight * halt_loss, metrics
+
+    batch_kwargs = {"num_demos": t.num_demos if reads_demos else 0,
+                    "halt_window": t.halt_window}
+    return batch_kwargs, loss_fn
+
+
+def final_state_loss(graphdef, t: DictConfig):
+    """The latent reasoner's loss: only the decoded state after h iterations is supervised,
+    against the life state h steps on (h ~ U{1..horizon} per example), mixed with the
+    progressive loss of DeepThinking (Bansal et al. 2022): n ~ U{0..horizon-1} iterations
+    without gradient, then k ~ U{1..horizon-n} with gradient, target the state n+k steps on.
+    """
+    horizon, alpha = t.horizon, t.progressive_alpha
+
+    def loss_fn(p, batch, key):
+        model = nnx.merge(graphdef, p)
+        tables, x0, traj = batch["tables"], batch["state"], batch["trajectory"]
+        b = x0.shape[0]
+        kh, kn, kk = jax.random.split(key, 3)
+        h = jax.random.randint(kh, (b,), 1, horizon + 1)
+        n = jax.random.randint(kn, (b,), 0, horizon)
+        k = 1 + jnp.floor(jax.random.uniform(kk, (b,)) * (horizon - n)).astype(jnp.int32)
+        context, x, z0 = model.context(tables), _pm1(x0)[..., None], model.init_latent(x0)
+        rows = jnp.arange(b)
+
+        z, qs = model.run(context, x, z0, h, horizon)
+        logits = model.decode(z)
+        target = traj[rows, h - 1]
+        full = _ce(logits, target).mean()
+        zn = jax.lax.stop_gradient(model.run(context, x, z0, n, max(horizon - 1, 1))[0])
+        zp, _ = model.run(context, x, zn, k, horizon)
+        progressive = _ce(model.decode(zp), traj[rows, n + k - 1]).mean()
+        # halting target: the answer after h steps is a fixed point of the rule
+        fixed = (traj[rows, h - 1] == traj[rows, h]).all(axis=(1, 2))
+        q = qs[h - 1, rows]
+        halt = optax.sigmoid_binary_cross_entropy(q, fixed.astype(jnp.float32)).mean()
+        correct = jnp.argmax(logits, -1) == target
+        metrics = {"step_loss": full, "progressive_loss": progressive,
+                   "cell_acc": correct.mean(), "exact": correct.all(axis=(1, 2)).mean(),
+                   "halt_acc": ((q > 0) == fixed).mean()}
+        return (1 - alpha) * full + alpha * progressive + t.halt_weight * halt, metrics
+
+    return {"trajectory": horizon + 1}, loss_fn
