@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test bench gym lint clean
+.PHONY: venv demo test bench gym certify experiments figures plots lint clean
 
 venv: $(VENV)/.installed
 
@@ -27,6 +27,30 @@ gym: venv
 
 bench: venv
 	$(PY) -m experiments.bench --reps 5 --out bench.json
+
+# Certify the shipped pretrained neural reasoner on all 2^18 rules (~1-2 min).
+certify: venv
+	$(PY) -m experiments.certify
+
+# The five experiment presets (conf/experiment/) as Hydra multiruns, then their summaries
+# in results/NAME/. SCALE=small (default) fits in <= 45 min on 2 cores with the figures;
+# SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
+EXPERIMENTS := drafts selection inconsistency counterfactual test_time
+SCALE ?= small
+experiments: venv
+	@for e in $(EXPERIMENTS); do \
+	  $(PY) -m experiments.job -m experiment=$$e scale=$(SCALE) \
+	    || echo "experiment $$e: some jobs failed (listed in results/$$e/summary.md)"; \
+	  $(PY) -m experiments.aggregate results/$$e/runs --name $$e > /dev/null || exit 1; \
+	done
+
+# The whole pipeline: experiments, then figures and RESULTS.md from the saved summaries.
+figures: experiments plots
+
+# Figures (figures/NAME.pdf/.png) and RESULTS.md from saved results only (seconds).
+plots: venv
+	$(PY) -m experiments.figures
+	$(PY) -m experiments.results_md
 
 lint: venv
 	$(PY) -m ruff check compiler reasoner tasks experiments tests

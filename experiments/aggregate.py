@@ -7,8 +7,9 @@ Every directory below the given ones that holds `.hydra/config.yaml` is a job. A
 Experiment jobs (experiments.job) write `rows.jsonl`; their summary has one row per
 condition (the job's sweep overrides plus the row's own condition keys) with the mean,
 std and count over seeds of every metric, and a worked example (`example.json`) is copied
-next to it. Training/evaluation runs write `eval.jsonl`: Complete jobs are grouped by condition (their command-line
-overrides, less `seed` and `hydra.*`) and by (reasoner, grid, horizon); for each group the
+next to it. Training/evaluation runs write `eval.jsonl`: complete jobs are grouped by
+condition (their command-line overrides, less `seed` and `hydra.*`) and by (reasoner,
+grid, horizon); for each group the
 mean, std and count over seeds of each run's mean `exact` and `cell_acc` go to
 `OUT/NAME/summary.csv` and `summary.md`. Failed and incomplete jobs are listed, with the
 error line, never dropped silently.
@@ -19,6 +20,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -149,6 +152,21 @@ def aggregate(roots) -> tuple[list[dict], list[dict]]:
     return summary, problems
 
 
+def sweep_meta(roots, problems) -> dict:
+    """Jobs, summed job wall time, scale and the machine, for RESULTS.md."""
+    import platform
+    import time
+
+    import jax
+    jobs = [json.loads(p.read_text()) for j in find_jobs(roots) if (p := j / "job.json").exists()]
+    return {"jobs_complete": len(jobs), "jobs_without_results": len(problems),
+            "job_wall_s": round(sum(j["wall_s"] for j in jobs), 1),
+            "scale": sorted({j.get("scale") for j in jobs} - {None}),
+            "aggregated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, "
+                       f"jax {jax.__version__} on {jax.default_backend()}"}
+
+
 def pick_example(examples: list[Path]) -> Path:
     """The worked example to show: prefer the random proposer on clean horizon-1 demos
     (many rejected drafts to show), else the first."""
@@ -194,6 +212,7 @@ def main(argv=None) -> None:
         markdown = rows_markdown(rows, problems)
         if examples:
             write_atomic(folder / "example.json", pick_example(examples).read_text())
+        write_atomic(folder / "meta.json", json.dumps(sweep_meta(args.roots, problems)) + "\n")
     else:
         rows, problems = aggregate(args.roots)
         markdown = to_markdown(rows, problems)

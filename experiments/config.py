@@ -67,6 +67,8 @@ class TrainConfig:
     halt_window: int = 32  # halting target: the state recurs within this many steps
     halt_weight: float = 0.1  # weight of the halting head's BCE in the loss
     progressive_alpha: float = 0.5  # latent reasoner: weight of the progressive loss
+    curriculum_fraction: float = 0.0  # latent: share of steps over which the largest
+    # sampled horizon grows from 1 to train.horizon (0: all horizons from the start)
     family_centre: str = "B3/S23"  # training rules: the training split within...
     family_radius: int = 18  # ...this many table entries of family_centre (18: all rules)
     checkpoint_every: int = 250
@@ -192,6 +194,9 @@ def validate(cfg: DictConfig) -> None:
         raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known: {sorted(PROPOSERS)}")
     if cfg.compiler.selector not in SELECTORS:
         raise ConfigError(f"compiler.selector={cfg.compiler.selector!r}; known: {sorted(SELECTORS)}")
+    if not 0.0 <= cfg.train.curriculum_fraction <= 1.0:
+        raise ConfigError(f"train.curriculum_fraction must be in [0, 1], got "
+                          f"{cfg.train.curriculum_fraction}")
     if not 0.0 <= cfg.train.progressive_alpha <= 1.0:
         raise ConfigError(f"train.progressive_alpha must be in [0, 1], got "
                           f"{cfg.train.progressive_alpha}")

@@ -1,7 +1,7 @@
 """Training losses: per-step (discrete reasoners) and final-state-only (latent reasoner).
 
 Each builder returns `(batch_kwargs, loss_fn)`: the extra `training_batch` arguments the
-loss needs, and `loss_fn(params, batch, key) -> (loss, metrics)`.
+loss needs, and `loss_fn(params, batch, key, step) -> (loss, metrics)`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _ce(logits, labels):
 
 def per_step_loss(graphdef, t: DictConfig, reads_demos: bool):
     """Teacher-forced one-step loss + the halting head's BCE (neural, end_to_end)."""
-    def loss_fn(p, batch, key):
+    def loss_fn(p, batch, key, step):
         task = ((batch["demo_inputs"], batch["demo_outputs"]) if reads_demos
                 else batch["tables"])
         x, y, in_cycle = batch["state"], batch["next"], batch["in_cycle"]
@@ -46,15 +46,20 @@ def final_state_loss(graphdef, t: DictConfig):
     without gradient, then k ~ U{1..horizon-n} with gradient, target the state n+k steps on.
     """
     horizon, alpha = t.horizon, t.progressive_alpha
+    ramp = max(1, int(t.curriculum_fraction * t.steps))
 
-    def loss_fn(p, batch, key):
+    def loss_fn(p, batch, key, step):
         model = nnx.merge(graphdef, p)
         tables, x0, traj = batch["tables"], batch["state"], batch["trajectory"]
         b = x0.shape[0]
         kh, kn, kk = jax.random.split(key, 3)
-        h = jax.random.randint(kh, (b,), 1, horizon + 1)
-        n = jax.random.randint(kn, (b,), 0, horizon)
-        k = 1 + jnp.floor(jax.random.uniform(kk, (b,)) * (horizon - n)).astype(jnp.int32)
+        # curriculum: the largest horizon sampled grows from 1 to `horizon` over the first
+        # `curriculum_fraction` of training (0: no curriculum)
+        top = (jnp.minimum(horizon, 1 + (horizon * step) // ramp) if t.curriculum_fraction > 0
+               else horizon)
+        h = 1 + jnp.floor(jax.random.uniform(kh, (b,)) * top).astype(jnp.int32)
+        n = jnp.floor(jax.random.uniform(kn, (b,)) * top).astype(jnp.int32)
+        k = 1 + jnp.floor(jax.random.uniform(kk, (b,)) * (top - n)).astype(jnp.int32)
         context, x, z0 = model.context(tables), _pm1(x0)[..., None], model.init_latent(x0)
         rows = jnp.arange(b)
 

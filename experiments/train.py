@@ -21,6 +21,7 @@ from flax import nnx
 from omegaconf import DictConfig
 from tqdm import tqdm
 
+from compiler import RuleSyntaxError, parse_rule, rule_index
 from experiments.checkpointing import Checkpointer
 from experiments.cli import NonFiniteLoss
 from experiments.config import ConfigError, validate
@@ -28,7 +29,6 @@ from experiments.losses import final_state_loss, per_step_loss
 from experiments.mesh import data_mesh, init_distributed, replicate, shard_batch
 from experiments.reasoners import new_model
 from experiments.runio import append_jsonl, params_sha256, read_jsonl, write_jsonl_atomic
-from compiler import RuleSyntaxError, parse_rule, rule_index
 from tasks import family_pool, train_rule_pool, training_batch
 
 
@@ -53,7 +53,7 @@ def make_train_step(graphdef, tx, data_key, t: DictConfig, mesh=None, reasoner="
         batch = training_batch(key, pool, t.batch_size, t.grid, t.horizon, **batch_kwargs)
         batch = shard_batch(batch, mesh)
         (loss, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(
-            params, batch, jax.random.fold_in(key, 1))
+            params, batch, jax.random.fold_in(key, 1), step)
         updates, opt_state = tx.update(grads, opt_state, params)
         params = optax.apply_updates(params, updates)
         metrics = {"loss": loss, **metrics}

@@ -17,7 +17,7 @@ from tasks.life import (
 )
 
 __all__ = [
-    "LifeTask", "Query", "TaskFile", "TaskFileError", "family_pool", "hamming_distance", "heldout_mask", "heldout_rule_pool",
-    "load_task_file", "make_task", "make_tasks", "random_grids", "sample_rules",
-    "train_rule_pool", "training_batch",
+    "LifeTask", "Query", "TaskFile", "TaskFileError", "family_pool", "hamming_distance",
+    "heldout_mask", "heldout_rule_pool", "load_task_file", "make_task", "make_tasks",
+    "random_grids", "sample_rules", "train_rule_pool", "training_batch",
 ]

@@ -1,0 +1,70 @@
+"""Every experiment preset at a tiny size (2 jobs each) through aggregate, figures and
+RESULTS.md, all inside tmp_path."""
+
+import csv
+import json
+
+import pytest
+
+from experiments import aggregate, figures, results_md
+from tests.helpers import run_cli
+
+PRESETS = {  # two jobs each: the remaining sweep axes pinned to one value
+    "drafts": ["compiler.proposer=induce", "task.demo_horizon=1", "task.noise=0.0", "seed=0,1"],
+    "selection": ["compiler.proposer=random", "task.demo_horizon=1", "task.noise=0.0",
+                  "seed=0,1"],
+    "inconsistency": ["seed=0,1"],
+    "counterfactual": ["reasoner=neural,end_to_end", "seed=0"],
+    "test_time": ["reasoner=neural,latent", "seed=0"],
+}
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    root = tmp_path_factory.mktemp("experiments")
+    for name, overrides in PRESETS.items():
+        proc = run_cli("experiments.job", "-m", f"experiment={name}", "scale=tiny", *overrides,
+                       f"hydra.sweep.dir={root / 'sweeps' / name}", cwd=root, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        aggregate.main([str(root / "sweeps" / name), "--name", name,
+                        "--out", str(root / "results")])
+    return root
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_preset_runs_two_jobs_into_a_summary(swept, name):
+    jobs = [p.parent for p in (swept / "sweeps" / name).rglob("rows.jsonl")]
+    assert len(jobs) == 2
+    with open(swept / "results" / name / "summary.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and all(int(r["count"]) >= 1 for r in rows)
+    if any("seed=0,1" in o for o in PRESETS[name]):
+        assert all(int(r["count"]) == 2 for r in rows)  # both seeds in every condition
+    meta = json.loads((swept / "results" / name / "meta.json").read_text())
+    assert meta["jobs_complete"] == 2 and meta["scale"] == ["tiny"]
+
+
+def test_rerunning_a_sweep_skips_finished_jobs(swept):
+    proc = run_cli("experiments.job", "-m", "experiment=inconsistency", "scale=tiny", "seed=0,1",
+                   f"hydra.sweep.dir={swept / 'sweeps' / 'inconsistency'}", cwd=swept)
+    assert proc.returncode == 0 and proc.stdout.count("done already") == 2
+
+
+def test_figures_and_results_md_from_saved_results(swept):
+    out = swept / "figures"
+    made = {p.name for p in figures.make_figures(swept / "results", out)}
+    for name in [*PRESETS, "example"]:
+        assert {f"{name}.pdf", f"{name}.png"} <= made
+    text = results_md.render(swept / "results", out)
+    for title in ("H1: drafts", "H1: selection", "H4: test-time", "H3: counterfactual",
+                  "H3: inconsistent"):
+        assert f"## {title}" in text
+    verdicts = [ln for ln in text.splitlines() if ln.startswith("- H")]
+    assert len(verdicts) == 5
+    assert all(any(v in ln for v in ("**supported**", "**not supported**", "**unclear**"))
+               for ln in verdicts)
+
+
+def test_unknown_experiment_is_one_clear_line(tmp_path):
+    proc = run_cli("experiments.job", "experiment=nope", cwd=tmp_path)
+    assert proc.returncode == 2 and "experiment" in proc.stderr and "Traceback" not in proc.stderr
