@@ -67,8 +67,8 @@ class TrainConfig:
     halt_window: int = 32  # halting target: the state recurs within this many steps
     halt_weight: float = 0.1  # weight of the halting head's BCE in the loss
     progressive_alpha: float = 0.5  # latent reasoner: weight of the progressive loss
-    curriculum_fraction: float = 0.0  # latent: share of steps over which the largest
-    # sampled horizon grows from 1 to train.horizon (0: all horizons from the start)
+    curriculum_fraction: float = 0.0  # latent: share of steps spent on the curriculum (its
+    # first half at horizon 1, then the largest sampled horizon grows to train.horizon)
     family_centre: str = "B3/S23"  # training rules: the training split within...
     family_radius: int = 18  # ...this many table entries of family_centre (18: all rules)
     checkpoint_every: int = 250

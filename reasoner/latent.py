@@ -71,7 +71,10 @@ class LatentCell(nnx.Module):
         """`steps` `[B]` iterations per example inside a static loop of `max_steps`
         (differentiable; examples past their count keep their latent)."""
         def body(z, i):
-            nz, q = self.iterate(context, x, z)
+            # skip the work once every example has run its count (cond runs one branch;
+            # so a batch of short horizons, e.g. early in a curriculum, is cheap)
+            nz, q = jax.lax.cond(jnp.any(i < steps), lambda: self.iterate(context, x, z),
+                                 lambda: (z, jnp.zeros(z.shape[:1], z.dtype)))
             live = (i < steps)[:, None, None, None]
             return jnp.where(live, nz, z), q
 
