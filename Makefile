@@ -37,9 +37,11 @@ certify: venv
 # SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
 EXPERIMENTS := drafts selection inconsistency counterfactual test_time
 SCALE ?= small
+# two jobs at a time: the compiler jobs are mostly Python, so 2 processes use both cores
+LAUNCHER ?= hydra/launcher=joblib hydra.launcher.n_jobs=2
 experiments: venv
 	@for e in $(EXPERIMENTS); do \
-	  $(PY) -m experiments.job -m experiment=$$e scale=$(SCALE) \
+	  $(PY) -m experiments.job -m experiment=$$e scale=$(SCALE) $(LAUNCHER) \
 	    || echo "experiment $$e: some jobs failed (listed in results/$$e/summary.md)"; \
 	  $(PY) -m experiments.aggregate results/$$e/runs --name $$e > /dev/null || exit 1; \
 	done

@@ -67,7 +67,7 @@ class TrainConfig:
     halt_window: int = 32  # halting target: the state recurs within this many steps
     halt_weight: float = 0.1  # weight of the halting head's BCE in the loss
     progressive_alpha: float = 0.5  # latent reasoner: weight of the progressive loss
-    curriculum_fraction: float = 0.0  # latent: share of steps spent on the curriculum (its
+    curriculum_fraction: float = 0.5  # latent only: share of steps spent on the curriculum (its
     # first half at horizon 1, then the largest sampled horizon grows to train.horizon)
     family_centre: str = "B3/S23"  # training rules: the training split within...
     family_radius: int = 18  # ...this many table entries of family_centre (18: all rules)
@@ -128,8 +128,9 @@ class ExperimentConfig:
     grids: list[int] = field(default_factory=lambda: [16, 32])  # test_time
     far_distance: int = 6  # counterfactual: "far" test rules differ from train.family_centre
     # in at least this many entries ("near" ones: within train.family_radius)
-    latent_steps: int = 0  # test_time: training steps of the latent reasoner (0: train.steps)
-    latent_batch_size: int = 0  # (0: train.batch_size)
+    # test_time, counterfactual: training steps / batch size per reasoner (missing: train.*)
+    train_steps: dict[str, int] = field(default_factory=dict)
+    train_batch_size: dict[str, int] = field(default_factory=dict)
     corruptions: list[int] = field(default_factory=lambda: [0, 1, 2, 4, 8])  # inconsistency
     noises: list[float] = field(default_factory=lambda: [0.0, 0.01, 0.02, 0.05])
     example: bool = True  # drafts: seed 0 also saves one worked example (the grids figure)

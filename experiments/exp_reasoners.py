@@ -27,11 +27,10 @@ def trained_reasoner(cfg: DictConfig, job_dir: Path):
     """The job's reasoner: symbolic, or trained here (resuming) in `job_dir/train`."""
     if cfg.reasoner.name == "symbolic":
         return SYMBOLIC
-    e = cfg.experiment
-    if cfg.reasoner.name == "latent":
-        with open_dict(cfg):
-            cfg.train.steps = e.latent_steps or cfg.train.steps
-            cfg.train.batch_size = e.latent_batch_size or cfg.train.batch_size
+    e, name = cfg.experiment, cfg.reasoner.name
+    with open_dict(cfg):
+        cfg.train.steps = e.train_steps.get(name, cfg.train.steps)
+        cfg.train.batch_size = e.train_batch_size.get(name, cfg.train.batch_size)
     model = train.run(cfg, job_dir / "train")
     return build_reasoner(cfg, model)
 
