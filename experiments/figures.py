@@ -53,8 +53,8 @@ def line(ax, rows, x, metric, label=None, colour=None, dashed=False, band=True):
     xs = np.array([r[x] for r in rows], float)
     mean = np.array([r[f"{metric}_mean"] for r in rows], float)
     std = np.array([r[f"{metric}_std"] for r in rows], float)
-    ax.plot(xs, mean, "--" if dashed else "-", marker="o", ms=2.5, lw=1.2, label=label,
-            color=colour)
+    ax.plot(xs, mean, "--" if dashed else "-", marker="s" if dashed else "o", ms=2.5, lw=1.2,
+            label=label, color=colour)
     if band:
         ax.fill_between(xs, np.clip(mean - std, 0, 1), np.clip(mean + std, 0, 1), alpha=0.18,
                         color=colour, lw=0)
