@@ -168,11 +168,11 @@ def sweep_meta(roots, problems) -> dict:
 
 
 def pick_example(examples: list[Path]) -> Path:
-    """The worked example to show: prefer the random proposer on clean horizon-1 demos
-    (many rejected drafts to show), else the first."""
+    """The worked example to show: prefer `induce` on clean horizon-2 demos (its hill climb
+    leaves rejected drafts next to the consistent chosen one), else the first."""
     for path in examples:
         o = overrides_of(path.parent)
-        if (o.get("compiler.proposer") == "random" and o.get("task.demo_horizon") == "1"
+        if (o.get("compiler.proposer") == "induce" and o.get("task.demo_horizon") == "2"
                 and float(o.get("task.noise", 0)) == 0):
             return path
     return examples[0]

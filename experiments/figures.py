@@ -104,7 +104,9 @@ def fig_drafts(rows, out):
                 ax.set_ylabel(label)
             if i == len(metrics) - 1:
                 ax.set_xlabel("drafts K (count)")
-    axes[0, 0].legend(loc="lower right", frameon=False)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False,
+               bbox_to_anchor=(0.5, -0.05))
     fig.suptitle(f"H1: drafts vs K ({seeds_note(rows)})", y=1.0)
     return save(fig, out, "drafts")
 

@@ -61,10 +61,15 @@ def drafts(rows):
     best = max(gains.values())
     verdict = ("supported" if best >= 0.1 and min(gains.values()) > -0.02 else
                "not supported" if best < 0.02 else "unclear")
+    survive = {k: mean_of(where(rows, **{"compiler.proposer": "induce"}, num_drafts=k),
+                          "p_true_survives") for k in (ks[0], ks[-1])}
     sentence = (f"H1 (drafts) **{verdict}**: going from K={int(ks[0])} to K={int(ks[-1])} drafts "
                 f"changes query exact accuracy (symbolic, mean over demo horizons and noise) by "
                 + ", ".join(f"{100 * g:+.1f} points ({p})" for p, g in gains.items())
-                + " (rule: supported if one proposer gains >= 10 points and none loses > 2).")
+                + f"; P(true rule among the survivors) under induce goes from "
+                f"{100 * survive[ks[0]]:.1f}% to {100 * survive[ks[-1]]:.1f}% "
+                "(rule: supported if one proposer gains >= 10 points of accuracy and none "
+                "loses > 2).")
     return sentence, tab
 
 
