@@ -174,16 +174,16 @@ def fig_test_time(rows, out):
     paths = save(fig, out, "test_time")
     stable = where(rows, kind="until_stable")
     if stable:
-        fig, ax = plt.subplots(figsize=(4.2, 2.4))
-        labels = [f"{r['reasoner']}\n{r['mode']}\n{int(r['grid'])}x{int(r['grid'])}"
-                  for r in stable]
+        fig, ax = plt.subplots(figsize=(max(4.2, 0.55 * len(stable)), 2.6))
+        labels = [f"{r['reasoner'].replace('end_to_end', 'e2e')}, {r['mode']}, "
+                  f"{int(r['grid'])}x{int(r['grid'])}" for r in stable]
         x = np.arange(len(stable))
         ax.bar(x - 0.2, [r["iterations_used_mean"] for r in stable], 0.4,
                yerr=[r["iterations_used_std"] for r in stable], label="iterations used",
                color=OKABE_ITO[0], capsize=1.5)
         ax.bar(x + 0.2, [r["mu_true_mean"] for r in stable], 0.4,
                label="true stabilization time mu", color=OKABE_ITO[1])
-        ax.set_xticks(x, labels, fontsize=5)
+        ax.set_xticks(x, labels, fontsize=6, rotation=40, ha="right")
         ax.set_ylabel("iterations (count)")
         ax.legend(frameon=False)
         ax.set_title("run until stable: iterations used vs true stabilization time")
