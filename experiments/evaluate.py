@@ -69,10 +69,7 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                     prev = done
                     more = horizon - done if single else horizon
                     start = pred if single else states
-                    if reasoner.reads == "demos":  # end-to-end: no compiler involved
-                        pred = np.asarray(reasoner.rollout(demos, start, more))
-                    else:
-                        pred = answer(reasoner, voters, start, more)
+                    pred = run_reasoner(reasoner, demos, voters, start, more)
                     done = horizon
                     # what the exact executor gives on the same compiled rule sets: isolates
                     # the reasoner's own errors from the compiler's
@@ -91,6 +88,14 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                         rows.append(row)
                     bar.update(len(chunk))
     return rows
+
+
+def run_reasoner(reasoner, demos, voters, states, steps) -> np.ndarray:
+    """Answers after `steps` iterations: the end-to-end reasoner reads the raw `demos` (no
+    compiler involved), every other reasoner the compiled `voters` (see `answer`)."""
+    if reasoner.reads == "demos":
+        return np.asarray(reasoner.rollout(demos, states, steps))
+    return answer(reasoner, voters, states, steps)
 
 
 def certified_flags(reasoner, compiled, demos) -> list:

@@ -15,14 +15,13 @@ import jax
 import numpy as np
 from omegaconf import DictConfig
 
-from compiler import SELECTORS, RuleSet, check, compile_task
+from compiler import SELECTORS, check, compile_task
 from compiler.compile import reselect
 from experiments.config import compiler_config, task_kwargs
+from experiments.evaluate import SYMBOLIC
 from experiments.reasoners import build_reasoner
-from reasoner import SymbolicReasoner, answer
+from reasoner import answer
 from tasks import make_tasks
-
-SYMBOLIC = SymbolicReasoner()
 
 
 def query_tasks(cfg: DictConfig, noise: float | None = None):
@@ -52,8 +51,8 @@ def _neural(cfg):
     return build_reasoner(cfg) if cfg.reasoner.name == "neural" else None
 
 
-def _answers(cfg, neural, tasks, compiled) -> dict:
-    voters = [c.voters for c in compiled]
+def _answers(neural, tasks, voters) -> dict:
+    """Query exact accuracy with the symbolic reasoner (and the neural one) from `voters`."""
     out = {"exact_symbolic": float(exact_on_queries(SYMBOLIC, tasks, voters).mean())}
     if neural is not None:
         out["exact_neural"] = float(exact_on_queries(neural, tasks, voters).mean())
@@ -78,7 +77,7 @@ def drafts(cfg: DictConfig, example_hook=None) -> list[dict]:
         metrics = {"p_true_survives": float(np.mean(truth_survives)),
                    "p_chosen_true": float(np.mean(chosen_true)),
                    "p_consistent": float(np.mean([c.consistent_drafts > 0 for c in compiled])),
-                   **_answers(cfg, neural, tasks, compiled)}
+                   **_answers(neural, tasks, [c.voters for c in compiled])}
         rows.append({"condition": {"num_drafts": k}, "metrics": metrics})
         if example_hook is not None and k == ks[-1]:
             example_hook(tasks[0], compiled[0], neural)
@@ -101,7 +100,7 @@ def selection(cfg: DictConfig) -> list[dict]:
                   for c, t in zip(compiled, tasks, strict=True)]
         metrics = {"p_chosen_true": float(np.mean([np.array_equal(c.chosen.table, t.rule)
                                                    for c, t in zip(chosen, tasks, strict=True)])),
-                   **_answers(cfg, neural, tasks, chosen)}
+                   **_answers(neural, tasks, [c.voters for c in chosen])}
         rows.append({"condition": {"selector": selector}, "metrics": metrics})
     return rows
 
@@ -129,11 +128,9 @@ def inconsistency(cfg: DictConfig) -> list[dict]:
         tables = [corrupt(c.chosen.table, m, rng) for c in compiled]
         flagged = [not bool(check(tb[None], [t.demos], with_blame=False).exact[0])
                    for tb, t in zip(tables, tasks, strict=True)]
-        runs = [replace(c, chosen=RuleSet(tb), selector="best")
-                for c, tb in zip(compiled, tables, strict=True)]
         rows.append({"condition": {"corruption": "entries", "amount": float(m)},
                      "metrics": {"p_flagged": float(np.mean(flagged)),
-                                 **_answers(cfg, neural, tasks, runs)}})
+                                 **_answers(neural, tasks, [tb[None] for tb in tables])}})
     for noise in e.noises:
         noisy = query_tasks(cfg, noise=float(noise))
         comp = [compile_task(t.demos, _key(cfg, t.task_id, 4), config, truth=t.rule)
@@ -144,5 +141,5 @@ def inconsistency(cfg: DictConfig) -> list[dict]:
                                  "p_chosen_true": float(np.mean(
                                      [np.array_equal(c.chosen.table, t.rule)
                                       for c, t in zip(comp, noisy, strict=True)])),
-                                 **_answers(cfg, neural, noisy, comp)}})
+                                 **_answers(neural, noisy, [c.voters for c in comp])}})
     return rows

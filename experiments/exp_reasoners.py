@@ -16,10 +16,9 @@ from omegaconf import DictConfig, open_dict
 from compiler import parse_rule, rule_index
 from experiments import train
 from experiments.config import task_kwargs
-from experiments.evaluate import SYMBOLIC, compile_tasks, evaluate_reasoner
+from experiments.evaluate import SYMBOLIC, compile_tasks, evaluate_reasoner, run_reasoner
 from experiments.halting import evaluate_halting
 from experiments.reasoners import build_reasoner
-from reasoner import answer
 from tasks import family_pool, heldout_rule_pool, make_tasks
 
 
@@ -33,12 +32,6 @@ def trained_reasoner(cfg: DictConfig, job_dir: Path):
         cfg.train.batch_size = e.train_batch_size.get(name, cfg.train.batch_size)
     model = train.run(cfg, job_dir / "train")
     return build_reasoner(cfg, model)
-
-
-def _rollout(reasoner, task_input, voters, states, steps):
-    if reasoner.reads == "demos":
-        return np.asarray(reasoner.rollout(task_input, states, steps))
-    return answer(reasoner, voters, states, steps)
 
 
 def test_time(cfg: DictConfig, job_dir: Path) -> list[dict]:
@@ -56,27 +49,25 @@ def test_time(cfg: DictConfig, job_dir: Path) -> list[dict]:
     voters = [c.voters for c in compiled]
     demos = (np.stack([t.demos.inputs for t in tasks]), np.stack([t.demos.outputs for t in tasks]))
     resumable = getattr(reasoner, "resumable", True) and all(len(v) == 1 for v in voters)
+    halting_input = demos if reasoner.reads == "demos" else np.stack(
+        [c.chosen.table for c in compiled])
     rows = []
     for grid in e.grids:
         queries = [[q for q in t.queries if q.input.shape[0] == grid] for t in tasks]
         states = np.stack([qs[0].input for qs in queries])
         truth = {h: np.stack([next(q.answer for q in qs if q.horizon == h) for qs in queries])
                  for h in e.horizons}
-        modes = {"fixed": None}
-        if hasattr(reasoner, "rollout_halting"):
-            modes["halting"] = None
         pred, done = states, 0
         for t in sorted(e.iterations):
             if resumable:
-                pred = _rollout(reasoner, demos, voters, pred, t - done)
+                pred = run_reasoner(reasoner, demos, voters, pred, t - done)
                 done = t
             else:
-                pred = _rollout(reasoner, demos, voters, states, t)
+                pred = run_reasoner(reasoner, demos, voters, states, t)
             answers = {"fixed": pred}
-            if "halting" in modes:
-                task_input = demos if reasoner.reads == "demos" else np.stack(
-                    [c.chosen.table for c in compiled])
-                answers["halting"] = np.asarray(reasoner.rollout_halting(task_input, states, t)[0])
+            if hasattr(reasoner, "rollout_halting"):
+                answers["halting"] = np.asarray(
+                    reasoner.rollout_halting(halting_input, states, t)[0])
             for mode, out in answers.items():
                 for h in e.horizons:
                     correct = out == truth[h]

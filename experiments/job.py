@@ -17,9 +17,11 @@ from pathlib import Path
 import numpy as np
 from omegaconf import DictConfig
 
+from compiler import entry_name, format_rule
 from experiments import exp_compiler, exp_reasoners
 from experiments.config import ConfigError, validate
 from experiments.runio import write_atomic, write_jsonl_atomic
+from reasoner import SymbolicReasoner, answer
 
 JOBS = {
     "drafts": lambda cfg, job_dir: exp_compiler.drafts(cfg, example_hook(cfg, job_dir)),
@@ -44,18 +46,15 @@ def example_hook(cfg: DictConfig, job_dir: Path):
 def worked_example(task, compiled, reasoner, steps: int = 6) -> dict:
     """Demos, three drafts (the chosen one and two rejected, with why), and a reasoner's
     trajectory on the query next to the truth's."""
-    from reasoner import SymbolicReasoner, answer
-
     scores = compiled.scores
     order = np.lexsort((np.arange(len(compiled.drafts)), scores.mismatches))
     chosen = compiled.chosen_index if compiled.chosen_index is not None else int(order[0])
     rejected = [int(i) for i in order if not scores.exact[i] and i != chosen]
-    picks = [chosen] + rejected[:1] + rejected[-1:] if rejected else [chosen]
+    picks = [chosen] + rejected[:1] + rejected[-1:]  # the closest and the farthest miss
     drafts = []
     for i in dict.fromkeys(picks):
-        from compiler import entry_name
         blamed = [entry_name(s, n) for s, n in zip(*np.nonzero(scores.blame[i]), strict=True)]
-        drafts.append({"rule": _text(compiled.drafts[i]), "consistent": bool(scores.exact[i]),
+        drafts.append({"rule": format_rule(compiled.drafts[i]), "consistent": bool(scores.exact[i]),
                        "chosen": i == chosen, "wrong_cells": int(scores.mismatches[i]),
                        "blamed_entries": blamed})
     reasoner = reasoner or SymbolicReasoner()
@@ -65,15 +64,10 @@ def worked_example(task, compiled, reasoner, steps: int = 6) -> dict:
         traj.append(answer(reasoner, [compiled.voters], traj[-1][None], 1)[0])
         truth.append(answer(SymbolicReasoner(), [task.rule[None]], truth[-1][None], 1)[0])
     grids = lambda xs: [np.asarray(x).astype(int).tolist() for x in xs]
-    return {"rule_true": _text(task.rule), "demo_inputs": grids(task.demos.inputs[:2]),
+    return {"rule_true": format_rule(task.rule), "demo_inputs": grids(task.demos.inputs[:2]),
             "demo_outputs": grids(task.demos.outputs[:2]), "drafts": drafts,
             "num_drafts": int(len(compiled.drafts)), "reasoner": reasoner.name,
             "trajectory": grids(traj), "truth": grids(truth)}
-
-
-def _text(table) -> str:
-    from compiler import format_rule
-    return format_rule(table)
 
 
 def run(cfg: DictConfig, run_dir) -> list[dict] | None:

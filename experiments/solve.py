@@ -19,12 +19,12 @@ import jax
 import numpy as np
 from omegaconf import DictConfig
 
-from compiler import RuleSet, compile_task
+from compiler import compile_task, format_rule
 from compiler.compile import reselect
 from experiments.config import ConfigError, compiler_config, validate
 from experiments.reasoners import build_reasoner
 from experiments.runio import write_atomic
-from reasoner import SymbolicReasoner, answer, certifiable, certify
+from reasoner import SymbolicReasoner, answer, certifiable, certify_tables
 from tasks import load_task_file
 
 
@@ -52,9 +52,9 @@ def solve(cfg: DictConfig) -> dict:
             compiled = reselect(compiled, "vote", task.demos)
     # Certify before running: a reasoner that is not exact on every neighbourhood of the
     # rule(s) it will run is replaced by the exact executor.
-    certificates = ([certify(reasoner, RuleSet(v)) for v in compiled.voters]
-                    if certifiable(reasoner) else [])
-    failing = sum(c.num_failing for c in certificates)
+    checked = certifiable(reasoner)
+    per_voter = certify_tables(reasoner, compiled.voters)[0] if checked else np.zeros(0, int)
+    failing = int(per_voter.sum())
     fallback = None
     if failing:
         fallback, reasoner_used = "symbolic", SymbolicReasoner()
@@ -67,7 +67,7 @@ def solve(cfg: DictConfig) -> dict:
         "consistent_drafts": compiled.consistent_drafts,
         "test": [{"output": np.asarray(o).astype(int).tolist()} for o in outputs],
         "reasoner": reasoner_used.name,
-        "certified": (not failing) if certificates else None,
+        "certified": (not failing) if checked else None,
         "selector": compiled.selector,
         "num_drafts": int(len(compiled.drafts)),
         "chosen_demo_score": compiled.chosen_demo_score,
@@ -77,7 +77,8 @@ def solve(cfg: DictConfig) -> dict:
         result["failing_neighbourhoods"] = failing
         result["fallback_reason"] = (
             f"{reasoner.name} reasoner not certified: wrong on {failing} of the 512 "
-            f"neighbourhoods of {', '.join(c.rule for c in certificates if not c.certified)}; "
+            f"neighbourhoods of "
+            f"{', '.join(format_rule(v) for v, f in zip(compiled.voters, per_voter, strict=True) if f)}; "
             "answered with the symbolic executor")
     diag = compiled.diagnostics
     if voted:

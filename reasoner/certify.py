@@ -129,8 +129,9 @@ def neighbourhood_logits_fn(graphdef, chunk: int = 32):
         features = model.cell_features(grids)[:, 1, 1, :]  # [512, width], the centres
         context = model.context(task)
         b = context.shape[0]
-        pad = -b % chunk
-        context = jnp.pad(context, ((0, pad), (0, 0))).reshape(-1, chunk, context.shape[1])
+        size = min(chunk, b)  # (a single rule is not padded to a whole chunk)
+        pad = -b % size
+        context = jnp.pad(context, ((0, pad), (0, 0))).reshape(-1, size, context.shape[1])
         out = jax.lax.map(lambda c: model.neighbourhood_logits(c, features), context)
         return out.reshape(-1, NUM_NEIGHBOURHOODS, 2)[:b]
 

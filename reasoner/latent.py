@@ -34,6 +34,8 @@ def circular_patches(x: jax.Array) -> jax.Array:
 
 
 class LatentCell(nnx.Module):
+    reads = "rules"  # it reads compiled rule tables
+
     def __init__(self, config: NeuralConfig, *, rngs: nnx.Rngs):
         if min(config.channels, config.width, config.depth) < 1:
             raise ValueError(f"latent reasoner sizes must be positive, got {config}")
@@ -49,8 +51,6 @@ class LatentCell(nnx.Module):
         self.decode = nnx.Linear(c, 2, rngs=rngs)
         self.halt = nnx.Linear(2 * w, 1, rngs=rngs,
                                bias_init=nnx.initializers.constant(config.halt_bias))
-
-    reads = "rules"
 
     def context(self, tables) -> jax.Array:
         return self.read_task(_pm1(tables.reshape(tables.shape[0], NUM_ENTRIES)))

@@ -50,8 +50,7 @@ def heldout_rule_pool(fraction: float) -> np.ndarray:
 
 def hamming_distance(indices, centre: int) -> np.ndarray:
     """Table entries in which each rule index differs from the rule index `centre`."""
-    diff = np.asarray(indices, np.int64) ^ int(centre)
-    return ((diff[..., None] >> np.arange(18)) & 1).sum(axis=-1)
+    return table_from_index(np.asarray(indices, np.int64) ^ int(centre)).sum(axis=(-2, -1))
 
 
 def family_pool(pool, centre: int, max_distance: int | None = None,
