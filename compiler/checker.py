@@ -1,15 +1,15 @@
-"""The checker: scores K drafts on all demos in one vectorized call.
+"""The checker: scores K drafts on all demos in one vectorized call, for any domain.
 
-For each draft it reports whether it reproduces every demo exactly, its cell accuracy, and
-*blame* per table entry: demo cells whose last step read that entry and came out wrong.
-Internal consistency of a life RuleSet is well-formedness (every entry 0 or 1): a table is
-a function, so it cannot contradict itself. Conflicting *evidence* (the demos asking one
-entry for both outputs) is a property of the demos, computed by `evidence_counts`.
+For each draft it reports whether it reproduces every demo exactly, its accuracy over the
+demo outputs' units (cells, atoms), *blame* per rule entry (wrong units that entry
+produced), well-formedness, and the domain's own internal-consistency verdict (with a
+witness where the domain gives one). The domain supplies one jittable per-demo check; this
+module vmaps it over the drafts and the demos of a group and jits the result once per
+shape.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
@@ -17,103 +17,63 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.bitpacked import pack, packable, run_packed
-from compiler.executor import entry_index, run
-from compiler.life import NUM_ENTRIES, entry_name
+from compiler.domain import Domain
 
-
-@dataclass(frozen=True)
-class Demos:
-    """Demonstration pairs of one grid shape: `inputs`, `outputs` `[N, H, W]` of 0/1."""
-
-    inputs: np.ndarray
-    outputs: np.ndarray
-    horizon: int = 1
-
-    def __post_init__(self):
-        inputs, outputs = np.asarray(self.inputs), np.asarray(self.outputs)
-        if inputs.ndim != 3 or inputs.shape != outputs.shape:
-            raise ValueError(f"demo inputs and outputs must both be [N, H, W], got "
-                             f"{inputs.shape} and {outputs.shape}")
-        if int(self.horizon) < 1:
-            raise ValueError(f"demo horizon must be >= 1, got {self.horizon}")
-        object.__setattr__(self, "inputs", inputs.astype(np.uint8))
-        object.__setattr__(self, "outputs", outputs.astype(np.uint8))
-        object.__setattr__(self, "horizon", int(self.horizon))
-
-    @property
-    def num_cells(self) -> int:
-        return int(self.inputs.size)
+MALFORMED_WRONG = np.iinfo(np.int32).max // 4  # a malformed draft reproduces nothing
 
 
 class Scores(NamedTuple):
     """Checker output for K drafts (NumPy arrays, leading axis K)."""
 
-    exact: np.ndarray  # [K] bool: every demo reproduced
+    exact: np.ndarray  # [K] bool: every demo reproduced (and well-formed)
     demo_exact: np.ndarray  # [K, N] bool
-    mismatches: np.ndarray  # [K] int: wrong demo-output cells in all
-    cell_acc: np.ndarray  # [K] float
-    well_formed: np.ndarray  # [K] bool: internal consistency (entries in {0, 1})
-    blame: np.ndarray  # [K, 2, 9] int: wrong cells per table entry read at the last step
+    mismatches: np.ndarray  # [K] int: wrong demo-output units in all
+    cell_acc: np.ndarray  # [K] float: share of demo-output units right
+    well_formed: np.ndarray  # [K] bool
+    self_consistent: np.ndarray  # [K] bool: the domain's internal-consistency check
+    witness: list | None  # per draft, what shows an inconsistency (None where consistent)
+    blame: np.ndarray  # [K, *blame_shape] int
+    size: np.ndarray  # [K] int: description size (the domain's measure)
 
 
-def _check_one(table, x, y, horizon):
-    before = run(table, x, horizon - 1)
-    idx = entry_index(before)
-    wrong = table.reshape(-1).astype(y.dtype)[idx] != y
-    blame = jnp.zeros(NUM_ENTRIES, jnp.int32).at[idx.ravel()].add(wrong.ravel().astype(jnp.int32))
-    return wrong.sum(dtype=jnp.int32), blame
-
-
-def _check_one_packed(table, xp, yp, horizon):
-    """Bit-parallel check of one draft on one packed demo: wrong cells by popcount."""
-    diff = run_packed(table, xp, horizon) ^ yp
-    return jax.lax.population_count(diff).sum(dtype=jnp.int32)
-
-
-@partial(jax.jit, static_argnames=("with_blame",))
-def check_chunk(drafts, inputs, outputs, horizon, with_blame: bool = True):
-    """All drafts `[K, 2, 9]` on all demos `[N, H, W]`: mismatches `[K, N]`, blame `[K, 18]`.
-
-    Without blame and with W a multiple of 32 it runs the bit-parallel executor (the demos
-    are packed once, outside the vmap over drafts).
-    """
-    drafts = drafts.astype(jnp.uint8)
-    if not with_blame and packable(inputs.shape[-1]):
-        xp, yp = pack(inputs), pack(outputs)
-        per_demo = jax.vmap(_check_one_packed, in_axes=(None, 0, 0, None))
-        wrong = jax.vmap(per_demo, in_axes=(0, None, None, None))(drafts, xp, yp, horizon)
+@partial(jax.jit, static_argnames=("check_one", "with_blame"))
+def check_chunk(check_one, drafts, demos, params, with_blame: bool = True):
+    """All drafts `[K, ...]` on all demos (leading axis N): wrong units `[K, N]`, blame
+    `[K, E]` summed over demos (`[K, 0]` without blame)."""
+    per_demo = jax.vmap(check_one, in_axes=(None, 0, None))
+    per_draft = jax.vmap(per_demo, in_axes=(0, None, None))
+    wrong, blame = per_draft(drafts, demos, params)
+    if not with_blame:
         return wrong, jnp.zeros((drafts.shape[0], 0), jnp.int32)
-    per_demo = jax.vmap(_check_one, in_axes=(None, 0, 0, None))
-    per_draft = jax.vmap(per_demo, in_axes=(0, None, None, None))
-    wrong, blame = per_draft(drafts, inputs, outputs, horizon)
-    blame = blame.sum(axis=1) if with_blame else jnp.zeros((drafts.shape[0], 0), jnp.int32)
-    return wrong, blame
+    return wrong, blame.sum(axis=1)
 
 
-def check(drafts, demos: Demos | list[Demos], chunk: int = 4096, with_blame: bool = True,
+def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = True,
           progress=None) -> Scores:
-    """Score drafts `[K, 2, 9]` on one or more demo groups (groups may differ in shape).
+    """Score drafts `[K, *rule_shape]` on a list of demo groups (groups may differ in shape).
 
     Drafts are checked `chunk` at a time; the last chunk is padded to the same shape so the
     jitted check compiles once. `progress`, if given, is called with each chunk's size.
     """
-    groups = [demos] if isinstance(demos, Demos) else list(demos)
+    groups = demos if isinstance(demos, (list, tuple)) else [demos]
     drafts = np.asarray(drafts)
-    well_formed = np.isin(drafts, (0, 1)).all(axis=(1, 2))
-    tables = np.where(well_formed[:, None, None], drafts, 0).astype(np.uint8)
-    k = len(tables)
+    well_formed = domain.well_formed(drafts)
+    rules = np.where(well_formed.reshape(-1, *([1] * (drafts.ndim - 1))), drafts, 0)
+    rules = rules.astype(domain.rule_dtype)
+    k = len(rules)
     size = min(chunk, k)
-    wrong_parts, blame_total = [], np.zeros((k, NUM_ENTRIES), np.int64)
+    entries = int(np.prod(domain.blame_shape))
+    wrong_parts, blame_total = [], np.zeros((k, entries), np.int64)
     for group in groups:
+        spec = domain.demo_check(group, with_blame)
         wrong_rows, blame_rows = [], []
         for start in range(0, k, size):
-            part = tables[start:start + size]
+            part = rules[start:start + size]
             pad = size - len(part)
             if pad:
-                part = np.concatenate([part, np.zeros((pad, 2, 9), np.uint8)])
-            wrong, blame = check_chunk(jnp.asarray(part), group.inputs, group.outputs,
-                                       group.horizon, with_blame)
+                part = np.concatenate([part, np.zeros((pad, *part.shape[1:]), part.dtype)])
+            wrong, blame = check_chunk(spec.check_one, jnp.asarray(part), spec.demos,
+                                       spec.params, with_blame)
             wrong_rows.append(np.asarray(wrong)[:size - pad])
             if with_blame:
                 blame_rows.append(np.asarray(blame)[:size - pad])
@@ -123,38 +83,19 @@ def check(drafts, demos: Demos | list[Demos], chunk: int = 4096, with_blame: boo
         if with_blame:
             blame_total += np.concatenate(blame_rows)
     wrong = np.concatenate(wrong_parts, axis=1)  # [K, N total]
-    # a malformed draft reproduces nothing
-    wrong = np.where(well_formed[:, None], wrong, np.iinfo(np.int32).max // 4)
-    cells = sum(g.num_cells for g in groups)
+    wrong = np.where(well_formed[:, None], wrong, MALFORMED_WRONG)
+    units = sum(domain.demo_units(g) for g in groups)
     mismatches = wrong.sum(axis=1)
+    consistent, witness = domain.internal_consistency(rules)
     return Scores(
         exact=(mismatches == 0) & well_formed,
         demo_exact=wrong == 0,
         mismatches=mismatches,
-        cell_acc=np.clip(1.0 - mismatches / cells, 0.0, 1.0),
+        cell_acc=np.clip(1.0 - mismatches / units, 0.0, 1.0),
         well_formed=well_formed,
-        blame=blame_total.reshape(k, 2, 9),
+        self_consistent=np.asarray(consistent, bool) & well_formed,
+        witness=witness,
+        blame=blame_total.reshape(k, *domain.blame_shape),
+        size=np.asarray(domain.size(rules)),
     )
 
-
-def evidence_counts(demos: Demos | list[Demos]) -> np.ndarray:
-    """For horizon-1 demos: `[2, 9, 2]` counts of (table entry, observed next state)."""
-    groups = [demos] if isinstance(demos, Demos) else list(demos)
-    counts = np.zeros(NUM_ENTRIES * 2, np.int64)
-    for group in groups:
-        if group.horizon != 1:
-            continue
-        idx = np.asarray(entry_index(jnp.asarray(group.inputs)))
-        counts += np.bincount((idx * 2 + group.outputs).ravel(), minlength=NUM_ENTRIES * 2)
-    return counts.reshape(2, 9, 2)
-
-
-def conflicting_entries(evidence: np.ndarray) -> list[str]:
-    """Names of entries the demos ask for both outputs, e.g. `["B3", "S2"]`."""
-    both = (evidence[..., 0] > 0) & (evidence[..., 1] > 0)
-    return [entry_name(s, n) for s, n in zip(*np.nonzero(both), strict=True)]
-
-
-def unobserved_entries(evidence: np.ndarray) -> list[str]:
-    none = evidence.sum(-1) == 0
-    return [entry_name(s, n) for s, n in zip(*np.nonzero(none), strict=True)]

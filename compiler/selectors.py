@@ -1,9 +1,11 @@
-"""Selectors pick the survivor among checked drafts.
+"""Selectors pick the survivor among checked drafts, for any domain.
 
-Signature: `select(key, drafts, scores, survivors) -> (chosen_index | None, table [2, 9])`.
-- `best`: highest demo score (exact first, then fewest wrong cells), first on ties.
-- `vote`: the answer is the per-cell majority of all survivors' runs on the query (see
-  `Compiled.voters`); the RuleSet reported is the per-entry majority of the survivors.
+Signature: `select(domain, key, drafts, scores, survivors) -> (chosen_index | None, rule)`.
+- `best`: highest demo score (fewest wrong demo units), then self-consistent, then the
+  smallest (the domain's size), then first.
+- `vote`: every survivor answers a query and the domain combines their answers (life: per
+  cell majority; see `Compiled.voters`); the RuleSet reported is the domain's majority of
+  the survivors.
 - `random`: a uniformly random draft, ignoring the check (the "no check" ablation).
 - `first`: the first surviving draft in the proposer's order.
 """
@@ -21,28 +23,32 @@ SELECTORS: dict[str, Callable] = {}
 register = registrar(SELECTORS)
 
 
+def ranking(scores) -> np.ndarray:
+    """Draft indices best first: fewest wrong units, self-consistent, smallest, first."""
+    k = len(scores.mismatches)
+    return np.lexsort((np.arange(k), scores.size, ~scores.self_consistent, scores.mismatches))
+
+
 @register("best")
-def select_best(key, drafts, scores, survivors):
-    order = np.lexsort((np.arange(len(drafts)), scores.mismatches))
-    index = int(order[0])
+def select_best(domain, key, drafts, scores, survivors):
+    index = int(ranking(scores)[0])
     return index, drafts[index]
 
 
 @register("vote")
-def select_vote(key, drafts, scores, survivors):
-    voters = drafts[survivors]
-    table = (2 * voters.sum(axis=0) > len(voters)).astype(np.uint8)
-    matches = np.nonzero((drafts == table).all(axis=(1, 2)))[0]
-    return (int(matches[0]) if len(matches) else None), table
+def select_vote(domain, key, drafts, scores, survivors):
+    rule = domain.majority(drafts[survivors])
+    matches = np.nonzero((drafts == rule).reshape(len(drafts), -1).all(axis=1))[0]
+    return (int(matches[0]) if len(matches) else None), rule
 
 
 @register("random")
-def select_random(key, drafts, scores, survivors):
+def select_random(domain, key, drafts, scores, survivors):
     index = int(jax.random.randint(key, (), 0, len(drafts)))
     return index, drafts[index]
 
 
 @register("first")
-def select_first(key, drafts, scores, survivors):
+def select_first(domain, key, drafts, scores, survivors):
     index = int(np.argmax(survivors))  # first True (survivors is never all False)
     return index, drafts[index]

@@ -20,10 +20,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler import NUM_RULES, Demos, check, run_batch_jit, run_jit, run_numpy, table_from_index
-from compiler.bitpacked import pack, run_packed
+from compiler import check, get_domain
 from compiler.checker import check_chunk
-from experiments.runio import write_atomic
+from compiler.life import NUM_RULES, Demos, run_batch_jit, run_jit, run_numpy, table_from_index
+from compiler.life.bitpacked import pack, run_packed
+from compiler.life.checker import demo_check
+from experiments.core.runio import write_atomic
 
 
 def timed(fn, reps: int) -> float:
@@ -63,11 +65,12 @@ def bench_checker(reps, k):
     rng = np.random.default_rng(1)
     demos = demos_for(rng, 4, 32, 2)
     drafts = jnp.asarray(table_from_index(rng.integers(0, NUM_RULES, size=k)))
-    x, y = jnp.asarray(demos.inputs), jnp.asarray(demos.outputs)
-    vectorized = lambda: check_chunk(drafts, x, y, 2, with_blame=False)
+    spec = demo_check(demos, with_blame=False)
+    vectorized = lambda: check_chunk(spec.check_one, drafts, spec.demos, spec.params, with_blame=False)
 
     def loop():  # the same jitted check, one draft per call
-        return [check_chunk(drafts[i:i + 1], x, y, 2, with_blame=False)[0] for i in range(k)]
+        return [check_chunk(spec.check_one, drafts[i:i + 1], spec.demos, spec.params,
+                            with_blame=False)[0] for i in range(k)]
 
     t_vec, t_loop = timed(vectorized, reps), timed(loop, max(1, reps // 2))
     return {"checker_drafts_per_s": k / t_vec, "checker_loop_drafts_per_s": k / t_loop,
@@ -75,11 +78,12 @@ def bench_checker(reps, k):
 
 
 def bench_exhaustive(reps, rules):
-    from compiler.proposers import propose_exhaustive
+    from compiler.life.proposers import propose_exhaustive
     rng = np.random.default_rng(2)
     demos = demos_for(rng, 4, 32, 2)
     tables = table_from_index(np.arange(rules))
-    t_all = timed(lambda: check(tables, demos, with_blame=False).mismatches, max(1, reps // 2))
+    life = get_domain("life")
+    t_all = timed(lambda: check(life, tables, demos, with_blame=False).mismatches, max(1, reps // 2))
     t_prop = timed(lambda: propose_exhaustive(jax.random.key(0), demos, 16)[0], reps)
     return {"exhaustive_seconds": t_all, "exhaustive_rules": rules,
             "exhaustive_proposer_seconds": t_prop}
@@ -88,7 +92,7 @@ def bench_exhaustive(reps, rules):
 def bench_test_time(reps, batch, side):
     from flax import nnx
 
-    from reasoner import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RecurrentCell
+    from reasoner.life.neural import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RecurrentCell
     reasoner = NeuralReasoner(RecurrentCell(NeuralConfig(), rngs=nnx.Rngs(0)))
     rng = np.random.default_rng(3)
     tables = table_from_index(rng.integers(0, NUM_RULES, size=batch))
@@ -109,7 +113,7 @@ def matmul_flops(reps, n):
 
 
 def bench_train_step(reps, cfg):
-    from experiments.train import build_training
+    from experiments.training.loop import build_training
     setup = build_training(cfg)
     args = (setup.params, setup.opt_state, setup.pool, jnp.asarray(0, jnp.int32),
             jnp.array([-1.0, 0.0]))
@@ -158,7 +162,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--out", default="bench.json")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (tests only)")
     args = parser.parse_args(argv)
-    from experiments.reasoners import compose_config
+    from experiments.core.reasoners import compose_config
     quick, reps = args.quick, args.reps
     cfg = compose_config("train", ["train=tiny"] if quick else [])
     results = {"machine": f"{platform.machine()}, {jax.device_count()} x "

@@ -17,22 +17,20 @@ import numpy as np
 from omegaconf import DictConfig
 from tqdm import tqdm
 
-from compiler import NUM_RULES, RuleSyntaxError, parse_rule, rule_index, table_from_index
-from experiments.config import ConfigError, validate
-from experiments.reasoners import build_reasoner
-from experiments.runio import write_atomic
-from reasoner.certify import certify, certify_tables
-from tasks import heldout_rule_pool, train_rule_pool
+from compiler.life import NUM_RULES, RuleSyntaxError, parse_rule, rule_index, table_from_index
+from experiments.core.config import ConfigError, validate
+from experiments.core.reasoners import build_reasoner
+from experiments.core.runio import write_atomic
+from reasoner import certify, certify_tables
+from tasks import get_tasks
 
 
 def rule_indices(cfg: DictConfig) -> np.ndarray:
     which = cfg.certify.rules
     if which == "all":
         return np.arange(NUM_RULES)
-    if which == "heldout":
-        return heldout_rule_pool(cfg.task.heldout_fraction)
-    if which == "train":
-        return train_rule_pool(cfg.task.heldout_fraction)
+    if which in ("heldout", "train"):
+        return get_tasks(cfg.task.name).rule_pool(cfg.task, which)
     try:
         return rule_index(parse_rule(which))[None]
     except RuleSyntaxError:
@@ -60,8 +58,14 @@ def certify_many(reasoner, indices: np.ndarray, block: int):
 
 def run(cfg: DictConfig, run_dir) -> dict:
     validate(cfg)
+    if cfg.task.name != "life":
+        raise ConfigError(f"experiments.certify runs over life's 2^18 rules; task={cfg.task.name} "
+                          "is certified per task by experiments.evaluate")
     reasoner = build_reasoner(cfg)
-    if getattr(reasoner, "reads", "rules") != "rules":
+    if not reasoner.spec.certifiable:
+        raise ConfigError(f"reasoner={reasoner.name}: a certificate does not apply (its state "
+                          "between iterations is not discrete)")
+    if reasoner.spec.reads != "rules":
         raise ConfigError(f"reasoner={reasoner.name} reads demos, not a rule set: certify "
                           "it per task (evaluate does), not over the rule space")
     indices = rule_indices(cfg)
@@ -93,6 +97,6 @@ def run(cfg: DictConfig, run_dir) -> dict:
 
 
 if __name__ == "__main__":
-    from experiments.cli import hydra_app, main_guard
+    from experiments.core.cli import hydra_app, main_guard
 
     main_guard(hydra_app("certify", run))

@@ -18,10 +18,11 @@ import jax
 import numpy as np
 from omegaconf import DictConfig
 
-from compiler import Demos, compile_task
-from experiments.config import ConfigError, compiler_config, validate
-from experiments.reasoners import build_reasoner
-from experiments.runio import write_jsonl_atomic
+from compiler import compile, get_domain
+from compiler.life import Demos
+from experiments.core.config import ConfigError, compiler_config, validate
+from experiments.core.reasoners import build_reasoner
+from experiments.core.runio import write_jsonl_atomic
 from reasoner import answer
 
 _BOARD = re.compile(r"(\[\[[01,\s\[\]]*\]\])")
@@ -54,7 +55,7 @@ def run(cfg: DictConfig, run_dir) -> list[dict]:
     pairs = [(board_of(e), np.asarray(json.loads(e["answer"]), np.uint8))
              for ds in demo_sets for e in ds]
     demos = Demos(np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs]), 1)
-    compiled = compile_task(demos, jax.random.key(cfg.seed), compiler_config(cfg))
+    compiled = compile(get_domain("life"), demos, jax.random.key(cfg.seed), compiler_config(cfg))
     reasoner = build_reasoner(cfg)
     rows = []
     for steps, ds in query_sets.items():
@@ -64,10 +65,10 @@ def run(cfg: DictConfig, run_dir) -> list[dict]:
         for i, (e, pred) in enumerate(zip(entries, preds, strict=True)):
             text = json.dumps(pred.astype(int).tolist(), separators=(",", ":"))
             rows.append({"steps": steps, "index": i, "reasoner": reasoner.name,
-                         "rule_chosen": compiled.chosen.to_text(),
+                         "rule_chosen": compiled.rule_text,
                          "score": float(ds.score_answer(text, e))})
     write_jsonl_atomic(Path(run_dir) / "gym.jsonl", rows)
-    print(f"compiled rule {compiled.chosen.to_text()} from {len(pairs)} gym demo boards "
+    print(f"compiled rule {compiled.rule_text} from {len(pairs)} gym demo boards "
           f"({compiled.consistent_drafts} consistent drafts)")
     print("| steps | tasks | mean score | exact (score 1.0) |\n| --- | --- | --- | --- |")
     for steps in query_sets:
@@ -77,6 +78,6 @@ def run(cfg: DictConfig, run_dir) -> list[dict]:
 
 
 if __name__ == "__main__":
-    from experiments.cli import hydra_app, main_guard
+    from experiments.core.cli import hydra_app, main_guard
 
     main_guard(hydra_app("gym", run))

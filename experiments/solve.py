@@ -4,9 +4,10 @@ Compiles the demos into drafts, checks and selects, answers every test query wit
 configured reasoner and writes
 `{"rule": "B../S..", "consistent_drafts": n, "test": [{"output": grid}, ...], ...}`
 atomically to `out`. A discrete-state reasoner is first certified on the rule it will run;
-if it fails any of the 512 neighbourhoods, the symbolic executor answers instead and the
-output says so (`"fallback": "symbolic"`). Contradictory demos still get an answer (a vote
-over the best-scoring drafts), and the output and stderr say so.
+if it fails any local configuration (life: any of the 512 neighbourhoods), the symbolic
+executor answers instead and the output says so (`"fallback": "symbolic"`). Contradictory
+demos still get an answer (a vote over the best-scoring drafts), and the output and stderr
+say so.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ import jax
 import numpy as np
 from omegaconf import DictConfig
 
-from compiler import compile_task, format_rule
-from compiler.compile import reselect
-from experiments.config import ConfigError, compiler_config, validate
-from experiments.reasoners import build_reasoner
-from experiments.runio import write_atomic
-from reasoner import SymbolicReasoner, answer, certifiable, certify_tables
-from tasks import load_task_file
+from compiler import compile, get_domain, reselect
+from experiments.core.config import ConfigError, compiler_config, validate
+from experiments.core.reasoners import build_reasoner
+from experiments.core.runio import write_atomic
+from reasoner import SymbolicReasoner, answer, certify_tables
+from tasks import get_tasks, load_task_file
 
 
 def solve(cfg: DictConfig) -> dict:
@@ -38,13 +38,16 @@ def solve(cfg: DictConfig) -> dict:
         raise ConfigError("compiler.proposer=oracle needs the hidden rule, which a task file "
                           "does not have")
     task = load_task_file(cfg.task_file)
+    domain = get_domain(task.domain)
+    if task.domain != cfg.task.name:
+        raise ConfigError(f"{cfg.task_file} is a {task.domain} task; run with task={task.domain}")
     reasoner = build_reasoner(cfg)
-    if reasoner.reads != "rules":
+    if reasoner.spec.reads != "rules":
         raise ConfigError(f"reasoner={reasoner.name} does not read the compiled rule; solve "
                           "answers through it (use reasoner=neural or symbolic)")
     config = compiler_config(cfg)
     voted = False
-    compiled = compile_task(task.demos, jax.random.key(cfg.seed), config)
+    compiled = compile(domain, task.demos, jax.random.key(cfg.seed), config)
     if compiled.consistent_drafts == 0:
         # Answer anyway: vote over the best-scoring drafts.
         voted = True
@@ -52,20 +55,20 @@ def solve(cfg: DictConfig) -> dict:
             compiled = reselect(compiled, "vote", task.demos)
     # Certify before running: a reasoner that is not exact on every neighbourhood of the
     # rule(s) it will run is replaced by the exact executor.
-    checked = certifiable(reasoner)
+    checked = reasoner.spec.certifiable
     per_voter = certify_tables(reasoner, compiled.voters)[0] if checked else np.zeros(0, int)
     failing = int(per_voter.sum())
     fallback = None
     if failing:
-        fallback, reasoner_used = "symbolic", SymbolicReasoner()
+        fallback, reasoner_used = "symbolic", SymbolicReasoner(domain.name)
     else:
         reasoner_used = reasoner
     outputs = [answer(reasoner_used, [compiled.voters], x[None], h)[0]
                for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
     result = {
-        "rule": compiled.chosen.to_text(),
+        "rule": compiled.rule_text,
         "consistent_drafts": compiled.consistent_drafts,
-        "test": [{"output": np.asarray(o).astype(int).tolist()} for o in outputs],
+        "test": [get_tasks(domain.name).answer_json(o) for o in outputs],
         "reasoner": reasoner_used.name,
         "certified": (not failing) if checked else None,
         "selector": compiled.selector,
@@ -74,11 +77,11 @@ def solve(cfg: DictConfig) -> dict:
     }
     if fallback:
         result["fallback"] = fallback
-        result["failing_neighbourhoods"] = failing
+        result["failing_configurations"] = failing
         result["fallback_reason"] = (
-            f"{reasoner.name} reasoner not certified: wrong on {failing} of the 512 "
-            f"neighbourhoods of "
-            f"{', '.join(format_rule(v) for v, f in zip(compiled.voters, per_voter, strict=True) if f)}; "
+            f"{reasoner.name} reasoner not certified: wrong on {failing} local "
+            f"configurations of "
+            f"{', '.join(domain.to_text(v) for v, f in zip(compiled.voters, per_voter, strict=True) if f)}; "
             "answered with the symbolic executor")
     diag = compiled.diagnostics
     if voted:
@@ -94,7 +97,7 @@ def solve(cfg: DictConfig) -> dict:
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="solve")
 def main(cfg: DictConfig) -> None:
-    from experiments.cli import exit_on_user_error
+    from experiments.core.cli import exit_on_user_error
 
     with exit_on_user_error():
         result = solve(cfg)
@@ -107,6 +110,6 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
-    from experiments.cli import main_guard
+    from experiments.core.cli import main_guard
 
     main_guard(main)

@@ -1,23 +1,23 @@
-"""The symbolic reasoner: runs the compiled RuleSet with the exact executor (upper bound)."""
+"""The symbolic reasoner: runs the compiled RuleSet with the domain's exact executor (the
+upper bound). Generic over domains."""
 
 from __future__ import annotations
 
-import jax.numpy as jnp
-
-from compiler import run_batch_jit
+from compiler import get_domain
+from reasoner.registry import get_spec
 
 
 class SymbolicReasoner:
     name = "symbolic"
     reads = "rules"
-    discrete_per_cell = True  # certifiable (reasoner/certify.py)
 
-    def step_fn(self, tables):
+    def __init__(self, domain: str = "life"):
+        self.domain = get_domain(domain)
+        self.spec = get_spec(domain, "symbolic")
+
+    def step_fn(self, rules):
         """A jittable `state -> next state` for the cycle detector."""
-        from compiler import step_batch
-        tables = jnp.asarray(tables, jnp.uint8)
-        return lambda s: step_batch(tables, s)
+        return lambda s: self.domain.run_batch(rules, s, 1)
 
-    def rollout(self, tables, states, steps):
-        return run_batch_jit(jnp.asarray(tables, jnp.uint8), jnp.asarray(states, jnp.uint8),
-                             jnp.asarray(steps, jnp.int32))
+    def rollout(self, rules, states, steps):
+        return self.domain.run_batch(rules, states, steps)

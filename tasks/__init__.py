@@ -1,23 +1,6 @@
-"""Task generators and task files. `life` first."""
+"""Task generators and task files, one module per domain (`tasks/life.py`); `get_tasks(name)`
+finds a domain's generator, `load_task_file` reads a task JSON of any domain."""
 
-from tasks.files import TaskFile, TaskFileError, load_task_file
-from tasks.life import (
-                        LifeTask,
-                        Query,
-                        family_pool,
-                        hamming_distance,
-                        heldout_mask,
-                        heldout_rule_pool,
-                        make_task,
-                        make_tasks,
-                        random_grids,
-                        sample_rules,
-                        train_rule_pool,
-                        training_batch,
-)
+from tasks.domain import TaskDomain, TaskFileError, get_tasks, load_task_file, task_domain_names
 
-__all__ = [
-    "LifeTask", "Query", "TaskFile", "TaskFileError", "family_pool", "hamming_distance",
-    "heldout_mask", "heldout_rule_pool", "load_task_file", "make_task", "make_tasks",
-    "random_grids", "sample_rules", "train_rule_pool", "training_batch",
-]
+__all__ = ["TaskDomain", "TaskFileError", "get_tasks", "load_task_file", "task_domain_names"]

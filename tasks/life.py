@@ -14,16 +14,19 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler import (
+from compiler.life import (
     FAMOUS_RULES,
+    NUM_ENTRIES,
     NUM_RULES,
     Demos,
+    RuleSyntaxError,
     parse_rule,
     rule_index,
     run_batch_jit,
     step_batch,
     table_from_index,
 )
+from tasks.domain import TaskDomain
 
 _HASH_MULT = np.uint64(2654435761)  # Knuth's multiplicative hash
 
@@ -87,10 +90,29 @@ def random_grids(rng: np.random.Generator, n: int, height: int, width: int,
 
 
 @dataclass
+class LifeTaskConfig:
+    """`task=life` keys (the Hydra schema of the `task` group's `life` option)."""
+
+    name: str = "life"
+    grid: int = 32  # demo grid side
+    num_demos: int = 4
+    demo_horizon: int = 1
+    noise: float = 0.0  # probability of flipping each demo-output cell
+    density_min: float = 0.2
+    density_max: float = 0.8
+    heldout_fraction: float = 0.1  # share of rule space never used for training
+
+
+@dataclass
 class Query:
     input: np.ndarray  # [H, W]
     horizon: int
     answer: np.ndarray  # [H, W], the hidden truth
+
+    @property
+    def size(self) -> int:
+        """The query's size as eval rows report it (`grid`): the grid side."""
+        return int(self.input.shape[0])
 
 
 @dataclass
@@ -181,3 +203,65 @@ def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int,
         out["trajectory"] = jnp.moveaxis(
             jax.lax.scan(unroll, state, None, length=trajectory)[1], 0, 1)
     return out
+
+
+class LifeTasks(TaskDomain):
+    name = "life"
+    config = LifeTaskConfig
+    training_batch = staticmethod(training_batch)
+
+    def validate(self, t) -> None:
+        for key in ("grid", "num_demos", "demo_horizon"):
+            if getattr(t, key) <= 0:
+                raise ValueError(f"task.{key} must be positive, got {getattr(t, key)}")
+        if not 0.0 <= t.noise <= 0.5:
+            raise ValueError(f"task.noise must be in [0, 0.5], got {t.noise}")
+        if not 0.0 <= t.density_min <= t.density_max <= 1.0:
+            raise ValueError("task.density_min <= task.density_max must both lie in [0, 1], got "
+                             f"{t.density_min}, {t.density_max}")
+        if not 0.0 < t.heldout_fraction < 1.0:
+            raise ValueError(f"task.heldout_fraction must be in (0, 1), got {t.heldout_fraction}")
+
+    def task_kwargs(self, t) -> dict:
+        return dict(grid=t.grid, num_demos=t.num_demos, demo_horizon=t.demo_horizon,
+                    noise=t.noise, density=(t.density_min, t.density_max))
+
+    def make_tasks(self, t, seed, num_tasks, query_sizes, query_horizons, pool=None,
+                   noise=None) -> list[LifeTask]:
+        kwargs = self.task_kwargs(t)
+        if noise is not None:
+            kwargs["noise"] = noise
+        return make_tasks(seed, num_tasks, t.heldout_fraction, pool=pool,
+                          query_grids=list(query_sizes), query_horizons=list(query_horizons),
+                          **kwargs)
+
+    def rule_pool(self, t, split, centre=None, max_distance=None, min_distance=None):
+        pool = (train_rule_pool if split == "train" else heldout_rule_pool)(t.heldout_fraction)
+        if centre is None or (max_distance is not None and max_distance >= NUM_ENTRIES
+                              and min_distance is None):
+            return pool
+        try:
+            index = int(rule_index(parse_rule(centre)))
+        except RuleSyntaxError as err:
+            raise ValueError(f"family centre: {err}") from None
+        return family_pool(pool, index, max_distance, min_distance)
+
+    def demo_inputs(self, tasks):
+        return (np.stack([t.demos.inputs for t in tasks]), np.stack([t.demos.outputs for t in tasks]))
+
+    def task_file_json(self, task) -> dict:
+        grid = lambda x: np.asarray(x).astype(int).tolist()
+        return {"domain": "life", "demo_horizon": task.demos.horizon,
+                "train": [{"input": grid(x), "output": grid(y)}
+                          for x, y in zip(task.demos.inputs, task.demos.outputs, strict=True)],
+                "test": [{"input": grid(q.input), "horizon": q.horizon} for q in task.queries]}
+
+    def answer_json(self, output) -> dict:
+        return {"output": np.asarray(output).astype(int).tolist()}
+
+    def parse_task(self, obj, path):
+        from tasks.life_files import parse_task
+        return parse_task(obj, path)
+
+
+TASKS = LifeTasks()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 
-import experiments.config  # noqa: F401  (registers the schema)
+import experiments.core.config  # noqa: F401  (registers the schema)
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = str(ROOT / "conf")

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from flax import nnx
 
-from compiler import RuleSet, parse_rule, run_reference, table_from_index
-from experiments.reasoners import PRETRAINED, load_neural
-from reasoner import NeuralConfig, NeuralReasoner, RecurrentCell, SymbolicReasoner, certify, certify_tables
-from reasoner.certify import NUM_NEIGHBOURHOODS, expected_next, neighbourhood_grids
+from compiler.life import RuleSet, parse_rule, run_reference, table_from_index
+from experiments.core.reasoners import PRETRAINED, load_trained
+from reasoner import SymbolicReasoner, certify, certify_tables, get_spec
+from reasoner.life import NeuralConfig, NeuralReasoner, RecurrentCell
+from reasoner.life.certify import NUM_NEIGHBOURHOODS, expected_next, neighbourhood_grids
 
 
 def neighbourhood_index(grid: np.ndarray) -> np.ndarray:
@@ -26,7 +27,7 @@ class CorruptedExecutor:
 
     name = "corrupted"
     reads = "rules"
-    discrete_per_cell = True
+    spec = get_spec("life", "symbolic")  # declares itself a discrete per-cell executor
 
     def __init__(self, bad: int):
         self.bad = bad
@@ -93,7 +94,7 @@ def test_vectorized_certify_matches_one_rule_at_a_time():
 
 
 def test_pretrained_reasoner_is_certified_and_then_exact_at_long_horizons():
-    reasoner = load_neural(PRETRAINED["neural"])
+    reasoner = load_trained(PRETRAINED[("life", "neural")])
     for text in ("B3/S23", "B36/S23", "B2/S"):
         assert certify(reasoner, RuleSet.from_text(text)).certified, text
     table = parse_rule("B36/S23")

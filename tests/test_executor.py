@@ -2,7 +2,15 @@ import jax
 import numpy as np
 import pytest
 
-from compiler import parse_rule, run_batch_jit, run_jit, run_reference, step, step_reference, table_from_index
+from compiler.life import (
+    parse_rule,
+    run_batch_jit,
+    run_jit,
+    run_reference,
+    step,
+    step_reference,
+    table_from_index,
+)
 
 
 @pytest.mark.parametrize("shape", [(5, 7), (9, 4), (6, 6), (3, 11)])
@@ -51,7 +59,7 @@ def test_run_does_not_retrace_when_steps_change():
     @jax.jit
     def rollout(table, state, steps):
         traces.append(1)
-        from compiler import run
+        from compiler.life import run
         return run(table, state, steps)
 
     life = parse_rule("B3/S23")
@@ -65,7 +73,7 @@ def test_run_does_not_retrace_when_steps_change():
 def test_bitpacked_executor_matches_reference(shape):
     import jax.numpy as jnp
 
-    from compiler.bitpacked import pack, run_packed, unpack
+    from compiler.life.bitpacked import pack, run_packed, unpack
     rng = np.random.default_rng(shape[0] * shape[1])
     for _ in range(6):
         table = table_from_index(int(rng.integers(0, 1 << 18)))
@@ -76,7 +84,7 @@ def test_bitpacked_executor_matches_reference(shape):
 
 
 def test_numpy_baseline_matches_reference():
-    from compiler import run_numpy
+    from compiler.life import run_numpy
     rng = np.random.default_rng(9)
     table = table_from_index(4242)
     states = (rng.random((2, 6, 9)) < 0.5).astype(np.uint8)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from experiments import aggregate, figures, results_md
+from experiments.reporting import aggregate, figures, results_md
 from tests.helpers import run_cli
 
 PRESETS = {  # two jobs each: the remaining sweep axes pinned to one value

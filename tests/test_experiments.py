@@ -3,11 +3,11 @@ import json
 import numpy as np
 import pytest
 
-from compiler import parse_rule, run_reference
+from compiler.life import parse_rule, run_reference
 from experiments import evaluate, train
-from experiments.config import ConfigError, validate
-from experiments.runio import read_jsonl
-from reasoner import TRACE_COUNTS
+from experiments.core.config import ConfigError, validate
+from experiments.core.runio import read_jsonl
+from reasoner.life.neural import TRACE_COUNTS
 from tests.helpers import cfg_for, run_cli
 
 EVAL_KEYS = {"domain", "task_id", "seed", "rule_true", "rule_chosen", "proposer", "selector",
@@ -28,7 +28,7 @@ def test_composed_config_trains_and_evaluates(tmp_path):
     assert {r["reasoner"] for r in eval_rows} == {"neural", "symbolic"}
     # 3 tasks x 2 grids x 2 horizons per reasoner
     assert len(eval_rows) == 2 * 3 * 2 * 2
-    from experiments.report import seed_table
+    from experiments.reporting.seeds import seed_table
     table = seed_table([tmp_path, tmp_path])
     assert "| neural | 8x8 |" in table and table.strip().endswith("| 2 |")
 
@@ -48,7 +48,7 @@ def test_resume_gives_identical_parameters(tmp_path):
 
 def test_neural_rollout_does_not_retrace_when_T_changes(tmp_path):
     model = train.run(cfg_for(), tmp_path)
-    from reasoner import NeuralReasoner
+    from reasoner.life import NeuralReasoner
     reasoner = NeuralReasoner(model)
     tables = np.repeat(parse_rule("B3/S23")[None], 2, 0)
     states = np.zeros((2, 8, 8), np.uint8)
@@ -149,7 +149,7 @@ def test_evaluate_and_solve_load_neural_reasoner_from_checkpoint(tmp_path):
     # a tiny training run (3 steps) is not exact on its rule: solve certifies first,
     # finds wrong neighbourhoods and answers with the symbolic executor, and says so
     assert out["certified"] is False and out["fallback"] == "symbolic"
-    assert out["reasoner"] == "symbolic" and out["failing_neighbourhoods"] > 0
+    assert out["reasoner"] == "symbolic" and out["failing_configurations"] > 0
     assert "fallback" in proc.stderr
 
 

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from omegaconf.errors import OmegaConfBaseException
 
-from compiler import RuleSyntaxError, parse_rule
-from experiments.cli import check_group_overrides
-from experiments.config import ConfigError, validate
+from compiler.life import RuleSyntaxError, parse_rule
+from experiments.core.cli import check_group_overrides
+from experiments.core.config import ConfigError, validate
 from experiments.solve import solve
 from tasks import TaskFileError, load_task_file
-from tasks.files import MAX_SIDE, parse_task
+from tasks.life_files import MAX_SIDE, parse_task
 from tests.helpers import cfg_for
 
 VALID = {"train": [{"input": [[0, 1, 0], [1, 1, 0], [0, 0, 1]],

@@ -1,7 +1,7 @@
 """reasoning-gym's game_of_life through our pipeline (the `gym` extra, installed by make)."""
 
 from experiments import gym
-from experiments.runio import read_jsonl
+from experiments.core.runio import read_jsonl
 from tests.helpers import cfg_for
 
 

@@ -3,10 +3,11 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from compiler import parse_rule, run_reference
+from compiler.life import parse_rule, run_reference
 from experiments import evaluate, train
-from experiments.runio import read_jsonl
-from reasoner import NeuralReasoner, SymbolicReasoner, run_until_cycle
+from experiments.core.runio import read_jsonl
+from reasoner import SymbolicReasoner, run_until_cycle
+from reasoner.life import NeuralReasoner
 from tests.helpers import cfg_for
 
 LIFE = parse_rule("B3/S23")
@@ -67,10 +68,8 @@ def test_trained_tiny_reasoner_beats_chance_on_heldout_rules(tmp_path):
     rows = evaluate.run(cfg, tmp_path, model=model)
     trained = np.mean([r["cell_acc"] for r in rows])
     # chance: the best constant answer (all dead or all alive) for each query
-    from experiments.config import task_kwargs
-    from tasks import make_tasks
-    tasks = make_tasks(cfg.seed, 16, cfg.task.heldout_fraction, query_grids=[8],
-                       query_horizons=[1], **task_kwargs(cfg))
+    from tasks import get_tasks
+    tasks = get_tasks("life").make_tasks(cfg.task, cfg.seed, 16, [8], [1])
     chance = np.mean([max(q.answer.mean(), 1 - q.answer.mean()) for t in tasks for q in t.queries])
     assert trained > chance, (trained, chance)
 
@@ -86,7 +85,7 @@ def test_end_to_end_reasoner_trains_and_evaluates(tmp_path):
     assert {(r["reasoner"], r["halting"]) for r in halting} == {
         ("end_to_end", "detector"), ("end_to_end", "learned"), ("symbolic", "detector")}
     assert all(r["iterations"] >= 0 for r in halting)
-    from experiments.report import halting_seed_table
+    from experiments.reporting.seeds import halting_seed_table
     table = halting_seed_table([tmp_path])
     cells = {(r["reasoner"], r["halting"], r["grid"]) for r in halting if r["exact"] is not None}
     assert len(table.splitlines()) == 2 + len(cells)

@@ -3,11 +3,11 @@
 import numpy as np
 from flax import nnx
 
-from compiler import parse_rule
+from compiler.life import parse_rule
 from experiments import evaluate, train
-from experiments.runio import read_jsonl
-from reasoner import NeuralConfig, certifiable
-from reasoner.latent import LatentCell, LatentReasoner
+from experiments.core.runio import read_jsonl
+from reasoner import certifiable
+from reasoner.life import LatentCell, LatentReasoner, NeuralConfig
 from tests.helpers import cfg_for
 
 

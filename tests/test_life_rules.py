@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compiler import (
+from compiler.life import (
     NUM_RULES,
     RuleSet,
     RuleSyntaxError,

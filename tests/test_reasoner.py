@@ -1,6 +1,6 @@
 import numpy as np
 
-from compiler import parse_rule, run_reference, table_from_index
+from compiler.life import parse_rule, run_reference, table_from_index
 from reasoner import SymbolicReasoner, answer
 
 

@@ -7,9 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from experiments import aggregate, evaluate, train
-from experiments.cli import NonFiniteLoss
-from experiments.runio import append_jsonl, read_jsonl
+from experiments import evaluate, train
+from experiments.core.cli import NonFiniteLoss
+from experiments.core.runio import append_jsonl, read_jsonl
+from experiments.reporting import aggregate
 from tests.helpers import ROOT, cfg_for, python_env, run_cli
 
 

@@ -5,12 +5,11 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from compiler import FAMOUS_RULES, parse_rule, rule_index, run_reference
-from tasks import (
-    TaskFileError,
+from compiler.life import FAMOUS_RULES, parse_rule, rule_index, run_reference
+from tasks import TaskFileError, load_task_file
+from tasks.life import (
     heldout_mask,
     heldout_rule_pool,
-    load_task_file,
     make_tasks,
     random_grids,
     sample_rules,

@@ -1,4 +1,4 @@
-"""User task files: a JSON format close to ARC's.
+"""Life task files: a JSON format close to ARC's.
 
     {"train": [{"input": grid, "output": grid}, ...],
      "test": [{"input": grid, "horizon": n}, ...],
@@ -10,20 +10,15 @@ with one line naming the file and the field.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from compiler import Demos
+from compiler.life import Demos
+from tasks.domain import TaskFileError
 
 MAX_SIDE = 1024  # largest grid side accepted from a file
 MAX_HORIZON = 1_000_000
-
-
-class TaskFileError(ValueError):
-    """A task file that cannot be used; the message names the file and the field."""
 
 
 @dataclass
@@ -32,6 +27,7 @@ class TaskFile:
     demos: list[Demos]  # one group per grid shape
     test_inputs: list[np.ndarray]
     test_horizons: list[int]
+    domain: str = "life"
 
 
 def _fail(path, field, problem):
@@ -105,17 +101,3 @@ def parse_task(obj, path="<task>") -> TaskFile:
         horizons.append(_positive_int(path, f"test[{j}].horizon", query["horizon"], MAX_HORIZON))
     return TaskFile(str(path), demos, inputs, horizons)
 
-
-def load_task_file(path) -> TaskFile:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TaskFileError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise TaskFileError(f"{path}: cannot read: {err}") from None
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise TaskFileError(f"{path}: not valid JSON: {err}") from None
-    return parse_task(obj, path)

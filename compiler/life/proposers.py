@@ -1,4 +1,4 @@
-"""Proposers write drafts: K candidate RuleSets `[K, 2, 9]` for one task's demos.
+"""Life's proposers write drafts: K candidate RuleSets `[K, 2, 9]` for one task's demos.
 
 Every proposer has the signature `propose(key, demos, num_drafts, config, truth=None)` and
 returns `(drafts, info)`, where `info` is a dict of diagnostics. The registry `PROPOSERS`
@@ -12,8 +12,9 @@ from collections.abc import Callable
 import jax
 import numpy as np
 
-from compiler.checker import Demos, check, evidence_counts
-from compiler.life import NUM_ENTRIES, NUM_RULES, table_from_index
+from compiler.checker import check
+from compiler.life.checker import Demos, evidence_counts
+from compiler.life.rules import NUM_ENTRIES, NUM_RULES, table_from_index
 from compiler.registry import registrar
 
 PROPOSERS: dict[str, Callable] = {}
@@ -24,6 +25,11 @@ def _rng(key) -> np.random.Generator:
     """A NumPy generator seeded from a JAX key (proposers run on the host)."""
     seed = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint32)
     return np.random.default_rng(seed)
+
+
+def _life():
+    from compiler.life.domain import DOMAIN  # (the domain object holds this registry)
+    return DOMAIN
 
 
 def _dedupe(drafts: np.ndarray) -> np.ndarray:
@@ -60,11 +66,11 @@ def propose_exhaustive(key, demos, num_drafts, config=None, truth=None, progress
     tables = table_from_index(np.arange(NUM_RULES))
     first = groups[0]
     screen = Demos(first.inputs[:1], first.outputs[:1], first.horizon)
-    wrong0 = check(tables, screen, chunk=chunk, with_blame=False, progress=progress).mismatches
+    wrong0 = check(_life(), tables, screen, chunk=chunk, with_blame=False, progress=progress).mismatches
     order0 = np.lexsort((np.arange(NUM_RULES), wrong0))
     passed = int((wrong0 == 0).sum())
     candidates = order0[:max(passed, num_drafts)]
-    scores = check(tables[candidates], groups, chunk=chunk, with_blame=False)
+    scores = check(_life(), tables[candidates], groups, chunk=chunk, with_blame=False)
     order = np.lexsort((np.arange(len(candidates)), scores.mismatches))[:num_drafts]
     return tables[candidates[order]], {"consistent_rules": int(scores.exact.sum()),
                                        "passed_first_demo": passed}
@@ -97,7 +103,7 @@ def _induce_by_counting(groups, num_drafts, rng):
     for _ in range(num_drafts - 1):
         sample = (rng.random((2, 9)) < p_one).astype(np.uint8)
         drafts.append(np.where(uncertain, sample, majority))
-    info = {"unobserved_entries": int((total == 0).sum())}
+    info = {"num_unobserved": int((total == 0).sum())}
     return _dedupe(np.stack(drafts)), info
 
 
@@ -112,7 +118,7 @@ def _induce_by_search(groups, num_drafts, rng, config):
         iterations += 1
         candidates = np.concatenate([population[:, None], population[:, None] ^ flips], axis=1)
         flat = candidates.reshape(-1, 2, 9)
-        mismatches = check(flat, groups, with_blame=False).mismatches.reshape(restarts, -1)
+        mismatches = check(_life(), flat, groups, with_blame=False).mismatches.reshape(restarts, -1)
         for draft, wrong in zip(flat, mismatches.ravel(), strict=True):
             seen.setdefault(draft.tobytes(), (int(wrong), len(seen)))
         if (mismatches == 0).any():

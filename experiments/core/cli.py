@@ -14,23 +14,33 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
-from compiler import RuleSyntaxError
-from experiments.config import ConfigError
+from compiler import domain_names, get_domain
+from experiments.core.config import ConfigError
 from tasks import TaskFileError
 
-USER_ERRORS = (ConfigError, TaskFileError, RuleSyntaxError)
+# a domain's rule-text errors (life: RuleSyntaxError) are user errors too
+USER_ERRORS = (ConfigError, TaskFileError, *{get_domain(n).syntax_error for n in domain_names()})
 
 
 class NonFiniteLoss(RuntimeError):
     """Training produced a NaN or infinite loss; the last good checkpoint is kept."""
 
 
-CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
+CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 PLUGIN_LAUNCHERS = ("basic", "joblib", "submitit_local", "submitit_slurm")
 
 
 def group_options(group: str) -> list[str]:
-    options = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+    """A config group's choices: its YAML files and the options the schema registers
+    (experiments/core/config.py: task=<domain>, compiler/train/eval=default)."""
+    from hydra.core.config_store import ConfigStore
+
+    options = {p.stem for p in (CONF_DIR / group).glob("*.yaml")}
+    try:
+        options |= {n.removesuffix(".yaml") for n in ConfigStore.instance().list(group)}
+    except OSError:  # no such group in the store
+        pass
+    options = sorted(options)
     return options + list(PLUGIN_LAUNCHERS) if group == "hydra/launcher" else options
 
 
@@ -41,7 +51,7 @@ def check_group_overrides(argv) -> None:
     one line naming the override and the known choices instead.
     """
     groups = [p.name for p in CONF_DIR.iterdir() if p.is_dir() and p.name != "hydra"]
-    groups.append("hydra/launcher")
+    groups = sorted(set(groups) | {"task", "compiler", "train", "eval"}) + ["hydra/launcher"]
     for arg in argv:
         if arg.startswith("-") or "=" not in arg:
             continue

@@ -10,9 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from compiler.life import NUM_COUNTS
-
-_NEIGHBOUR_SHIFTS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)]
+from compiler.life.rules import NUM_COUNTS
 
 
 def neighbour_counts(state: jax.Array) -> jax.Array:

@@ -7,50 +7,40 @@ checks types cannot express (positive sizes, known names) and raises ConfigError
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from dataclasses import dataclass, field
+from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import MISSING, DictConfig, OmegaConf
 
-from compiler import PROPOSERS, SELECTORS, CompilerConfig
-from reasoner import NeuralConfig
-
-REASONERS = ("symbolic", "neural", "end_to_end", "latent")
+from compiler import SELECTORS, CompilerConfig, get_domain
+from reasoner import get_spec
+from reasoner.life.neural import NeuralConfig
+from tasks import get_tasks, task_domain_names
 
 
 class ConfigError(ValueError):
     """A config value that cannot work; raised before any work starts."""
 
 
-@dataclass
-class TaskConfig:
-    name: str = "life"
-    grid: int = 32  # demo grid side
-    num_demos: int = 4
-    demo_horizon: int = 1
-    noise: float = 0.0  # probability of flipping each demo-output cell
-    density_min: float = 0.2
-    density_max: float = 0.8
-    heldout_fraction: float = 0.1  # share of rule space never used for training
+def schema_of(cls, schema_name: str, **extra):
+    """A plain (mutable) dataclass with the fields and defaults of the library dataclass
+    `cls`, plus `extra` fields given as `name=(type, default)`: the library keeps the one
+    definition, Hydra gets a schema it can merge overrides into."""
+    specs = [(k, t, dataclasses.field(default=d)) for k, (t, d) in extra.items()]
+    hints = typing.get_type_hints(cls)  # real types, not the strings of postponed annotations
+    for f in dataclasses.fields(cls):
+        default = (dataclasses.field(default_factory=f.default_factory)
+                   if f.default is dataclasses.MISSING else dataclasses.field(default=f.default))
+        specs.append((f.name, hints[f.name], default))
+    return dataclasses.make_dataclass(schema_name, specs)
 
 
-@dataclass
-class CompilerSchema:
-    proposer: str = "induce"
-    num_drafts: int = 16
-    selector: str = "best"
-    search_restarts: int = 32
-    search_steps: int = 64
-    chunk: int = 4096
-
-
-@dataclass
-class ReasonerSchema:
-    name: str = "neural"  # symbolic | neural (reads the compiled RuleSet) | end_to_end (demos)
-    channels: int = 16
-    width: int = 128
-    depth: int = 3
-    halt_bias: float = -5.0
+CompilerSchema = schema_of(CompilerConfig, "CompilerSchema")
+# reasoner=NAME picks the reasoner (reasoner/registry.py); the rest sizes a neural one
+ReasonerSchema = schema_of(NeuralConfig, "ReasonerSchema", name=(str, "neural"))
 
 
 @dataclass
@@ -139,7 +129,7 @@ class ExperimentConfig:
 @dataclass
 class Config:
     seed: int = 0
-    task: TaskConfig = field(default_factory=TaskConfig)
+    task: Any = MISSING  # task=life|...: the domain's own schema (tasks/<domain>.py)
     compiler: CompilerSchema = field(default_factory=CompilerSchema)
     reasoner: ReasonerSchema = field(default_factory=ReasonerSchema)
     train: TrainConfig = field(default_factory=TrainConfig)
@@ -150,12 +140,20 @@ class Config:
     gym: GymConfig = field(default_factory=GymConfig)
     certify: CertifyConfig = field(default_factory=CertifyConfig)
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
-    scale: str = "none"  # set by conf/scale/*.yaml: tiny | small | paper
+    scale: str = "none"  # set by conf/scale/*.yaml: tiny | small | paper | gpu
     distributed: bool = False  # train: call jax.distributed.initialize() (SLURM, TPU pods)
 
 
 def register_configs() -> None:
-    ConfigStore.instance().store(name="base_config", node=Config)
+    """The schema, and the group options that are plain defaults (no YAML restates them):
+    `task=<domain>` for every task domain, `compiler=default`, `train=default`, `eval=default`."""
+    store = ConfigStore.instance()
+    store.store(name="base_config", node=Config)
+    for name in task_domain_names():
+        store.store(group="task", name=name, node=get_tasks(name).config)
+    store.store(group="compiler", name="default", node=CompilerSchema)
+    store.store(group="train", name="default", node=TrainConfig)
+    store.store(group="eval", name="default", node=EvalConfig)
 
 
 register_configs()  # on import, so both the apps and tests' compose() see the schema
@@ -175,24 +173,23 @@ def _positive(cfg: DictConfig, *paths: str) -> None:
 
 def validate(cfg: DictConfig) -> None:
     """Fail at start on values no run can use."""
-    _positive(cfg, "task.grid", "task.num_demos", "task.demo_horizon", "compiler.num_drafts",
+    _positive(cfg, "compiler.num_drafts",
               "compiler.search_restarts", "compiler.search_steps", "compiler.chunk",
               "reasoner.channels", "reasoner.width", "reasoner.depth", "train.steps",
               "train.batch_size", "train.lr", "train.horizon", "train.grid",
               "train.checkpoint_every", "train.log_every", "train.num_demos", "train.halt_window",
               "eval.horizons", "eval.grids",
               "eval.num_tasks", "eval.batch_size", "eval.max_iterations", "certify.block")
-    if cfg.task.name != "life":
-        raise ConfigError(f"task={cfg.task.name!r} is not available; known: life")
-    if not 0.0 <= cfg.task.noise <= 0.5:
-        raise ConfigError(f"task.noise must be in [0, 0.5], got {cfg.task.noise}")
-    if not 0.0 <= cfg.task.density_min <= cfg.task.density_max <= 1.0:
-        raise ConfigError("task.density_min <= task.density_max must both lie in [0, 1], got "
-                          f"{cfg.task.density_min}, {cfg.task.density_max}")
-    if not 0.0 < cfg.task.heldout_fraction < 1.0:
-        raise ConfigError(f"task.heldout_fraction must be in (0, 1), got {cfg.task.heldout_fraction}")
-    if cfg.compiler.proposer not in PROPOSERS:
-        raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known: {sorted(PROPOSERS)}")
+    try:
+        tasks = get_tasks(cfg.task.name)
+        domain = get_domain(cfg.task.name)
+        tasks.validate(cfg.task)
+        get_spec(cfg.task.name, cfg.reasoner.name)
+    except ValueError as err:
+        raise ConfigError(str(err)) from None
+    if cfg.compiler.proposer not in domain.proposers:
+        raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known for task="
+                          f"{domain.name}: {sorted(domain.proposers)}")
     if cfg.compiler.selector not in SELECTORS:
         raise ConfigError(f"compiler.selector={cfg.compiler.selector!r}; known: {sorted(SELECTORS)}")
     if not 0.0 <= cfg.train.curriculum_fraction <= 1.0:
@@ -201,8 +198,6 @@ def validate(cfg: DictConfig) -> None:
     if not 0.0 <= cfg.train.progressive_alpha <= 1.0:
         raise ConfigError(f"train.progressive_alpha must be in [0, 1], got "
                           f"{cfg.train.progressive_alpha}")
-    if cfg.reasoner.name not in REASONERS:
-        raise ConfigError(f"reasoner={cfg.reasoner.name!r}; known: {list(REASONERS)}")
 
 
 def compiler_config(cfg: DictConfig) -> CompilerConfig:
@@ -210,13 +205,9 @@ def compiler_config(cfg: DictConfig) -> CompilerConfig:
 
 
 def neural_config(cfg: DictConfig) -> NeuralConfig:
-    r = cfg.reasoner
-    reads = "demos" if r.name == "end_to_end" else "rules"
-    return NeuralConfig(channels=r.channels, width=r.width, depth=r.depth, reads=reads,
-                        halt_bias=r.halt_bias)
+    return NeuralConfig(**{f.name: cfg.reasoner[f.name] for f in dataclasses.fields(NeuralConfig)})
 
 
-def task_kwargs(cfg: DictConfig) -> dict:
-    t = cfg.task
-    return dict(grid=t.grid, num_demos=t.num_demos, demo_horizon=t.demo_horizon, noise=t.noise,
-                density=(t.density_min, t.density_max))
+def domain_of(cfg: DictConfig):
+    """(the compiler domain, the task domain) of `cfg.task.name`."""
+    return get_domain(cfg.task.name), get_tasks(cfg.task.name)

@@ -38,13 +38,14 @@ def compiler_summary(rows: list[dict]) -> str:
         f"consistent drafts per task {sum(r['consistent_drafts'] for r in per_task) / n:.1f}; "
         f"compile time median {times[len(times) // 2]:.3f}s, max {times[-1]:.3f}s",
     ]
-    counted = [r for r in per_task if r.get("unobserved_entries") is not None]
+    counted = [r for r in per_task if r.get("unobserved_count") is not None]
     if not counted:  # demo horizon > 1: entries are not observed directly
         return "\n".join(lines)
-    full = [r["task_id"] for r in counted if r["unobserved_entries"] == 0]
-    unobserved = sum(r["unobserved_entries"] for r in counted)
-    lines.append(f"unobserved table entries: {unobserved}/{18 * len(counted)} "
-                 f"({100 * unobserved / (18 * len(counted)):.2f}%); "
+    full = [r["task_id"] for r in counted if r["unobserved_count"] == 0]
+    unobserved = sum(r["unobserved_count"] for r in counted)
+    entries = sum(r["rule_entries"] for r in counted)
+    lines.append(f"unobserved table entries: {unobserved}/{entries} "
+                 f"({100 * unobserved / entries:.2f}%); "
                  f"tasks with every entry observed: {len(full)}/{len(counted)}")
     full = set(full)
     for name in sorted({r["reasoner"] for r in rows}):

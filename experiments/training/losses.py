@@ -12,7 +12,7 @@ import optax
 from flax import nnx
 from omegaconf import DictConfig
 
-from reasoner.neural import _pm1
+from reasoner.life.neural import pm1
 
 
 def _ce(logits, labels):
@@ -39,12 +39,14 @@ def per_step_loss(graphdef, t: DictConfig, reads_demos: bool):
     return batch_kwargs, loss_fn
 
 
-def final_state_loss(graphdef, t: DictConfig):
+def final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
     """The latent reasoner's loss: only the decoded state after h iterations is supervised,
     against the life state h steps on (h ~ U{1..horizon} per example), mixed with the
     progressive loss of DeepThinking (Bansal et al. 2022): n ~ U{0..horizon-1} iterations
     without gradient, then k ~ U{1..horizon-n} with gradient, target the state n+k steps on.
     """
+    if reads_demos:
+        raise ValueError("the final-state loss trains reasoners that read compiled rules")
     horizon, alpha = t.horizon, t.progressive_alpha
     # curriculum: the first half of `curriculum_fraction` of the steps trains h = 1 only
     # (learning one step takes ~500 steps of batch 32, measured), the second half raises
@@ -62,7 +64,7 @@ def final_state_loss(graphdef, t: DictConfig):
         h = 1 + jnp.floor(jax.random.uniform(kh, (b,)) * top).astype(jnp.int32)
         n = jnp.floor(jax.random.uniform(kn, (b,)) * top).astype(jnp.int32)
         k = 1 + jnp.floor(jax.random.uniform(kk, (b,)) * (top - n)).astype(jnp.int32)
-        context, x, z0 = model.context(tables), _pm1(x0)[..., None], model.init_latent(x0)
+        context, x, z0 = model.context(tables), pm1(x0)[..., None], model.init_latent(x0)
         rows = jnp.arange(b)
 
         z, qs = model.run(context, x, z0, h, horizon)
@@ -83,3 +85,7 @@ def final_state_loss(graphdef, t: DictConfig):
         return (1 - alpha) * full + alpha * progressive + t.halt_weight * halt, metrics
 
     return {"trajectory": horizon + 1}, loss_fn
+
+
+# the registry specs name their loss (reasoner/<domain>/__init__.py)
+LOSSES = {"per_step": per_step_loss, "final_state": final_state_loss}

@@ -25,9 +25,9 @@ import jax.numpy as jnp
 from flax import nnx
 
 from compiler.life import NUM_ENTRIES
+from reasoner.registry import READS
 
 TRACE_COUNTS = {"rollout": 0}  # incremented at trace time only: tests read it for retraces
-READS = ("rules", "demos")
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,11 @@ class NeuralConfig:
     channels: int = 16  # neighbourhood-convolution channels
     width: int = 128  # hidden width of the per-cell MLP
     depth: int = 3  # ReLU layers of the per-cell MLP
-    reads: str = "rules"  # "rules" (compiled RuleSet) or "demos" (end-to-end baseline)
     halt_bias: float = -5.0  # initial bias of the halting logit
 
 
-def _pm1(x):
+def pm1(x):
+    """0/1 -> -1/+1 floats (what every layer reads)."""
     return 2.0 * x.astype(jnp.float32) - 1.0
 
 
@@ -57,23 +57,24 @@ class DemoSetEncoder(nnx.Module):
     def __call__(self, demos) -> jax.Array:
         inputs, outputs = demos  # [B, N, H, W] each
         b, n, h, w = inputs.shape
-        feats = self.neighbourhood(_pm1(inputs).reshape(b * n, h, w, 1))
-        feats = jnp.concatenate([feats, _pm1(outputs).reshape(b * n, h, w, 1)], axis=-1)
+        feats = self.neighbourhood(pm1(inputs).reshape(b * n, h, w, 1))
+        feats = jnp.concatenate([feats, pm1(outputs).reshape(b * n, h, w, 1)], axis=-1)
         cell = self.phi_out(jax.nn.relu(self.phi_in(feats)))
         pooled = cell.reshape(b, n * h * w, -1).mean(axis=1)
         return self.rho_out(jax.nn.relu(self.rho_hidden(pooled)))
 
 
 class RecurrentCell(nnx.Module):
-    def __init__(self, config: NeuralConfig, *, rngs: nnx.Rngs):
+    def __init__(self, config: NeuralConfig, *, reads: str = "rules", rngs: nnx.Rngs):
         if min(config.channels, config.width, config.depth) < 1:
             raise ValueError(f"neural reasoner sizes must be positive, got {config}")
-        if config.reads not in READS:
-            raise ValueError(f"reads must be one of {READS}, got {config.reads!r}")
+        if reads not in READS:
+            raise ValueError(f"reads must be one of {READS}, got {reads!r}")
         self.config = config
+        self.reads = reads
         self.neighbourhood = nnx.Conv(1, config.channels, (3, 3), padding="CIRCULAR", rngs=rngs)
         self.read_cell = nnx.Linear(config.channels, config.width, rngs=rngs)
-        if config.reads == "rules":
+        if reads == "rules":
             self.read_task = nnx.Linear(NUM_ENTRIES, config.width, use_bias=False, rngs=rngs)
         else:
             self.read_task = DemoSetEncoder(config, rngs=rngs)
@@ -83,19 +84,15 @@ class RecurrentCell(nnx.Module):
         self.halt = nnx.Linear(2 * config.width, 1, rngs=rngs,
                                bias_init=nnx.initializers.constant(config.halt_bias))
 
-    @property
-    def reads(self) -> str:
-        return self.config.reads
-
     def context(self, task) -> jax.Array:
         """`[B, width]` from tables `[B, 2, 9]` or demos `(inputs, outputs)` `[B, N, H, W]`."""
-        if self.config.reads == "rules":
-            return self.read_task(_pm1(task.reshape(task.shape[0], NUM_ENTRIES)))
+        if self.reads == "rules":
+            return self.read_task(pm1(task.reshape(task.shape[0], NUM_ENTRIES)))
         return self.read_task(task)
 
     def cell_features(self, states: jax.Array) -> jax.Array:
         """`[B, H, W, width]`: what each cell reads of its 3x3 neighbourhood (no task yet)."""
-        return self.read_cell(self.neighbourhood(_pm1(states)[..., None]))
+        return self.read_cell(self.neighbourhood(pm1(states)[..., None]))
 
     def cell_hidden(self, features: jax.Array, context: jax.Array) -> jax.Array:
         """The per-cell MLP on `features [..., width]` plus a broadcastable `context`."""
@@ -167,15 +164,17 @@ class NeuralReasoner:
     """A trained cell behind the common `rollout(task, states, T)` interface.
 
     `task` is what the cell reads: `[B, 2, 9]` tables (compiled) or `(inputs, outputs)`
-    demo arrays `[B, N, H, W]` (end-to-end).
+    demo arrays `[B, N, H, W]` (end-to-end). Its capabilities are its registry `spec`
+    (argmax state fed back, per-cell update: discrete and certifiable).
     """
 
-    discrete_per_cell = True  # argmax state fed back, per-cell update: certifiable
-
     def __init__(self, model: RecurrentCell):
+        from reasoner.registry import get_spec
+
         self.graphdef, self.params = nnx.split(model)
         self.reads = model.reads
-        self.name = "neural" if self.reads == "rules" else "end_to_end"
+        self.spec = get_spec("life", "neural" if self.reads == "rules" else "end_to_end")
+        self.name = self.spec.name
         self._rollout, self._rollout_halting = rollout_fn(self.graphdef)
         self._neighbourhood_logits = None
 
@@ -196,7 +195,7 @@ class NeuralReasoner:
     def neighbourhood_logits(self, task):
         """`[B, 512, 2]` next-state logits of the centre of every 3x3 neighbourhood."""
         if self._neighbourhood_logits is None:
-            from reasoner.certify import neighbourhood_logits_fn
+            from reasoner.life.certify import neighbourhood_logits_fn
             self._neighbourhood_logits = neighbourhood_logits_fn(self.graphdef)
         return self._neighbourhood_logits(self.params, self._task(task))
 

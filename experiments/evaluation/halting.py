@@ -9,52 +9,68 @@ cycle (for a fixed point: the fixed point). Rows go to `halting.jsonl`.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler import step_batch
-from reasoner import SymbolicReasoner, run_until_cycle
+from compiler import get_domain
+from experiments.evaluation.queries import symbolic
+from reasoner import run_until_cycle
 
-_detect = jax.jit(run_until_cycle, static_argnums=0)
+# one jitted detector per reasoner object (its step closes over the parameters), reused
+# across calls: the task and the budget are traced arguments
+_DETECTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def in_final_cycle(pred, x_mu, tables, period) -> np.ndarray:
-    """Whether `pred` equals one of x_mu, ..., x_mu+period-1 under `tables` (per example)."""
+def detect(reasoner, task_input, states, budget):
+    """Brent's cycle detection on `reasoner`'s own discrete state (spec.discrete)."""
+    if reasoner not in _DETECTORS:
+        _DETECTORS[reasoner] = jax.jit(
+            lambda task, s, n: run_until_cycle(reasoner.step_fn(task), s, n))
+    task = (tuple(jnp.asarray(t) for t in task_input) if isinstance(task_input, tuple)
+            else jnp.asarray(task_input))
+    return _DETECTORS[reasoner](task, jnp.asarray(states, jnp.uint8), jnp.asarray(budget, jnp.int32))
+
+
+def in_final_cycle(domain, pred, x_mu, rules, period) -> np.ndarray:
+    """Whether `pred` equals one of x_mu, ..., x_mu+period-1 under `rules` (per example)."""
     hit = np.zeros(len(pred), bool)
     state = jnp.asarray(x_mu)
     for k in range(int(max(period.max(), 1))):
         hit |= (np.asarray(state) == pred).reshape(len(pred), -1).all(axis=1) & (k < period)
-        state = step_batch(jnp.asarray(tables), state)
+        state = domain.run_batch(rules, state, 1)
     return hit
 
 
 def evaluate_halting(cfg, reasoner, tasks, compiled) -> list[dict]:
+    from tasks import get_tasks
+
     rows = []
     budget = cfg.eval.max_iterations
-    truth_tables = np.stack([t.rule for t in tasks])
+    domain = get_domain(cfg.task.name)
+    truth_rules = np.stack([t.rule for t in tasks])
+    exact_executor = symbolic(cfg)
     for grid in cfg.eval.grids:
-        states = np.stack([next(q.input for q in t.queries if q.input.shape[0] == grid)
-                           for t in tasks])
-        truth = _detect(SymbolicReasoner().step_fn(truth_tables), jnp.asarray(states), budget)
+        states = np.stack([next(q.input for q in t.queries if q.size == grid) for t in tasks])
+        truth = detect(exact_executor, truth_rules, states, budget)
         mu, period = np.asarray(truth.mu), np.asarray(truth.period)
         x_mu = np.asarray(truth.states)
-        if reasoner.reads == "demos":
-            task_input = (np.stack([t.demos.inputs for t in tasks]),
-                          np.stack([t.demos.outputs for t in tasks]))
+        if reasoner.spec.reads == "demos":
+            task_input = get_tasks(cfg.task.name).demo_inputs(tasks)
         else:
-            task_input = np.stack([c.chosen.table for c in compiled])
+            task_input = np.stack([c.chosen for c in compiled])
         answers = {}
-        if hasattr(reasoner, "step_fn"):  # a discrete state to detect cycles on
-            found = _detect_with(reasoner, task_input, states, budget)
+        if reasoner.spec.discrete:  # a discrete state to detect cycles on
+            found = detect(reasoner, task_input, states, budget)
             answers["detector"] = (np.asarray(found.states), np.asarray(found.iterations))
-        if hasattr(reasoner, "rollout_halting"):
+        if reasoner.spec.halts:
             halted, used = reasoner.rollout_halting(task_input, states, budget)
             answers["learned"] = (np.asarray(halted), np.asarray(used))
         for method, (pred, used) in answers.items():
-            exact = in_final_cycle(pred, x_mu, truth_tables, period)
+            exact = in_final_cycle(domain, pred, x_mu, truth_rules, period)
             for i, task in enumerate(tasks):
                 rows.append({
                     "domain": cfg.task.name, "task_id": task.task_id, "seed": cfg.seed,
@@ -63,12 +79,6 @@ def evaluate_halting(cfg, reasoner, tasks, compiled) -> list[dict]:
                     "iterations": int(used[i]), "exact": bool(exact[i]) if mu[i] >= 0 else None,
                 })
     return rows
-
-
-def _detect_with(reasoner, task_input, states, budget):
-    # the step function closes over the reasoner's parameters; jit it per call
-    step = reasoner.step_fn(task_input)
-    return jax.jit(lambda s: run_until_cycle(step, s, budget))(jnp.asarray(states, jnp.uint8))
 
 
 def halting_table(rows) -> str:

@@ -20,7 +20,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from compiler.life import NUM_ENTRIES
-from reasoner.neural import NeuralConfig, _pm1
+from reasoner.life.neural import NeuralConfig, pm1
 
 
 def circular_patches(x: jax.Array) -> jax.Array:
@@ -34,14 +34,13 @@ def circular_patches(x: jax.Array) -> jax.Array:
 
 
 class LatentCell(nnx.Module):
-    reads = "rules"  # it reads compiled rule tables
-
-    def __init__(self, config: NeuralConfig, *, rngs: nnx.Rngs):
+    def __init__(self, config: NeuralConfig, *, reads: str = "rules", rngs: nnx.Rngs):
         if min(config.channels, config.width, config.depth) < 1:
             raise ValueError(f"latent reasoner sizes must be positive, got {config}")
-        if config.reads != "rules":
+        if reads != "rules":
             raise ValueError("the latent reasoner reads the compiled rule set (reads='rules')")
         self.config = config
+        self.reads = reads
         c, w = config.channels, config.width  # channels: latent channels per cell
         self.encode = nnx.Linear(9, c, rngs=rngs)
         self.read_cell = nnx.Linear(9 * (c + 1), w, rngs=rngs)
@@ -53,10 +52,10 @@ class LatentCell(nnx.Module):
                                bias_init=nnx.initializers.constant(config.halt_bias))
 
     def context(self, tables) -> jax.Array:
-        return self.read_task(_pm1(tables.reshape(tables.shape[0], NUM_ENTRIES)))
+        return self.read_task(pm1(tables.reshape(tables.shape[0], NUM_ENTRIES)))
 
     def init_latent(self, states) -> jax.Array:
-        return jnp.tanh(self.encode(circular_patches(_pm1(states)[..., None])))
+        return jnp.tanh(self.encode(circular_patches(pm1(states)[..., None])))
 
     def iterate(self, context, x, z):
         """One iteration with recall: (next latent `[B, H, W, C]`, halting logit `[B]`)."""
@@ -83,7 +82,7 @@ class LatentCell(nnx.Module):
 
     def __call__(self, tables, states, steps: int = 1):
         """Decoded logits after `steps` iterations (a static count; for tests and init)."""
-        x = _pm1(states)[..., None]
+        x = pm1(states)[..., None]
         z, _ = self.run(self.context(tables), x, self.init_latent(states),
                         jnp.full(states.shape[:1], steps), steps)
         return self.decode(z)
@@ -95,7 +94,7 @@ def latent_rollout_fn(graphdef):
     @jax.jit
     def rollout(params, tables, states, steps):
         model = nnx.merge(graphdef, params)
-        context, x = model.context(tables), _pm1(states)[..., None]
+        context, x = model.context(tables), pm1(states)[..., None]
         z = jax.lax.fori_loop(0, steps, lambda _, z: model.iterate(context, x, z)[0],
                               model.init_latent(states))
         return jnp.argmax(model.decode(z), -1).astype(states.dtype)
@@ -103,7 +102,7 @@ def latent_rollout_fn(graphdef):
     @jax.jit
     def rollout_halting(params, tables, states, max_steps):
         model = nnx.merge(graphdef, params)
-        context, x = model.context(tables), _pm1(states)[..., None]
+        context, x = model.context(tables), pm1(states)[..., None]
 
         def cond(carry):
             t, _, done, _ = carry
@@ -129,15 +128,16 @@ class LatentReasoner:
     """A trained LatentCell behind the common `rollout(tables, states, T)` interface.
 
     Its answer after T iterations cannot be continued from the decoded state (the latent
-    is lost), so evaluation restarts from the query for every T (`resumable = False`);
-    a certificate does not apply (`discrete_per_cell = False`)."""
+    is lost), so evaluation restarts from the query for every T (its spec: not
+    resumable); a certificate does not apply (not discrete)."""
 
     name = "latent"
     reads = "rules"
-    resumable = False
-    discrete_per_cell = False
 
     def __init__(self, model: LatentCell):
+        from reasoner.registry import get_spec
+
+        self.spec = get_spec("life", "latent")
         self.graphdef, self.params = nnx.split(model)
         self._rollout, self._rollout_halting = latent_rollout_fn(self.graphdef)
 

@@ -1,0 +1,118 @@
+"""The seam between the generic compiler and a domain's rule language.
+
+A domain (a subpackage `compiler/<name>/` exporting `DOMAIN`) supplies its RuleSet arrays
+and their text form, the executor, the per-demo check the generic checker vmaps over K
+drafts and N demos, its own internal-consistency check, its proposers, and how the answers
+of several voting drafts combine. The generic `compile`, `check`, selectors and answering
+know nothing else of it. Domains are found by name: adding `compiler/<name>/` registers one,
+no generic file changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+
+class DemoCheck(NamedTuple):
+    """What the generic checker vmaps for one demo group.
+
+    `check_one(rule, demo, params) -> (wrong units, blame [E])` is jittable and hashable (a
+    module-level function); `demos` is a pytree with a leading demo axis N; `params` holds
+    values shared by the group (e.g. the demo horizon), traced, not static."""
+
+    check_one: Callable
+    demos: Any
+    params: Any
+
+
+class Domain:
+    """The interface a rule language implements (see DESIGN.md, "Domains are plug-ins")."""
+
+    name: str
+    rule_shape: tuple[int, ...]  # one RuleSet as arrays, e.g. life's (2, 9) table
+    rule_dtype = np.uint8
+    blame_shape: tuple[int, ...]  # blame per rule entry (life: per table entry)
+    text_format: str  # what rule text looks like, for error messages
+    proposers: dict[str, Callable]  # this domain's proposer registry
+    syntax_error: type[Exception] = ValueError
+
+    # --- rule forms --------------------------------------------------------------------
+    def to_text(self, rule) -> str:
+        raise NotImplementedError
+
+    def from_text(self, text: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def well_formed(self, drafts: np.ndarray) -> np.ndarray:
+        """`[K]` bool: the arrays are a RuleSet of this language at all."""
+        raise NotImplementedError
+
+    def internal_consistency(self, drafts: np.ndarray) -> tuple[np.ndarray, list | None]:
+        """(`[K]` bool: the draft cannot contradict itself, per-draft witness or None)."""
+        raise NotImplementedError
+
+    def size(self, drafts: np.ndarray) -> np.ndarray:
+        """`[K]` the description size the `best` selector prefers smaller of."""
+        return np.zeros(len(drafts), np.int64)
+
+    def blamed(self, blame: np.ndarray) -> list[str]:
+        """Names of the entries with non-zero blame in one draft's `blame`."""
+        raise NotImplementedError
+
+    # --- executor and checking -----------------------------------------------------------
+    def run_batch(self, rules, states, steps):
+        """Jitted: `[B, *rule_shape]` rules on `[B, ...]` states for `steps` (traced)."""
+        raise NotImplementedError
+
+    def run_reference(self, rule, state, steps: int) -> np.ndarray:
+        """The slow, obvious executor the JAX one is tested against (one rule, one state)."""
+        raise NotImplementedError
+
+    def reference_wrong(self, rule, group) -> np.ndarray:
+        """`[N]` wrong units per demo of `group` by the slow reference (for tests)."""
+        raise NotImplementedError
+
+    def demo_check(self, group, with_blame: bool) -> DemoCheck:
+        raise NotImplementedError
+
+    def demo_units(self, group) -> int:
+        """How many scored units (cells, atoms) the demo outputs of `group` hold."""
+        raise NotImplementedError
+
+    def demo_diagnostics(self, groups) -> dict:
+        """What the demos alone say (e.g. conflicting or unobserved entries)."""
+        return {}
+
+    # --- voting ---------------------------------------------------------------------------
+    def majority(self, voters: np.ndarray) -> np.ndarray:
+        """The RuleSet the `vote` selector reports for surviving drafts `[V, *rule_shape]`."""
+        raise NotImplementedError
+
+    def combine(self, outputs: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """Answers `[B, ...]` from the voters' outputs `[B, V, ...]` (weight `[B, V]` is 1
+        for a real voter, 0 for padding)."""
+        raise NotImplementedError
+
+
+_DOMAINS: dict[str, Domain] = {}
+
+
+def domain_names() -> list[str]:
+    """Every domain under `compiler/` (a subpackage that exports `DOMAIN`)."""
+    import compiler
+
+    return sorted(m.name for m in pkgutil.iter_modules(compiler.__path__) if m.ispkg)
+
+
+def get_domain(name: str) -> Domain:
+    """The domain called `name`; raises ValueError naming the known ones."""
+    if name not in _DOMAINS:
+        if name not in domain_names():
+            raise ValueError(f"unknown domain {name!r}; known: {domain_names()}")
+        _DOMAINS[name] = importlib.import_module(f"compiler.{name}").DOMAIN
+    return _DOMAINS[name]

@@ -1,0 +1,128 @@
+"""`compile(domain, demos, key, config) -> Compiled`: propose K drafts, check, select one.
+
+Generic over domains: the domain supplies the proposers, the per-demo check, internal
+consistency and voting (compiler/domain.py); this module runs the pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import jax
+import numpy as np
+
+from compiler.checker import Scores, check
+from compiler.domain import Domain
+from compiler.selectors import SELECTORS, ranking
+
+
+@dataclass(frozen=True)
+class CompilerConfig:
+    proposer: str = "induce"  # a proposer of the task's domain (life: induce | random | exhaustive | oracle)
+    num_drafts: int = 16
+    selector: str = "best"  # best | vote | random | first
+    search_restarts: int = 32  # induce on horizon > 1: hill-climbing population
+    search_steps: int = 64  # induce on horizon > 1: hill-climbing iterations
+    chunk: int = 4096  # drafts per vectorized check call
+
+
+@dataclass
+class Compiled:
+    """What the compiler hands the reasoner."""
+
+    domain: Domain
+    drafts: np.ndarray  # [K, *rule_shape]
+    scores: Scores
+    survivors: np.ndarray  # [K] bool: drafts consistent with the demos (or best-scoring)
+    chosen: np.ndarray  # the survivor's RuleSet arrays (for `vote`, the majority of survivors)
+    chosen_index: int | None  # index into drafts, None when `chosen` is not itself a draft
+    selector: str
+    diagnostics: dict = field(default_factory=dict)
+
+    @property
+    def rule_text(self) -> str:
+        return self.domain.to_text(self.chosen)
+
+    @property
+    def consistent_drafts(self) -> int:
+        """Drafts that reproduce every demo and do not contradict themselves."""
+        return int((self.scores.exact & self.scores.self_consistent).sum())
+
+    @property
+    def voters(self) -> np.ndarray:
+        """RuleSets whose runs answer a query: all survivors for `vote`, else the chosen."""
+        if self.selector == "vote":
+            return self.drafts[self.survivors]
+        return self.chosen[None]
+
+    @property
+    def chosen_demo_score(self) -> float:
+        """Accuracy of the chosen RuleSet on the demos."""
+        return float(self.diagnostics["chosen_demo_score"])
+
+
+def _groups(demos) -> list:
+    return list(demos) if isinstance(demos, (list, tuple)) else [demos]
+
+
+def compile(domain: Domain, demos, key, config: CompilerConfig = CompilerConfig(),  # noqa: A001
+            truth=None) -> Compiled:
+    """Compile demos (one group or a list) into drafts, check them, select the survivor.
+
+    Never raises on contradictory demos: it returns zero consistent drafts, the domain's
+    diagnostics (e.g. naming conflicting entries), and falls back to the best-scoring drafts.
+    """
+    if config.proposer not in domain.proposers:
+        raise ValueError(f"unknown proposer {config.proposer!r} for domain {domain.name}; "
+                         f"known: {sorted(domain.proposers)}")
+    if config.selector not in SELECTORS:
+        raise ValueError(f"unknown selector {config.selector!r}; known: {sorted(SELECTORS)}")
+    if config.num_drafts < 1:
+        raise ValueError(f"num_drafts must be >= 1, got {config.num_drafts}")
+    groups = _groups(demos)
+    propose_key, select_key = jax.random.split(key)
+    drafts, info = domain.proposers[config.proposer](propose_key, groups, config.num_drafts,
+                                                     config, truth=truth)
+    return check_and_select(domain, drafts, groups, select_key, config, info)
+
+
+def propose_key(key):
+    """The part of a compile key the proposer gets (the rest goes to the selector)."""
+    return jax.random.split(key)[0]
+
+
+def check_and_select(domain: Domain, drafts, demos, key, config: CompilerConfig,
+                     info: dict | None = None) -> Compiled:
+    """Check given drafts (e.g. a prefix of a larger draft set) and select the survivor;
+    `key` is the selector's."""
+    groups = _groups(demos)
+    select_key = key
+    scores = check(domain, drafts, groups, chunk=config.chunk)
+
+    diagnostics = dict(info or {})
+    survivors = scores.exact & scores.self_consistent
+    if not survivors.any():
+        # Nothing reproduces the demos: keep the best-scoring drafts and say so.
+        survivors = scores.well_formed & (scores.mismatches == scores.mismatches.min())
+        diagnostics["fallback"] = "no draft reproduces the demos; using the best-scoring drafts"
+    diagnostics.update(domain.demo_diagnostics(groups))
+    diagnostics["blamed_entries"] = domain.blamed(scores.blame[int(ranking(scores)[0])])
+
+    compiled = Compiled(domain, drafts, scores, survivors, drafts[0], None, config.selector,
+                        diagnostics)
+    return reselect(compiled, config.selector, groups, select_key)
+
+
+def reselect(compiled: Compiled, selector: str, demos, key=None) -> Compiled:
+    """The same drafts and scores under another selector (no new proposing or checking)."""
+    domain = compiled.domain
+    index, rule = SELECTORS[selector](domain, key, compiled.drafts, compiled.scores,
+                                      compiled.survivors)
+    if index is not None:
+        score = float(compiled.scores.cell_acc[index])
+    else:  # the chosen RuleSet is not a draft: check it on its own
+        score = float(check(domain, np.asarray(rule)[None], _groups(demos),
+                            with_blame=False).cell_acc[0])
+    diagnostics = dict(compiled.diagnostics, chosen_demo_score=score)
+    return replace(compiled, chosen=np.asarray(rule), chosen_index=index, selector=selector,
+                   diagnostics=diagnostics)

@@ -1,0 +1,85 @@
+"""H1, drafts: P(true rule among survivors), P(chosen = true), query accuracy vs K.
+
+Draft sets are nested across K: the proposer writes the largest K once per task and each
+smaller K checks and selects among a prefix of those drafts, so the curves over K carry no
+sampling noise between K values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from omegaconf import DictConfig
+
+from compiler import check_and_select, propose_key
+from experiments.core.config import compiler_config, domain_of
+from experiments.core.runio import write_atomic
+from experiments.presets.common import answers, compiled_reasoner, is_true_rule, job_key, query_tasks
+from reasoner import answer
+
+
+def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
+    domain, _ = domain_of(cfg)
+    config = compiler_config(cfg)
+    tasks = query_tasks(cfg)
+    neural = compiled_reasoner(cfg)
+    ks = sorted(cfg.experiment.num_drafts)
+    if config.proposer == "exhaustive":  # it ranks every rule: only the largest K is shown
+        ks = ks[-1:]
+    largest = []
+    for t in tasks:
+        key = job_key(cfg, t.task_id, 0)
+        drafts, info = domain.proposers[config.proposer](
+            propose_key(key), t.demos, ks[-1], replace(config, num_drafts=ks[-1]), truth=t.rule)
+        largest.append((drafts, info))
+    rows = []
+    for k in ks:
+        compiled = [check_and_select(domain, drafts[:k], t.demos, job_key(cfg, t.task_id, 1),
+                                     replace(config, num_drafts=k), info)
+                    for (drafts, info), t in zip(largest, tasks, strict=True)]
+        truth_survives = [bool(((c.drafts == t.rule).reshape(len(c.drafts), -1).all(axis=1)
+                                & c.survivors).any()) for c, t in zip(compiled, tasks, strict=True)]
+        metrics = {"p_true_survives": float(np.mean(truth_survives)),
+                   "p_chosen_true": float(np.mean([is_true_rule(c.chosen, t.rule)
+                                                   for c, t in zip(compiled, tasks, strict=True)])),
+                   "p_consistent": float(np.mean([c.consistent_drafts > 0 for c in compiled])),
+                   **answers(cfg, neural, tasks, [c.voters for c in compiled])}
+        rows.append({"condition": {"num_drafts": k}, "metrics": metrics})
+        if k == ks[-1] and cfg.experiment.example and cfg.seed == 0:
+            # for the grids figure: seed 0's first task, saved by every drafts job
+            write_atomic(job_dir / "example.json",
+                         json.dumps(worked_example(cfg, tasks[0], compiled[0], neural)))
+    return rows
+
+
+def worked_example(cfg, task, compiled, reasoner, steps: int = 6) -> dict:
+    """Demos, three drafts (the chosen one and two rejected, with why), and a reasoner's
+    trajectory on the query next to the truth's."""
+    from experiments.evaluation.queries import symbolic
+
+    domain, scores = compiled.domain, compiled.scores
+    order = np.lexsort((np.arange(len(compiled.drafts)), scores.mismatches))
+    chosen = compiled.chosen_index if compiled.chosen_index is not None else int(order[0])
+    rejected = [int(i) for i in order if not scores.exact[i] and i != chosen]
+    picks = [chosen] + rejected[:1] + rejected[-1:]  # the closest and the farthest miss
+    drafts = []
+    for i in dict.fromkeys(picks):
+        drafts.append({"rule": domain.to_text(compiled.drafts[i]), "consistent": bool(scores.exact[i]),
+                       "chosen": i == chosen, "wrong_cells": int(scores.mismatches[i]),
+                       "blamed_entries": domain.blamed(scores.blame[i])})
+    reasoner = reasoner or symbolic(cfg)
+    x = task.queries[0].input
+    traj = [x]
+    for _ in range(steps):
+        traj.append(answer(reasoner, [compiled.voters], traj[-1][None], 1)[0])
+    truth = [x]
+    for _ in range(steps):
+        truth.append(np.asarray(domain.run_batch(task.rule[None], truth[-1][None], 1))[0])
+    grids = lambda xs: [np.asarray(x).astype(int).tolist() for x in xs]
+    return {"rule_true": domain.to_text(task.rule), "demo_inputs": grids(task.demos.inputs[:2]),
+            "demo_outputs": grids(task.demos.outputs[:2]), "drafts": drafts,
+            "num_drafts": int(len(compiled.drafts)), "reasoner": reasoner.name,
+            "trajectory": grids(traj), "truth": grids(truth)}

@@ -1,0 +1,50 @@
+"""H3, inconsistency: (a) m corrupted entries of the chosen RuleSet: query accuracy, and how
+often the checker flags the corrupted rule against the demos; (b) demo noise: accuracy, and
+how often no draft reproduces the demos (the checker flags the task)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from omegaconf import DictConfig
+
+from compiler import check, compile
+from experiments.core.config import compiler_config, domain_of
+from experiments.presets.common import answers, compiled_reasoner, is_true_rule, job_key, query_tasks
+
+
+def corrupt(rule: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
+    """`rule` with `m` distinct binary entries flipped."""
+    flat = rule.reshape(-1).copy()
+    flat[rng.choice(flat.size, size=m, replace=False)] ^= 1
+    return flat.reshape(rule.shape)
+
+
+def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
+    e = cfg.experiment
+    domain, _ = domain_of(cfg)
+    config = compiler_config(cfg)
+    neural = compiled_reasoner(cfg)
+    rows = []
+    tasks = query_tasks(cfg, noise=0.0)
+    compiled = [compile(domain, t.demos, job_key(cfg, t.task_id, 3), config, truth=t.rule)
+                for t in tasks]
+    rng = np.random.default_rng([cfg.seed, 0xC0])
+    for m in e.corruptions:
+        rules = [corrupt(c.chosen, m, rng) for c in compiled]
+        flagged = [not bool(check(domain, r[None], [t.demos], with_blame=False).exact[0])
+                   for r, t in zip(rules, tasks, strict=True)]
+        rows.append({"condition": {"corruption": "entries", "amount": float(m)},
+                     "metrics": {"p_flagged": float(np.mean(flagged)),
+                                 **answers(cfg, neural, tasks, [r[None] for r in rules])}})
+    for noise in e.noises:
+        noisy = query_tasks(cfg, noise=float(noise))
+        comp = [compile(domain, t.demos, job_key(cfg, t.task_id, 4), config, truth=t.rule)
+                for t in noisy]
+        rows.append({"condition": {"corruption": "demo_noise", "amount": float(noise)},
+                     "metrics": {"p_flagged": float(np.mean([c.consistent_drafts == 0 for c in comp])),
+                                 "p_chosen_true": float(np.mean([is_true_rule(c.chosen, t.rule)
+                                                                 for c, t in zip(comp, noisy, strict=True)])),
+                                 **answers(cfg, neural, noisy, [c.voters for c in comp])}})
+    return rows

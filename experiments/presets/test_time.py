@@ -1,0 +1,68 @@
+"""H4, test-time computation: exact accuracy of the answer after T iterations vs the truth
+at horizon h, for T in experiment.iterations, h in experiment.horizons, per query size; for a
+fixed T ("fixed") and, where the reasoner has a halting head, with T as its budget
+("halting"). Plus "run until stable": iterations used vs the true stabilization time mu.
+
+The job trains its reasoner in `JOB/train` (resumable; nothing to train for symbolic).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from omegaconf import DictConfig, open_dict
+
+from experiments.core.config import domain_of
+from experiments.evaluation.halting import evaluate_halting
+from experiments.evaluation.queries import compile_tasks, make_eval_tasks, run_reasoner
+from experiments.presets.common import trained_reasoner
+
+
+def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
+    e = cfg.experiment
+    _, task_domain = domain_of(cfg)
+    reasoner = trained_reasoner(cfg, job_dir)
+    tasks = make_eval_tasks(cfg, sizes=e.grids, horizons=e.horizons)
+    compiled = compile_tasks(cfg, tasks)
+    voters = [c.voters for c in compiled]
+    demos = task_domain.demo_inputs(tasks)
+    resumable = reasoner.spec.resumable and all(len(v) == 1 for v in voters)
+    halting_input = demos if reasoner.spec.reads == "demos" else np.stack([c.chosen for c in compiled])
+    rows = []
+    for grid in e.grids:
+        queries = [[q for q in t.queries if q.size == grid] for t in tasks]
+        states = np.stack([qs[0].input for qs in queries])
+        truth = {h: np.stack([next(q.answer for q in qs if q.horizon == h) for qs in queries])
+                 for h in e.horizons}
+        pred, done = states, 0
+        for t in sorted(e.iterations):
+            if resumable:
+                pred = run_reasoner(reasoner, demos, voters, pred, t - done)
+                done = t
+            else:
+                pred = run_reasoner(reasoner, demos, voters, states, t)
+            answers = {"fixed": pred}
+            if reasoner.spec.halts:
+                answers["halting"] = np.asarray(reasoner.rollout_halting(halting_input, states, t)[0])
+            for mode, out in answers.items():
+                for h in e.horizons:
+                    correct = (out == truth[h]).reshape(len(tasks), -1)
+                    rows.append({"condition": {"kind": "curve", "mode": mode, "grid": grid,
+                                               "horizon": h, "iterations": t},
+                                 "metrics": {"exact": float(correct.all(axis=1).mean()),
+                                             "cell_acc": float(correct.mean())}})
+    with open_dict(cfg):
+        cfg.eval.grids = list(e.grids)
+        cfg.eval.max_iterations = max(e.iterations)
+    cells = defaultdict(list)
+    for r in evaluate_halting(cfg, reasoner, tasks, compiled):
+        if r["exact"] is not None:  # runs that stabilize within the budget
+            cells[(r["halting"], r["grid"])].append(r)
+    for (method, grid), rs in sorted(cells.items()):
+        rows.append({"condition": {"kind": "until_stable", "mode": method, "grid": grid},
+                     "metrics": {"exact": float(np.mean([r["exact"] for r in rs])),
+                                 "iterations_used": float(np.mean([r["iterations"] for r in rs])),
+                                 "mu_true": float(np.mean([r["mu_true"] for r in rs]))}})
+    return rows

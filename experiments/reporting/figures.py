@@ -1,0 +1,307 @@
+"""Paper figures from saved results only: `python -m experiments.figures [--results DIR]`.
+
+Reads `results/NAME/summary.csv` (and `results/drafts/example.json`) written by
+`experiments.aggregate`; never trains or evaluates. Writes `figures/NAME.pdf` and `.png`
+for every experiment whose summary exists. One style for all figures: Okabe-Ito
+colour-blind-safe palette, labelled axes, mean over seeds with a +-1 std band or bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+             "#000000"]
+STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
+         "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.spines.top": False,
+         "axes.spines.right": False, "axes.prop_cycle": plt.cycler(color=OKABE_ITO),
+         "figure.dpi": 150, "savefig.bbox": "tight"}
+COLOURS = {"random": OKABE_ITO[0], "induce": OKABE_ITO[1], "exhaustive": OKABE_ITO[7],
+           "symbolic": OKABE_ITO[7], "neural": OKABE_ITO[0], "end_to_end": OKABE_ITO[3],
+           "latent": OKABE_ITO[2], "best": OKABE_ITO[0], "vote": OKABE_ITO[1],
+           "first": OKABE_ITO[2]}
+
+
+def read_summary(path: Path) -> list[dict]:
+    def value(v):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    with open(path) as f:
+        return [{k: value(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def where(rows, **match):
+    return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+
+
+def line(ax, rows, x, metric, label=None, colour=None, dashed=False, band=True):
+    rows = sorted((r for r in rows if r.get(f"{metric}_mean", "") != ""), key=lambda r: r[x])
+    if not rows:
+        return
+    xs = np.array([r[x] for r in rows], float)
+    mean = np.array([r[f"{metric}_mean"] for r in rows], float)
+    std = np.array([r[f"{metric}_std"] for r in rows], float)
+    ax.plot(xs, mean, "--" if dashed else "-", marker="s" if dashed else "o", ms=2.5, lw=1.2,
+            label=label, color=colour)
+    if band:
+        ax.fill_between(xs, np.clip(mean - std, 0, 1), np.clip(mean + std, 0, 1), alpha=0.18,
+                        color=colour, lw=0)
+
+
+def save(fig, out: Path, name: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{name}.pdf", out / f"{name}.png"]
+    for p in paths:
+        fig.savefig(p)
+    plt.close(fig)
+    return paths
+
+
+def seeds_note(rows) -> str:
+    counts = sorted({int(r["count"]) for r in rows})
+    return f"mean ± std over {'/'.join(map(str, counts))} seeds"
+
+
+def fig_drafts(rows, out):
+    horizons = sorted({r["task.demo_horizon"] for r in rows})
+    metrics = [("p_true_survives", "P(true rule survives)"), ("p_chosen_true", "P(chosen = true)"),
+               ("exact_symbolic", "exact @16, symbolic"), ("exact_neural", "exact @16, neural")]
+    fig, axes = plt.subplots(len(metrics), len(horizons), figsize=(2.3 * len(horizons), 6.4),
+                             sharex=True, sharey=True, squeeze=False)
+    for j, h in enumerate(horizons):
+        for i, (metric, label) in enumerate(metrics):
+            ax = axes[i, j]
+            for proposer in ("random", "induce"):
+                for noise in sorted({r["task.noise"] for r in rows}):
+                    sub = where(rows, **{"compiler.proposer": proposer, "task.demo_horizon": h,
+                                         "task.noise": noise})
+                    line(ax, sub, "num_drafts", metric, f"{proposer}, noise {noise:g}",
+                         COLOURS[proposer], dashed=noise > 0)
+            for noise in sorted({r["task.noise"] for r in rows}):
+                ceil = where(rows, **{"compiler.proposer": "exhaustive", "task.demo_horizon": h,
+                                      "task.noise": noise})
+                if ceil and ceil[0].get(f"{metric}_mean", "") != "":
+                    ax.axhline(ceil[0][f"{metric}_mean"], color=COLOURS["exhaustive"], lw=0.8,
+                               ls="--" if noise > 0 else ":",
+                               label=f"exhaustive (ceiling), noise {noise:g}")
+            ax.set_xscale("log", base=2)
+            ax.set_ylim(-0.03, 1.03)
+            if i == 0:
+                ax.set_title(f"demo horizon {int(h)}")
+            if j == 0:
+                ax.set_ylabel(label)
+            if i == len(metrics) - 1:
+                ax.set_xlabel("drafts K (count)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False,
+               bbox_to_anchor=(0.5, -0.05))
+    fig.suptitle(f"H1: drafts vs K ({seeds_note(rows)})", y=1.0)
+    return save(fig, out, "drafts")
+
+
+def fig_selection(rows, out):
+    horizons = sorted({r["task.demo_horizon"] for r in rows})
+    noises = sorted({r["task.noise"] for r in rows})
+    selectors = list(dict.fromkeys(r["selector"] for r in rows))
+    proposers = [p for p in ("random", "induce") if where(rows, **{"compiler.proposer": p})]
+    fig, axes = plt.subplots(len(noises), len(horizons), figsize=(2.4 * len(horizons), 4.2),
+                             sharey=True, squeeze=False)
+    width = 0.8 / max(len(proposers), 1)
+    for i, noise in enumerate(noises):
+        for j, h in enumerate(horizons):
+            ax = axes[i, j]
+            for k, proposer in enumerate(proposers):
+                vals, errs = [], []
+                for s in selectors:
+                    r = where(rows, **{"compiler.proposer": proposer, "task.demo_horizon": h,
+                                       "task.noise": noise, "selector": s})
+                    vals.append(r[0]["exact_symbolic_mean"] if r else np.nan)
+                    errs.append(r[0]["exact_symbolic_std"] if r else 0)
+                ax.bar(np.arange(len(selectors)) + (k - (len(proposers) - 1) / 2) * width, vals,
+                       width, yerr=errs, label=proposer, color=COLOURS[proposer], capsize=1.5)
+            ax.set_xticks(range(len(selectors)), selectors)
+            ax.set_ylim(0, 1.05)
+            ax.set_title(f"demo horizon {int(h)}, noise {noise:g}")
+            if j == 0:
+                ax.set_ylabel("exact @16 (fraction of tasks)")
+            if i == len(noises) - 1:
+                ax.set_xlabel("selector")
+    axes[0, 0].legend(frameon=False, title="proposer")
+    fig.suptitle(f"H1: selection at K = 64 ({seeds_note(rows)})", y=1.0)
+    return save(fig, out, "selection")
+
+
+def fig_test_time(rows, out):
+    curve = where(rows, kind="curve")
+    horizons = sorted({r["horizon"] for r in curve})
+    grids = sorted({r["grid"] for r in curve})
+    reasoners = [n for n in ("symbolic", "neural", "end_to_end", "latent")
+                 if where(curve, reasoner=n)]
+    fig, axes = plt.subplots(len(horizons), len(grids), figsize=(2.8 * len(grids), 2.0 * len(horizons)),
+                             sharex=True, sharey=True, squeeze=False)
+    for i, h in enumerate(horizons):
+        for j, g in enumerate(grids):
+            ax = axes[i, j]
+            for name in reasoners:
+                for mode in ("fixed", "halting"):
+                    sub = where(curve, reasoner=name, mode=mode, horizon=h, grid=g)
+                    line(ax, sub, "iterations", "exact",
+                         f"{name}" + (" + halting head" if mode == "halting" else ""),
+                         COLOURS[name], dashed=mode == "halting")
+            ax.axvline(h, color="grey", lw=0.6, ls=":")
+            ax.set_xscale("log", base=2)
+            ax.set_ylim(-0.03, 1.03)
+            ax.set_title(f"horizon {int(h)}, {int(g)}x{int(g)} grid")
+            if j == 0:
+                ax.set_ylabel("exact (fraction of tasks)")
+            if i == len(horizons) - 1:
+                ax.set_xlabel("iterations T (count)")
+    axes[0, -1].legend(loc="upper left", frameon=False, fontsize=6)
+    fig.suptitle(f"H4: accuracy vs test-time iterations ({seeds_note(curve)}; "
+                 "dotted: T = horizon)", y=1.0)
+    paths = save(fig, out, "test_time")
+    stable = where(rows, kind="until_stable")
+    if stable:
+        fig, ax = plt.subplots(figsize=(max(4.2, 0.55 * len(stable)), 2.6))
+        labels = [f"{r['reasoner'].replace('end_to_end', 'e2e')}, {r['mode']}, "
+                  f"{int(r['grid'])}x{int(r['grid'])}" for r in stable]
+        x = np.arange(len(stable))
+        ax.bar(x - 0.2, [r["iterations_used_mean"] for r in stable], 0.4,
+               yerr=[r["iterations_used_std"] for r in stable], label="iterations used",
+               color=OKABE_ITO[0], capsize=1.5)
+        ax.bar(x + 0.2, [r["mu_true_mean"] for r in stable], 0.4,
+               label="true stabilization time mu", color=OKABE_ITO[1])
+        ax.set_xticks(x, labels, fontsize=6, rotation=40, ha="right")
+        ax.set_ylabel("iterations (count)")
+        ax.legend(frameon=False)
+        ax.set_title("run until stable: iterations used vs true stabilization time")
+        paths += save(fig, out, "test_time_halting")
+    return paths
+
+
+def fig_counterfactual(rows, out):
+    horizons = sorted({r["horizon"] for r in rows})
+    fig, axes = plt.subplots(1, len(horizons), figsize=(2.6 * len(horizons), 2.4), sharey=True,
+                             squeeze=False)
+    series = [("neural", "neural"), ("end_to_end", "end_to_end"), ("neural", "symbolic")]
+    for j, h in enumerate(horizons):
+        ax = axes[0, j]
+        for k, (trained, evaluated) in enumerate(series):
+            vals, errs = [], []
+            for which in ("near", "far"):
+                r = where(rows, reasoner=trained, evaluated=evaluated, rules=which, horizon=h)
+                vals.append(r[0]["exact_mean"] if r else np.nan)
+                errs.append(r[0]["exact_std"] if r else 0)
+            label = evaluated if evaluated == "symbolic" else f"{evaluated} (trained on family)"
+            ax.bar(np.arange(2) + (k - 1) * 0.27, vals, 0.27, yerr=errs, capsize=1.5,
+                   label=label, color=COLOURS[evaluated])
+        ax.set_xticks(range(2), ["near (in family)", "far (>= 6 entries)"])
+        ax.set_ylim(0, 1.05)
+        ax.set_title(f"horizon {int(h)}")
+        if j == 0:
+            ax.set_ylabel("exact (fraction of tasks)")
+    axes[0, 0].legend(frameon=False, fontsize=6)
+    fig.suptitle(f"H3: counterfactual rules ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, "counterfactual")
+
+
+def fig_inconsistency(rows, out):
+    fig, axes = plt.subplots(1, 2, figsize=(6.0, 2.4), squeeze=False)
+    for ax, kind, xlabel in ((axes[0, 0], "entries", "corrupted rule entries m (count)"),
+                             (axes[0, 1], "demo_noise", "demo noise (flip probability)")):
+        sub = where(rows, corruption=kind)
+        line(ax, sub, "amount", "exact_symbolic", "exact @16, symbolic", COLOURS["symbolic"])
+        line(ax, sub, "amount", "exact_neural", "exact @16, neural", COLOURS["neural"],
+             dashed=True)
+        line(ax, sub, "amount", "p_flagged", "flagged by the checker", OKABE_ITO[3])
+        ax.set_xlabel(xlabel)
+        ax.set_ylim(-0.03, 1.03)
+    axes[0, 0].set_ylabel("fraction of tasks")
+    axes[0, 0].legend(frameon=False, fontsize=6)
+    fig.suptitle(f"H3: inconsistent rule sets ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, "inconsistency")
+
+
+def fig_example(example: dict, out):
+    """Demos, three drafts (chosen / rejected, with why) and a trajectory vs the truth."""
+    steps = len(example["trajectory"])
+    fig = plt.figure(figsize=(1.0 * steps, 4.6))
+    grid = fig.add_gridspec(3, steps, height_ratios=[1, 0.55, 1.9], hspace=0.5)
+    cmap = matplotlib.colors.ListedColormap(["#FFFFFF", OKABE_ITO[0]])
+
+    def show(ax, g, title):
+        ax.imshow(np.asarray(g), cmap=cmap, vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=6)
+        for spine in ax.spines.values():
+            spine.set_visible(True)
+            spine.set_linewidth(0.5)
+
+    pairs = list(zip(example["demo_inputs"], example["demo_outputs"], strict=True))
+    for k, (x, y) in enumerate(pairs[: steps // 2]):
+        show(fig.add_subplot(grid[0, 2 * k]), x, f"demo {k + 1} input")
+        show(fig.add_subplot(grid[0, 2 * k + 1]), y, f"demo {k + 1} output")
+    text = fig.add_subplot(grid[1, :])
+    text.axis("off")
+    lines = [f"true rule {example['rule_true']}; {example['num_drafts']} drafts proposed"]
+    for d in example["drafts"]:
+        status = ("CHOSEN" if d["chosen"] else "consistent" if d["consistent"] else "REJECTED")
+        why = "" if d["consistent"] else (f": {d['wrong_cells']} demo cells wrong, blamed entries "
+                                          f"{', '.join(d['blamed_entries'][:6]) or '-'}"
+                                          + (" (best score; no draft consistent)"
+                                             if d["chosen"] else ""))
+        lines.append(f"{status} draft {d['rule']}{why}")
+    text.text(0, 1, "\n".join(lines), va="top", fontsize=6, family="monospace")
+    sub = grid[2, :].subgridspec(2, steps, hspace=0.35)
+    for t, (a, b) in enumerate(zip(example["trajectory"], example["truth"], strict=True)):
+        show(fig.add_subplot(sub[0, t]), a, f"{example['reasoner']} t={t}")
+        show(fig.add_subplot(sub[1, t]), b, f"truth t={t}")
+    return save(fig, out, "example")
+
+
+FIGURES = {"drafts": fig_drafts, "selection": fig_selection, "test_time": fig_test_time,
+           "counterfactual": fig_counterfactual, "inconsistency": fig_inconsistency}
+
+
+def make_figures(results: Path, out: Path) -> list[Path]:
+    plt.rcParams.update(STYLE)
+    made = []
+    for name, draw in FIGURES.items():
+        path = results / name / "summary.csv"
+        if path.exists():
+            rows = read_summary(path)
+            if rows:
+                made += draw(rows, out)
+    example = results / "drafts" / "example.json"
+    if example.exists():
+        made += fig_example(json.loads(example.read_text()), out)
+    return made
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", default="results", type=Path)
+    parser.add_argument("--out", default="figures", type=Path)
+    args = parser.parse_args(argv)
+    made = make_figures(args.results, args.out)
+    if not made:
+        raise SystemExit(f"error: no results/NAME/summary.csv under {args.results}; run the "
+                         "experiments first (make experiments)")
+    print("\n".join(str(p) for p in made), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

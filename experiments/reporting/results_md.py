@@ -1,0 +1,314 @@
+"""RESULTS.md from the saved summaries: `python -m experiments.results_md [--results DIR]`.
+
+For every experiment with `results/NAME/summary.csv`: the hypothesis, a one-sentence
+verdict computed from the numbers by the rule stated next to it, a compact table (the
+full table is `results/NAME/summary.md`), the figure, the command, the date and machine.
+Reads saved results only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from experiments.reporting.figures import read_summary, where
+
+# what one H200 did with the latent reasoner (cited, not re-measured by this command)
+GPU_H4 = ("On one H200 GPU (shared/notes/gpu.md, measured 2026-11-28 with the project's own "
+          "commands): the latent reasoner at width 128, depth 3, 32 channels, batch 128, "
+          "28,000 steps (about 4 min) was 100.0% exact against the compiled rule at every "
+          "horizon 1-256 on 16x16 and 32x32 and at h = 64 and 512 on 64x64: supported at "
+          "that budget.")
+
+COMMAND = ("python -m experiments.job -m experiment={name} scale={scale} && "
+           "python -m experiments.aggregate results/{name}/runs --name {name}")
+
+
+def pct(row, metric) -> str:
+    if not row or row[0].get(f"{metric}_mean", "") == "":
+        return "-"
+    return f"{100 * row[0][f'{metric}_mean']:.1f} ± {100 * row[0][f'{metric}_std']:.1f}"
+
+
+def table(header, lines) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines = [cells for cells in lines if any(c not in ("-", "- / -", "- / - / -")
+                                             for c in cells[3:])] or lines
+    return "\n".join(out + ["| " + " | ".join(map(str, cells)) + " |" for cells in lines])
+
+
+def verdict(supported: bool, refuted: bool, scale: str) -> str:
+    """The word for a verdict rule's outcome. Below the full scale a rule that is not met
+    is "not reached at this budget", never "not supported" (DEVELOPERS.md: a verdict
+    names its budget)."""
+    if supported:
+        return "supported"
+    if refuted:
+        return "not reached at this budget" if scale in ("tiny", "small") else "not supported"
+    return "unclear"
+
+
+def verdict_drafts(best_gain, worst_gain, scale):
+    return verdict(best_gain >= 0.1 and worst_gain > -0.02, best_gain < 0.02, scale)
+
+
+def verdict_selection(checked_minus_unchecked, scale):
+    return verdict(checked_minus_unchecked >= 0.1, checked_minus_unchecked < 0.02, scale)
+
+
+def verdict_test_time(latent_exact, scale):
+    return verdict(latent_exact >= 0.95, latent_exact < 0.5, scale)
+
+
+def verdict_compiled_vs_e2e(compiled, end_to_end, scale):
+    return verdict(compiled - end_to_end >= 0.2, compiled - end_to_end < 0.05, scale)
+
+
+def verdict_counterfactual(near, far, e2e, scale):
+    return verdict(far >= near - 0.05 and far - e2e >= 0.2, far < near - 0.2, scale)
+
+
+def verdict_inconsistency(hurt, flagged, scale):
+    return verdict(hurt >= 0.2 and flagged >= 0.8, hurt < 0.05 or flagged < 0.5, scale)
+
+
+def parameters(meta: dict, name: str, scale: str) -> dict:
+    """The preset parameters per reasoner, as the jobs saved them (meta.json), or else as
+    the preset's config composes them (older results saved none)."""
+    if meta.get("parameters"):
+        return meta["parameters"]
+    from experiments.core.reasoners import compose_config
+    from experiments.presets.common import preset_parameters
+
+    out = {}
+    for reasoner in ("symbolic", "neural", "end_to_end", "latent"):
+        cfg = compose_config("job", [f"experiment={name}", f"scale={scale}", f"reasoner={reasoner}"])
+        out[reasoner] = preset_parameters(cfg)
+    return out
+
+
+def budget(meta: dict, scale: str, trained=()) -> str:
+    """`scale=small, N jobs, S s of job wall time on MACHINE; latent 1200 steps x 32, ...`."""
+    params = meta.get("_parameters", {})
+    text = (f"scale={scale}, {meta.get('jobs_complete', '?')} jobs, "
+            f"{meta.get('job_wall_s', '?')} s of job wall time on {meta.get('machine', '?')}")
+    steps = [f"{r} {params[r]['train_steps']} steps x batch {params[r]['train_batch_size']}"
+             for r in trained if r in params]
+    return text + ("; training " + ", ".join(steps) if steps else "")
+
+
+def mean_of(rows, metric):
+    values = [r[f"{metric}_mean"] for r in rows if r.get(f"{metric}_mean", "") != ""]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def drafts(rows, meta):
+    ks = sorted({r["num_drafts"] for r in rows if r["compiler.proposer"] != "exhaustive"})
+    shown = [k for k in (ks[0], 64, ks[-1]) if k in ks]
+    lines = []
+    for p in ("random", "induce", "exhaustive"):
+        for h in sorted({r["task.demo_horizon"] for r in rows}):
+            for noise in sorted({r["task.noise"] for r in rows}):
+                c = {"compiler.proposer": p, "task.demo_horizon": h, "task.noise": noise}
+                kk = [max(k for k in ks)] if p == "exhaustive" else shown
+                def cell(m, c=c, kk=kk):
+                    return " / ".join(pct(where(rows, **c, num_drafts=k), m) for k in kk)
+                lines.append([p, int(h), noise, cell("p_true_survives"), cell("p_chosen_true"),
+                              cell("exact_symbolic"), cell("exact_neural")])
+    k_text = " / ".join(f"K={int(k)}" for k in shown)
+    tab = table(["proposer", "demo h", "noise", f"P(true survives) % ({k_text})",
+                 "P(chosen = true) %", "exact@16 symbolic %", "exact@16 neural %"], lines)
+    gains = {}
+    for p in ("random", "induce"):
+        gains[p] = (mean_of(where(rows, **{"compiler.proposer": p}, num_drafts=ks[-1]), "exact_symbolic")
+                    - mean_of(where(rows, **{"compiler.proposer": p}, num_drafts=ks[0]), "exact_symbolic"))
+    word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"])
+    survive = {k: mean_of(where(rows, **{"compiler.proposer": "induce"}, num_drafts=k),
+                          "p_true_survives") for k in (ks[0], ks[-1])}
+    sentence = (f"H1 (drafts) **{word}** ({budget(meta, meta['_scale'])}): going from K={int(ks[0])} to K={int(ks[-1])} drafts "
+                f"changes query exact accuracy (symbolic, mean over demo horizons and noise) by "
+                + ", ".join(f"{100 * g:+.1f} points ({p})" for p, g in gains.items())
+                + f"; P(true rule among the survivors) under induce goes from "
+                f"{100 * survive[ks[0]]:.1f}% to {100 * survive[ks[-1]]:.1f}% "
+                "(rule: supported if one proposer gains >= 10 points of accuracy and none "
+                "loses > 2).")
+    return sentence, tab
+
+
+def selection(rows, meta):
+    selectors = list(dict.fromkeys(r["selector"] for r in rows))
+    lines = []
+    for p in ("random", "induce"):
+        for h in sorted({r["task.demo_horizon"] for r in rows}):
+            for noise in sorted({r["task.noise"] for r in rows}):
+                c = {"compiler.proposer": p, "task.demo_horizon": h, "task.noise": noise}
+                lines.append([p, int(h), noise] + [pct(where(rows, **c, selector=s), "exact_symbolic")
+                                                   for s in selectors])
+    tab = table(["proposer", "demo h", "noise"] + [f"{s} exact@16 %" for s in selectors], lines)
+    checked = mean_of(where(rows, selector="best"), "exact_symbolic")
+    unchecked = mean_of(where(rows, selector="random"), "exact_symbolic")
+    word = verdict_selection(checked - unchecked, meta["_scale"])
+    sentence = (f"H1 (the check turns drafts into accuracy) **{word}** "
+                f"({budget(meta, meta['_scale'])}): selecting by the "
+                f"check (best) gives {100 * checked:.1f}% exact vs {100 * unchecked:.1f}% for a "
+                "random draft (no check), mean over all conditions (rule: supported if >= 10 "
+                "points apart).")
+    return sentence, tab
+
+
+def test_time(rows, meta):
+    curve = where(rows, kind="curve")
+    horizons = sorted({r["horizon"] for r in curve})
+    top = max(r["iterations"] for r in curve)
+    lines = []
+    for name in ("symbolic", "neural", "end_to_end", "latent"):
+        for g in sorted({r["grid"] for r in curve}):
+            c = dict(reasoner=name, grid=g, kind="curve")
+            if not where(rows, **c):
+                continue
+            cells = []
+            for h in horizons:
+                cells += [pct(where(rows, **c, mode="fixed", horizon=h, iterations=h), "exact"),
+                          pct(where(rows, **c, mode="fixed", horizon=h, iterations=top), "exact"),
+                          pct(where(rows, **c, mode="halting", horizon=h, iterations=top), "exact")]
+            lines.append([name, f"{int(g)}x{int(g)}"] + cells)
+    header = ["reasoner", "grid"]
+    for h in horizons:
+        header += [f"h={int(h)}: T=h", f"T={int(top)}", f"halting, T<={int(top)}"]
+    tab = table(header, lines)
+    stable = where(rows, kind="until_stable")
+    if stable:
+        tab += "\n\nRun until stable (runs that stabilize within the budget):\n\n" + table(
+            ["reasoner", "halting", "grid", "exact %", "iterations used", "true mu"],
+            [[r["reasoner"], r["mode"], f"{int(r['grid'])}x{int(r['grid'])}", pct([r], "exact"),
+              f"{r['iterations_used_mean']:.1f}", f"{r['mu_true_mean']:.1f}"] for r in stable])
+    grid = min(r["grid"] for r in curve)
+    at = lambda name, h: mean_of(where(curve, reasoner=name, grid=grid, mode="fixed", horizon=h,
+                                       iterations=h), "exact")
+    hi, lo = max(horizons), min(horizons)
+    parts = [f"{n} {100 * at(n, lo):.1f}% -> {100 * at(n, hi):.1f}%"
+             for n in ("neural", "end_to_end", "latent") if where(curve, reasoner=n)]
+    latent = at("latent", hi) if where(curve, reasoner="latent") else float("nan")
+    scale, params = meta["_scale"], meta["_parameters"]
+    train_h = params.get("latent", params.get("neural", {})).get("train_horizon", "?")
+    word = verdict_test_time(latent, scale)
+    sentence = (f"H4 (test-time compute, learned) **{word}** "
+                f"({budget(meta, scale, ('latent',))}): exact at T = h from h={int(lo)} "
+                f"to h={int(hi)} ({hi / train_h:g}x the training horizon {train_h}) on "
+                f"{int(grid)}x{int(grid)}: " + "; ".join(parts) + ". The discrete per-step "
+                "reasoners hold by construction (one imposed step per iteration); the verdict is "
+                "the latent reasoner's, which must learn it (rule: supported if latent exact >= "
+                "95% at the largest horizon, refuted below 50%). " + GPU_H4)
+    big = max(r["grid"] for r in curve)
+    at_big = lambda name: mean_of(where(curve, reasoner=name, grid=big, mode="fixed", horizon=hi,
+                                        iterations=hi), "exact")
+    compiled, e2e = at_big("neural"), at_big("end_to_end")
+    word2 = verdict_compiled_vs_e2e(compiled, e2e, scale)
+    h2 = (f"H2 (compile-then-reason beats end-to-end) **{word2}** "
+          f"({budget(meta, scale, ('neural', 'end_to_end'))}): on unseen rules at the largest "
+          f"horizon h={int(hi)} and grid {int(big)}x{int(big)} (training: "
+          f"{params.get('neural', {}).get('train_grid', '?')}x"
+          f"{params.get('neural', {}).get('train_grid', '?')}, horizon {train_h}), the compiled "
+          f"neural reasoner is {100 * compiled:.1f}% exact at T = h, the end-to-end baseline "
+          f"{100 * e2e:.1f}% (rule: supported if >= 20 points apart, refuted below 5).")
+    return sentence + "\n\n" + h2, tab
+
+
+def counterfactual(rows, meta):
+    lines = []
+    for trained, evaluated in (("neural", "neural"), ("end_to_end", "end_to_end"),
+                               ("neural", "symbolic")):
+        for which in ("near", "far"):
+            for h in sorted({r["horizon"] for r in rows}):
+                c = where(rows, reasoner=trained, evaluated=evaluated, rules=which, horizon=h)
+                lines.append([evaluated, which, int(h), pct(c, "exact"), pct(c, "certified")])
+    tab = table(["reasoner", "test rules", "horizon", "exact %", "certified %"], lines)
+    e = lambda t, ev, w: mean_of(where(rows, reasoner=t, evaluated=ev, rules=w), "exact")
+    near, far, e2e = e("neural", "neural", "near"), e("neural", "neural", "far"), \
+        e("end_to_end", "end_to_end", "far")
+    scale, p = meta["_scale"], meta["_parameters"].get("neural", {})
+    word = verdict_counterfactual(near, far, e2e, scale)
+    sentence = (f"H3 (counterfactual rule sets executed correctly) **{word}** "
+                f"({budget(meta, scale, ('neural', 'end_to_end'))}): trained only on rules within "
+                f"{p.get('family_radius', '?')} entries of {p.get('family_centre', '?')}, the "
+                f"compiled neural reasoner is {100 * near:.1f}% exact on held-out rules in the "
+                f"family and {100 * far:.1f}% on rules >= {p.get('far_distance', '?')} entries "
+                f"away; the end-to-end baseline {100 * e2e:.1f}% on the far ones (rule: supported "
+                "if far is within 5 points of near and >= 20 points above end-to-end).")
+    return sentence, tab
+
+
+def inconsistency(rows, meta):
+    lines = [[r["corruption"], r["amount"], pct([r], "exact_symbolic"), pct([r], "exact_neural"),
+              pct([r], "p_flagged")] for r in rows]
+    tab = table(["corruption", "amount", "exact@16 symbolic %", "exact@16 neural %",
+                 "flagged by the checker %"], lines)
+    clean = mean_of(where(rows, corruption="entries", amount=0.0), "exact_symbolic")
+    hit = [r for r in where(rows, corruption="entries") if r["amount"] >= 1]
+    hurt = clean - mean_of(hit, "exact_symbolic")
+    flagged = mean_of(hit, "p_flagged")
+    word = verdict_inconsistency(hurt, flagged, meta["_scale"])
+    sentence = (f"H3 (inconsistency hurts and the checker detects it) **{word}** "
+                f"({budget(meta, meta['_scale'])}): flipping "
+                f">= 1 entry of the chosen rule costs {100 * hurt:.1f} points of exact accuracy "
+                f"(from {100 * clean:.1f}%), and the checker flags the corrupted rule against the "
+                f"demos in {100 * flagged:.1f}% of cases (rule: supported if >= 20 points lost "
+                "and >= 80% flagged).")
+    return sentence, tab
+
+
+SECTIONS = [("drafts", "H1: drafts", drafts), ("selection", "H1: selection", selection),
+            ("test_time", "H4: test-time computation", test_time),
+            ("counterfactual", "H3: counterfactual rule sets", counterfactual),
+            ("inconsistency", "H3: inconsistent rule sets", inconsistency)]
+
+
+def render(results: Path, figures: Path) -> str:
+    out = ["# Results", "",
+           "Generated by `make figures` (`python -m experiments.results_md`) from "
+           "`results/*/summary.csv`; do not edit by hand. Full tables (every condition, "
+           "mean ± std over seeds, job counts): `results/NAME/summary.md`.", ""]
+    verdicts = []
+    for name, title, section in SECTIONS:
+        path = results / name / "summary.csv"
+        if not path.exists():
+            continue
+        rows = read_summary(path)
+        meta_path = results / name / "meta.json"
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        scale = ",".join(meta.get("scale", [])) or "small"
+        meta["_scale"] = scale
+        meta["_parameters"] = parameters(meta, name, scale)
+        sentence, tab = section(rows, meta)
+        verdicts.append(f"- {sentence}")
+        out += [f"## {title}", "", sentence, "", tab, "",
+                f"![{name}]({figures.name}/{name}.png)", ""]
+        if name == "test_time" and (figures / "test_time_halting.png").exists():
+            out += [f"![halting]({figures.name}/test_time_halting.png)", ""]
+        if name == "drafts" and (figures / "example.png").exists():
+            out += ["A worked example (demos, three drafts with the checker's verdict, and the "
+                    "reasoner's trajectory next to the truth):", "",
+                    f"![example]({figures.name}/example.png)", ""]
+        out += [f"Command: `{COMMAND.format(name=name, scale=scale)}`  ",
+                f"Aggregated {meta.get('aggregated', '?')} on {meta.get('machine', '?')}; "
+                f"{meta.get('jobs_complete', '?')} jobs ({meta.get('jobs_without_results', 0)} "
+                f"without results), {meta.get('job_wall_s', '?')} s of job wall time.", ""]
+    return "\n".join(out[:4] + ["## Verdicts", ""] + verdicts + [""] + out[4:])
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", default="results", type=Path)
+    parser.add_argument("--figures", default="figures", type=Path)
+    parser.add_argument("--out", default="RESULTS.md", type=Path)
+    args = parser.parse_args(argv)
+    from experiments.core.runio import write_atomic
+    write_atomic(args.out, render(args.results, args.figures))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

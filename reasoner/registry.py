@@ -1,0 +1,61 @@
+"""One registry of reasoners, by (domain, name), with their capabilities declared.
+
+Generic code asks a reasoner's `spec` what it can do instead of probing it: what it reads
+(the compiled rule set or the raw demos), whether an answer can be continued to a longer
+horizon from the previous answer, whether its state is discrete (the cycle detector works on
+it), whether a certificate applies, whether it has a learned halting head, and how it is
+trained. Each domain lists its reasoners in `reasoner/<domain>/__init__.py` as `REASONERS`;
+the registry finds them by the domain's name, so adding a domain edits nothing here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+READS = ("rules", "demos")
+
+
+@dataclass(frozen=True)
+class ReasonerSpec:
+    name: str  # symbolic | neural | latent | end_to_end
+    domain: str
+    reads: str  # "rules" (compiled RuleSet) or "demos" (the raw demos: no compiler)
+    resumable: bool  # an answer after T iterations continues to T' > T from that answer
+    discrete: bool  # discrete state between iterations (the cycle detector applies)
+    certifiable: bool  # a local-configuration certificate proves it exact
+    halts: bool  # a learned halting head: `rollout_halting(task, states, budget)`
+    loss: str | None = None  # how it trains: "per_step" | "final_state"; None: nothing to train
+    model: Callable | None = None  # (NeuralConfig, reads, rngs) -> nnx.Module
+    wrap: Callable | None = None  # a trained model (or None for symbolic) -> the reasoner
+
+    def __post_init__(self):
+        if self.reads not in READS:
+            raise ValueError(f"reasoner {self.name}: reads must be one of {READS}, got {self.reads!r}")
+
+    @property
+    def trainable(self) -> bool:
+        return self.loss is not None
+
+
+def _domain_specs(domain: str) -> dict[str, ReasonerSpec]:
+    import reasoner
+
+    known = sorted(m.name for m in pkgutil.iter_modules(reasoner.__path__) if m.ispkg)
+    if domain not in known:
+        raise ValueError(f"no reasoners for domain {domain!r}; known domains: {known}")
+    specs = importlib.import_module(f"reasoner.{domain}").REASONERS
+    return {s.name: s for s in specs}
+
+
+def reasoner_names(domain: str) -> list[str]:
+    return sorted(_domain_specs(domain))
+
+
+def get_spec(domain: str, name: str) -> ReasonerSpec:
+    specs = _domain_specs(domain)
+    if name not in specs:
+        raise ValueError(f"reasoner={name!r} is not known for task={domain}; known: {sorted(specs)}")
+    return specs[name]
