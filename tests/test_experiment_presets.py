@@ -53,16 +53,20 @@ def test_rerunning_a_sweep_skips_finished_jobs(swept):
 def test_figures_and_results_md_from_saved_results(swept):
     out = swept / "figures"
     made = {p.name for p in figures.make_figures(swept / "results", out)}
-    for name in [*PRESETS, "example"]:
+    for name in [*PRESETS, "example", "test_time_extrapolation"]:
         assert {f"{name}.pdf", f"{name}.png"} <= made
     text = results_md.render(swept / "results", out)
     for title in ("H1: drafts", "H1: selection", "H4: test-time", "H3: counterfactual",
                   "H3: inconsistent"):
         assert f"## {title}" in text
     verdicts = [ln for ln in text.splitlines() if ln.startswith("- H")]
-    assert len(verdicts) == 5
-    assert all(any(v in ln for v in ("**supported**", "**not supported**", "**unclear**"))
-               for ln in verdicts)
+    assert len(verdicts) == 6  # H1 x 2, H4, H2 (from test_time), H3 x 2
+    assert any(ln.startswith("- H2") for ln in verdicts)
+    # every verdict names its scale; at scale=tiny a rule not met is "not reached at this budget"
+    assert all("scale=tiny" in ln for ln in verdicts)
+    assert all(any(v in ln for v in ("**supported**", "**not reached at this budget**",
+                                     "**unclear**")) for ln in verdicts)
+    assert "test_time_extrapolation.png" in text
 
 
 def test_unknown_experiment_is_one_clear_line(tmp_path):

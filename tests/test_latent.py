@@ -34,7 +34,7 @@ def test_rollout_is_T_iterations_of_the_cell_and_T_is_traced():
 
 def test_latent_is_not_certifiable_and_evaluation_restarts_it():
     reasoner = tiny_latent()
-    assert not certifiable(reasoner) and not reasoner.resumable
+    assert not certifiable(reasoner) and not reasoner.spec.resumable
 
 
 def test_latent_trains_resumes_and_evaluates(tmp_path):

@@ -121,6 +121,8 @@ class ExperimentConfig:
     # test_time, counterfactual: training steps / batch size per reasoner (missing: train.*)
     train_steps: dict[str, int] = field(default_factory=dict)
     train_batch_size: dict[str, int] = field(default_factory=dict)
+    # test_time, counterfactual: reasoner sizes per reasoner, e.g. {latent: {width: 128}}
+    reasoner_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
     corruptions: list[int] = field(default_factory=lambda: [0, 1, 2, 4, 8])  # inconsistency
     noises: list[float] = field(default_factory=lambda: [0.0, 0.01, 0.02, 0.05])
     example: bool = True  # drafts: seed 0 also saves one worked example (the grids figure)

@@ -61,6 +61,8 @@ def trained_reasoner(cfg: DictConfig, job_dir: Path):
     with open_dict(cfg):
         cfg.train.steps = e.train_steps.get(name, cfg.train.steps)
         cfg.train.batch_size = e.train_batch_size.get(name, cfg.train.batch_size)
+        for key, value in e.reasoner_sizes.get(name, {}).items():
+            cfg.reasoner[key] = value
     model = train(cfg, job_dir / "train")
     return build_reasoner(cfg, model)
 

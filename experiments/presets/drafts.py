@@ -29,12 +29,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     ks = sorted(cfg.experiment.num_drafts)
     if config.proposer == "exhaustive":  # it ranks every rule: only the largest K is shown
         ks = ks[-1:]
-    largest = []
-    for t in tasks:
-        key = job_key(cfg, t.task_id, 0)
-        drafts, info = domain.proposers[config.proposer](
-            propose_key(key), t.demos, ks[-1], replace(config, num_drafts=ks[-1]), truth=t.rule)
-        largest.append((drafts, info))
+    largest = largest_drafts(cfg, domain, config, tasks, ks[-1])
     rows = []
     for k in ks:
         compiled = [check_and_select(domain, drafts[:k], t.demos, job_key(cfg, t.task_id, 1),
@@ -53,6 +48,16 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
             write_atomic(job_dir / "example.json",
                          json.dumps(worked_example(cfg, tasks[0], compiled[0], neural)))
     return rows
+
+
+def largest_drafts(cfg, domain, config, tasks, k: int) -> list[tuple]:
+    """(drafts, proposer info) of every task at the largest K; smaller K use prefixes."""
+    out = []
+    for t in tasks:
+        key = propose_key(job_key(cfg, t.task_id, 0))
+        out.append(domain.proposers[config.proposer](key, t.demos, k, replace(config, num_drafts=k),
+                                                     truth=t.rule))
+    return out
 
 
 def worked_example(cfg, task, compiled, reasoner, steps: int = 6) -> dict:

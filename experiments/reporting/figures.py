@@ -143,6 +143,56 @@ def fig_selection(rows, out):
     return save(fig, out, "selection")
 
 
+def training_horizon(results: Path, name: str) -> int | None:
+    """The training horizon of an experiment's trained reasoners, from its saved meta.json
+    (or, for results saved without parameters, its preset config)."""
+    from experiments.reporting.results_md import parameters
+
+    path = results / name / "meta.json"
+    meta = json.loads(path.read_text()) if path.exists() else {}
+    scale = ",".join(meta.get("scale", [])) or "small"
+    params = parameters(meta, name, scale)
+    return next((p["train_horizon"] for r, p in params.items() if r != "symbolic"), None)
+
+
+def fig_extrapolation(rows, out, train_h):
+    """H4 as asked: exact at T = h against the horizon h (the training horizon marked), per
+    reasoner and grid; and the halting head's accuracy against its iteration budget."""
+    curve = where(rows, kind="curve")
+    grids = sorted({r["grid"] for r in curve})
+    reasoners = [n for n in ("symbolic", "neural", "end_to_end", "latent")
+                 if where(curve, reasoner=n)]
+    fig, axes = plt.subplots(1, len(grids) + 1, figsize=(2.9 * (len(grids) + 1), 2.5),
+                             squeeze=False)
+    for j, g in enumerate(grids):
+        ax = axes[0, j]
+        for name in reasoners:
+            at_h = [r for r in where(curve, reasoner=name, mode="fixed", grid=g)
+                    if r["iterations"] == r["horizon"]]
+            line(ax, at_h, "horizon", "exact", name, COLOURS[name])
+        if train_h:
+            ax.axvline(train_h, color="grey", lw=0.8, ls=":", label=f"training horizon {train_h}")
+        ax.set_xscale("log", base=2)
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel("horizon h (steps), T = h")
+        ax.set_title(f"{int(g)}x{int(g)} grid")
+        if j == 0:
+            ax.set_ylabel("exact (fraction of tasks)")
+    axes[0, 0].legend(loc="lower left", frameon=False, fontsize=6)
+    ax = axes[0, -1]
+    top = max(r["horizon"] for r in curve)
+    for name in reasoners:
+        sub = where(curve, reasoner=name, mode="halting", grid=min(grids), horizon=top)
+        line(ax, sub, "iterations", "exact", f"{name}, halting head", COLOURS[name], dashed=True)
+    ax.set_xscale("log", base=2)
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("iteration budget of the halting head")
+    ax.set_title(f"halting: exact vs the state at h={int(top)}")
+    ax.legend(loc="lower right", frameon=False, fontsize=6)
+    fig.suptitle(f"H4: extrapolation past the training horizon ({seeds_note(curve)})", y=1.02)
+    return save(fig, out, "test_time_extrapolation")
+
+
 def fig_test_time(rows, out):
     curve = where(rows, kind="curve")
     horizons = sorted({r["horizon"] for r in curve})
@@ -285,6 +335,8 @@ def make_figures(results: Path, out: Path) -> list[Path]:
             rows = read_summary(path)
             if rows:
                 made += draw(rows, out)
+                if name == "test_time":
+                    made += fig_extrapolation(rows, out, training_horizon(results, name))
     example = results / "drafts" / "example.json"
     if example.exists():
         made += fig_example(json.loads(example.read_text()), out)

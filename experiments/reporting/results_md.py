@@ -135,7 +135,7 @@ def drafts(rows, meta):
                 f"{100 * survive[ks[0]]:.1f}% to {100 * survive[ks[-1]]:.1f}% "
                 "(rule: supported if one proposer gains >= 10 points of accuracy and none "
                 "loses > 2).")
-    return sentence, tab
+    return [sentence], tab
 
 
 def selection(rows, meta):
@@ -156,7 +156,7 @@ def selection(rows, meta):
                 f"check (best) gives {100 * checked:.1f}% exact vs {100 * unchecked:.1f}% for a "
                 "random draft (no check), mean over all conditions (rule: supported if >= 10 "
                 "points apart).")
-    return sentence, tab
+    return [sentence], tab
 
 
 def test_time(rows, meta):
@@ -214,7 +214,7 @@ def test_time(rows, meta):
           f"{params.get('neural', {}).get('train_grid', '?')}, horizon {train_h}), the compiled "
           f"neural reasoner is {100 * compiled:.1f}% exact at T = h, the end-to-end baseline "
           f"{100 * e2e:.1f}% (rule: supported if >= 20 points apart, refuted below 5).")
-    return sentence + "\n\n" + h2, tab
+    return [sentence, h2], tab
 
 
 def counterfactual(rows, meta):
@@ -238,7 +238,7 @@ def counterfactual(rows, meta):
                 f"family and {100 * far:.1f}% on rules >= {p.get('far_distance', '?')} entries "
                 f"away; the end-to-end baseline {100 * e2e:.1f}% on the far ones (rule: supported "
                 "if far is within 5 points of near and >= 20 points above end-to-end).")
-    return sentence, tab
+    return [sentence], tab
 
 
 def inconsistency(rows, meta):
@@ -257,7 +257,7 @@ def inconsistency(rows, meta):
                 f"(from {100 * clean:.1f}%), and the checker flags the corrupted rule against the "
                 f"demos in {100 * flagged:.1f}% of cases (rule: supported if >= 20 points lost "
                 "and >= 80% flagged).")
-    return sentence, tab
+    return [sentence], tab
 
 
 SECTIONS = [("drafts", "H1: drafts", drafts), ("selection", "H1: selection", selection),
@@ -282,10 +282,14 @@ def render(results: Path, figures: Path) -> str:
         scale = ",".join(meta.get("scale", [])) or "small"
         meta["_scale"] = scale
         meta["_parameters"] = parameters(meta, name, scale)
-        sentence, tab = section(rows, meta)
-        verdicts.append(f"- {sentence}")
-        out += [f"## {title}", "", sentence, "", tab, "",
+        sentences, tab = section(rows, meta)
+        verdicts += [f"- {sentence}" for sentence in sentences]
+        out += [f"## {title}", ""] + [x for sentence in sentences for x in (sentence, "")] + [tab, "",
                 f"![{name}]({figures.name}/{name}.png)", ""]
+        if name == "test_time" and (figures / "test_time_extrapolation.png").exists():
+            out += ["Exact at T = h against the horizon (the training horizon dotted), and the "
+                    "halting head against its budget:", "",
+                    f"![extrapolation]({figures.name}/test_time_extrapolation.png)", ""]
         if name == "test_time" and (figures / "test_time_halting.png").exists():
             out += [f"![halting]({figures.name}/test_time_halting.png)", ""]
         if name == "drafts" and (figures / "example.png").exists():
