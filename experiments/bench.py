@@ -151,9 +151,8 @@ def markdown(r) -> str:
                        f"{r['matmul_flops_per_s'] / 1e9:.1f} GFLOP/s", ">= 20%"),
         ("compile", f"{r['compile_seconds']:.2f} s to jit the train step", "<= 20 s"),
     ]
-    lines = ["| what | measured | goal |", "| --- | --- | --- |"]
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    return "\n".join(lines)
+    from experiments.reporting.tables import markdown_table
+    return markdown_table(["what", "measured", "goal"], rows)
 
 
 def main(argv=None) -> dict:

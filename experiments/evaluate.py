@@ -16,9 +16,14 @@ from omegaconf import DictConfig
 from experiments.core.config import validate
 from experiments.core.reasoners import build_reasoner
 from experiments.core.runio import write_jsonl_atomic
-from experiments.evaluation.halting import evaluate_halting, halting_table
+from experiments.evaluation.halting import evaluate_halting
 from experiments.evaluation.queries import compile_tasks, evaluate_reasoner, make_eval_tasks, symbolic
-from experiments.reporting.tables import accuracy_table, certification_summary, compiler_summary
+from experiments.reporting.tables import (
+    accuracy_table,
+    certification_summary,
+    compiler_summary,
+    halting_table,
+)
 
 
 def run(cfg: DictConfig, run_dir, model=None) -> list[dict]:

@@ -23,6 +23,7 @@ from compiler.life import Demos
 from experiments.core.config import ConfigError, compiler_config, validate
 from experiments.core.reasoners import build_reasoner
 from experiments.core.runio import write_jsonl_atomic
+from experiments.reporting.tables import markdown_table
 from reasoner import answer
 
 _BOARD = re.compile(r"(\[\[[01,\s\[\]]*\]\])")
@@ -70,10 +71,11 @@ def run(cfg: DictConfig, run_dir) -> list[dict]:
     write_jsonl_atomic(Path(run_dir) / "gym.jsonl", rows)
     print(f"compiled rule {compiled.rule_text} from {len(pairs)} gym demo boards "
           f"({compiled.consistent_drafts} consistent drafts)")
-    print("| steps | tasks | mean score | exact (score 1.0) |\n| --- | --- | --- | --- |")
+    body = []
     for steps in query_sets:
         sc = [r["score"] for r in rows if r["steps"] == steps]
-        print(f"| {steps} | {len(sc)} | {np.mean(sc):.4f} | {np.mean([s == 1.0 for s in sc]):.1%} |")
+        body.append([steps, len(sc), f"{np.mean(sc):.4f}", f"{np.mean([s == 1.0 for s in sc]):.1%}"])
+    print(markdown_table(["steps", "tasks", "mean score", "exact (score 1.0)"], body))
     return rows
 
 

@@ -10,7 +10,6 @@ cycle (for a fixed point: the fixed point). Rows go to `halting.jsonl`.
 from __future__ import annotations
 
 import weakref
-from collections import defaultdict
 
 import jax
 import jax.numpy as jnp
@@ -79,27 +78,3 @@ def evaluate_halting(cfg, reasoner, tasks, compiled) -> list[dict]:
                     "iterations": int(used[i]), "exact": bool(exact[i]) if mu[i] >= 0 else None,
                 })
     return rows
-
-
-def halting_table(rows) -> str:
-    """Per (reasoner, method, grid): exact share on runs that stabilize, mean iterations
-    used vs mean true stabilization time mu (+ period)."""
-    cells = defaultdict(list)
-    for r in rows:
-        cells[(r["reasoner"], r["halting"], r["grid"])].append(r)
-    lines = ["until-stable queries (runs that reach a fixed point or cycle within the budget)",
-             "", "| reasoner | halting | grid | stabilizing runs | exact | mean iterations used "
-             "| mean true mu | mean true mu + period |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for (name, method, grid), rs in sorted(cells.items()):
-        ok = [r for r in rs if r["exact"] is not None]
-        if not ok:
-            lines.append(f"| {name} | {method} | {grid} | 0/{len(rs)} | - | - | - | - |")
-            continue
-        lines.append(
-            f"| {name} | {method} | {grid} | {len(ok)}/{len(rs)} | "
-            f"{100 * np.mean([r['exact'] for r in ok]):.1f}% | "
-            f"{np.mean([r['iterations'] for r in ok]):.1f} | "
-            f"{np.mean([r['mu_true'] for r in ok]):.1f} | "
-            f"{np.mean([r['mu_true'] + r['period_true'] for r in ok]):.1f} |")
-    return "\n".join(lines)

@@ -30,6 +30,7 @@ import numpy as np
 import yaml
 
 from experiments.core.runio import read_jsonl, write_atomic
+from experiments.reporting.tables import markdown_table
 
 METRICS = ("exact", "cell_acc")
 
@@ -113,13 +114,10 @@ def rows_markdown(rows, problems) -> str:
         columns = list(rows[0])
         conditions = [c for c in columns if not c.endswith(("_mean", "_std")) and c != "count"]
         metrics = [c[:-5] for c in columns if c.endswith("_mean")]
-        lines = ["| " + " | ".join(conditions + metrics + ["seeds"]) + " |",
-                 "|" + " --- |" * (len(conditions) + len(metrics) + 1)]
-        for r in rows:
-            cells = [str(r[c]) for c in conditions]
-            cells += [f"{r[m + '_mean']:.3f} ± {r[m + '_std']:.3f}" if r[m + "_mean"] != ""
-                      else "-" for m in metrics]
-            lines.append("| " + " | ".join(cells + [str(r["count"])]) + " |")
+        body = [[r[c] for c in conditions]
+                + [f"{r[m + '_mean']:.3f} ± {r[m + '_std']:.3f}" if r[m + "_mean"] != "" else "-"
+                   for m in metrics] + [r["count"]] for r in rows]
+        lines = [markdown_table(conditions + metrics + ["seeds"], body)]
     if problems:
         lines += ["", "Jobs without results:", ""]
         lines += [f"- {p['status']}: `{p['job']}`: {p['error']}" for p in problems]
@@ -191,12 +189,11 @@ def to_csv(rows) -> str:
 
 
 def to_markdown(rows, problems) -> str:
-    lines = ["| condition | reasoner | grid | horizon | exact (mean ± std) | cell acc | seeds |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
-    for r in rows:
-        lines.append(f"| {r['condition']} | {r['reasoner']} | {r['grid']} | {r['horizon']} | "
-                     f"{100 * r['exact_mean']:.1f} ± {100 * r['exact_std']:.1f}% | "
-                     f"{100 * r['cell_acc_mean']:.2f}% | {r['count']} |")
+    lines = [markdown_table(
+        ["condition", "reasoner", "grid", "horizon", "exact (mean ± std)", "cell acc", "seeds"],
+        [[r["condition"], r["reasoner"], r["grid"], r["horizon"],
+          f"{100 * r['exact_mean']:.1f} ± {100 * r['exact_std']:.1f}%",
+          f"{100 * r['cell_acc_mean']:.2f}%", r["count"]] for r in rows])]
     if problems:
         lines += ["", "Jobs without results:", ""]
         lines += [f"- {p['status']}: `{p['job']}`: {p['error']}" for p in problems]

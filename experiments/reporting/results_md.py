@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from experiments.reporting.figures import read_summary, where
+from experiments.reporting.tables import markdown_table
 
 # what one H200 did with the latent reasoner (cited, not re-measured by this command)
 GPU_H4 = ("On one H200 GPU (shared/notes/gpu.md, measured 2026-11-28 with the project's own "
@@ -34,10 +35,10 @@ def pct(row, metric) -> str:
 
 
 def table(header, lines) -> str:
-    out = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    """A table of the rows that have any numbers past their first three (condition) cells."""
     lines = [cells for cells in lines if any(c not in ("-", "- / -", "- / - / -")
                                              for c in cells[3:])] or lines
-    return "\n".join(out + ["| " + " | ".join(map(str, cells)) + " |" for cells in lines])
+    return markdown_table(header, lines)
 
 
 def verdict(supported: bool, refuted: bool, scale: str) -> str:
@@ -128,7 +129,8 @@ def drafts(rows, meta):
     word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"])
     survive = {k: mean_of(where(rows, **{"compiler.proposer": "induce"}, num_drafts=k),
                           "p_true_survives") for k in (ks[0], ks[-1])}
-    sentence = (f"H1 (drafts) **{word}** ({budget(meta, meta['_scale'])}): going from K={int(ks[0])} to K={int(ks[-1])} drafts "
+    sentence = (f"H1 (drafts) **{word}** ({budget(meta, meta['_scale'])}): going from "
+                f"K={int(ks[0])} to K={int(ks[-1])} drafts "
                 f"changes query exact accuracy (symbolic, mean over demo horizons and noise) by "
                 + ", ".join(f"{100 * g:+.1f} points ({p})" for p, g in gains.items())
                 + f"; P(true rule among the survivors) under induce goes from "

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from experiments.core.runio import read_jsonl
+from experiments.reporting.tables import markdown_table
 
 
 def seed_table(run_dirs, metric: str = "exact") -> str:
@@ -33,16 +34,15 @@ def seed_table(run_dirs, metric: str = "exact") -> str:
             per_run[key].append(np.mean(values))
     horizons = sorted({h for _, _, h in per_run})
     keys = sorted({(name, g) for name, g, _ in per_run})
-    lines = ["| reasoner | grid | " + " | ".join(f"{metric} h={h}" for h in horizons) + " | runs |",
-             "| --- | --- | " + " | ".join("---" for _ in horizons) + " | --- |"]
+    body = []
     for name, g in keys:
         cells = []
         for h in horizons:
             v = per_run.get((name, g, h), [])
             cells.append(f"{100 * np.mean(v):.1f} ± {100 * np.std(v):.1f}%" if v else "-")
         runs = max(len(per_run.get((name, g, h), [])) for h in horizons)
-        lines.append(f"| {name} | {g}x{g} | " + " | ".join(cells) + f" | {runs} |")
-    return "\n".join(lines)
+        body.append([name, f"{g}x{g}", *cells, runs])
+    return markdown_table(["reasoner", "grid", *(f"{metric} h={h}" for h in horizons), "runs"], body)
 
 
 def halting_seed_table(run_dirs) -> str:
@@ -59,15 +59,15 @@ def halting_seed_table(run_dirs) -> str:
                                  np.mean([r["iterations"] for r in rs]),
                                  np.mean([r["mu_true"] for r in rs]),
                                  np.mean([r["mu_true"] + r["period_true"] for r in rs]), len(rs)))
-    lines = ["| reasoner | halting | grid | exact | iterations used | true mu | true mu + period "
-             "| stabilizing runs per seed | runs |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    body = []
     for (name, method, grid), v in sorted(per_run.items()):
         a = np.array(v)
-        lines.append(f"| {name} | {method} | {grid}x{grid} | {100 * a[:, 0].mean():.1f} ± "
-                     f"{100 * a[:, 0].std():.1f}% | {a[:, 1].mean():.1f} | {a[:, 2].mean():.1f} | "
-                     f"{a[:, 3].mean():.1f} | {a[:, 4].mean():.0f} | {len(v)} |")
-    return "\n".join(lines)
+        body.append([name, method, f"{grid}x{grid}",
+                     f"{100 * a[:, 0].mean():.1f} ± {100 * a[:, 0].std():.1f}%",
+                     f"{a[:, 1].mean():.1f}", f"{a[:, 2].mean():.1f}", f"{a[:, 3].mean():.1f}",
+                     f"{a[:, 4].mean():.0f}", len(v)])
+    return markdown_table(["reasoner", "halting", "grid", "exact", "iterations used", "true mu",
+                           "true mu + period", "stabilizing runs per seed", "runs"], body)
 
 
 def main(argv=None) -> None:

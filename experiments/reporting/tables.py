@@ -1,8 +1,17 @@
-"""Markdown tables from eval rows."""
+"""The one Markdown table writer (`markdown_table`), and the tables built with it from eval
+and halting rows. Every table the project prints or saves goes through `markdown_table`."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+import numpy as np
+
+
+def markdown_table(header, rows) -> str:
+    """`| a | b |` lines: the header, the separator, one line per row (cells as str)."""
+    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + " --- |" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(map(str, r)) + " |" for r in rows])
 
 
 def accuracy_table(rows: list[dict], metric: str = "exact") -> str:
@@ -14,15 +23,13 @@ def accuracy_table(rows: list[dict], metric: str = "exact") -> str:
         return ""
     horizons = sorted({h for _, _, h in cells})
     keys = sorted({(name, g) for name, g, _ in cells})
-    lines = [f"{metric} accuracy by horizon (mean over tasks; n = tasks per cell)", "",
-             "| reasoner | grid | " + " | ".join(f"h={h}" for h in horizons) + " | n |",
-             "| --- | --- | " + " | ".join("---" for _ in horizons) + " | --- |"]
+    body = []
     for name, g in keys:
         values = [cells.get((name, g, h), []) for h in horizons]
         text = [f"{100 * sum(v) / len(v):.1f}%" if v else "-" for v in values]
-        n = max(len(v) for v in values)
-        lines.append(f"| {name} | {g}x{g} | " + " | ".join(text) + f" | {n} |")
-    return "\n".join(lines)
+        body.append([name, f"{g}x{g}", *text, max(len(v) for v in values)])
+    return (f"{metric} accuracy by horizon (mean over tasks; n = tasks per cell)\n\n"
+            + markdown_table(["reasoner", "grid", *(f"h={h}" for h in horizons), "n"], body))
 
 
 def compiler_summary(rows: list[dict]) -> str:
@@ -66,3 +73,26 @@ def certification_summary(rows: list[dict]) -> str:
             lines.append(f"certified on the compiled rule: {name} {sum(flags)}/{len(flags)} tasks "
                          "(exact at every horizon and grid on those)")
     return "\n".join(lines)
+
+
+def halting_table(rows) -> str:
+    """Per (reasoner, method, grid): exact share on runs that stabilize, mean iterations
+    used vs mean true stabilization time mu (+ period)."""
+    cells = defaultdict(list)
+    for r in rows:
+        cells[(r["reasoner"], r["halting"], r["grid"])].append(r)
+    body = []
+    for (name, method, grid), rs in sorted(cells.items()):
+        ok = [r for r in rs if r["exact"] is not None]
+        if not ok:
+            body.append([name, method, grid, f"0/{len(rs)}", "-", "-", "-", "-"])
+            continue
+        body.append([name, method, grid, f"{len(ok)}/{len(rs)}",
+                     f"{100 * np.mean([r['exact'] for r in ok]):.1f}%",
+                     f"{np.mean([r['iterations'] for r in ok]):.1f}",
+                     f"{np.mean([r['mu_true'] for r in ok]):.1f}",
+                     f"{np.mean([r['mu_true'] + r['period_true'] for r in ok]):.1f}"])
+    return ("until-stable queries (runs that reach a fixed point or cycle within the budget)\n\n"
+            + markdown_table(["reasoner", "halting", "grid", "stabilizing runs", "exact",
+                              "mean iterations used", "mean true mu", "mean true mu + period"],
+                             body))
