@@ -26,6 +26,7 @@ gym: venv
 	$(PY) -m experiments.gym
 
 bench: venv
+	$(PY) -m pip install --quiet -e '.[baseline]'
 	$(PY) -m experiments.bench --reps 5 --out bench.json
 
 # Certify the shipped pretrained neural reasoner on all 2^18 rules (~1-2 min).

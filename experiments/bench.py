@@ -131,6 +131,62 @@ def bench_train_step(reps, cfg):
             "compile_seconds": compile_s}
 
 
+def bench_train_breakdown(reps, cfg):
+    """Where a train step's time goes (each part jitted and timed alone), and the same
+    model and Adam step in PyTorch (eager, CPU) on the same batch, timed interleaved with
+    ours so both see the same machine load. PyTorch is optional (`pip install torch`)."""
+    import optax
+
+    from experiments.training.loop import build_training, make_optimizer
+    from experiments.training.losses import per_step_loss
+    from tasks import get_tasks
+
+    t = cfg.train
+    setup = build_training(cfg)
+    batch_fn = get_tasks(cfg.task.name).training_batch
+    key = jax.random.key(0)
+    data = jax.jit(lambda k: batch_fn(k, setup.pool, t.batch_size, t.grid, t.horizon,
+                                      halt_window=t.halt_window))
+    data_no_halt = jax.jit(lambda k: batch_fn(k, setup.pool, t.batch_size, t.grid, t.horizon))
+    batch = data(key)
+    _, loss_fn = per_step_loss(setup.graphdef, t, reads_demos=False)
+    tx, _ = make_optimizer(t)
+
+    @jax.jit
+    def model_step(params, opt_state, batch):
+        (loss, _), grads = jax.value_and_grad(loss_fn, has_aux=True)(params, batch, key, 0)
+        updates, opt_state = tx.update(grads, opt_state, params)
+        return optax.apply_updates(params, updates), opt_state, loss
+
+    args = (setup.params, setup.opt_state, setup.pool, jnp.asarray(0, jnp.int32),
+            jnp.array([-1.0, 0.0]))
+    ours = {"step": lambda: setup.train_step(*args),
+            "model": lambda: model_step(setup.params, setup.opt_state, batch)}
+    out = {"train_data_s": timed(lambda: data(key), reps),
+           "train_data_no_halt_labels_s": timed(lambda: data_no_halt(key), reps)}
+    try:
+        from experiments.benchmarks.torch_step import torch_step_fn
+        r = cfg.reasoner
+        theirs = torch_step_fn({k: np.asarray(v) for k, v in batch.items()}, r.channels, r.width,
+                               r.depth, t.lr)
+    except ImportError:
+        theirs = None
+    runs = {"step": [], "model": [], "torch": []}
+    for fn in (*ours.values(), *([theirs] if theirs else [])):
+        jax.block_until_ready(fn())  # warm up
+    for _ in range(max(reps, 10)):  # interleaved, so both see the same machine load
+        for name, fn in (*ours.items(), *([("torch", theirs)] if theirs else [])):
+            start = time.perf_counter()
+            jax.block_until_ready(fn())
+            runs[name].append(time.perf_counter() - start)
+    out["train_step_full_s"] = statistics.median(runs["step"])
+    out["train_model_adam_s"] = statistics.median(runs["model"])
+    out["torch_model_adam_s"] = statistics.median(runs["torch"]) if theirs else None
+    out["torch_vs_ours"] = (out["torch_model_adam_s"] / out["train_step_full_s"]
+                            if theirs else None)
+    return out
+
+
 def markdown(r) -> str:
     rows = [
         ("executor", f"{r['jax_bitpacked_cells_per_s'] / 1e6:.0f} M cell updates/s bit-packed JAX "
@@ -150,6 +206,16 @@ def markdown(r) -> str:
                        f"{100 * r['train_flop_share']:.1f}% of matmul "
                        f"{r['matmul_flops_per_s'] / 1e9:.1f} GFLOP/s", ">= 20%"),
         ("compile", f"{r['compile_seconds']:.2f} s to jit the train step", "<= 20 s"),
+        ("train step, where the time goes",
+         f"whole step {1e3 * r['train_step_full_s']:.1f} ms = data "
+         f"{1e3 * r['train_data_s']:.1f} ms (of which halting labels "
+         f"{1e3 * (r['train_data_s'] - r['train_data_no_halt_labels_s']):.1f} ms) + model, "
+         f"gradient and Adam {1e3 * r['train_model_adam_s']:.1f} ms", "-"),
+        ("train step vs PyTorch",
+         "PyTorch not installed" if r["torch_model_adam_s"] is None else
+         f"PyTorch eager (model + Adam only, same batch) {1e3 * r['torch_model_adam_s']:.1f} ms "
+         f"vs our whole step {1e3 * r['train_step_full_s']:.1f} ms: "
+         f"**{r['torch_vs_ours']:.2f}x** (>1: ours faster)", ">= 1.0"),
     ]
     from experiments.reporting.tables import markdown_table
     return markdown_table(["what", "measured", "goal"], rows)
@@ -172,6 +238,7 @@ def main(argv=None) -> dict:
     results |= bench_exhaustive(reps, 4096 if quick else NUM_RULES)
     results |= bench_test_time(reps, *((2, 16) if quick else (16, 32)))
     results |= bench_train_step(reps, cfg)
+    results |= bench_train_breakdown(reps, cfg)
     write_atomic(Path(args.out), json.dumps(results, indent=2) + "\n")
     print(markdown(results))
     return results

@@ -3,7 +3,8 @@ import json
 from experiments import bench
 
 KEYS = ["executor_speedup", "checker_speedup", "exhaustive_seconds", "t_ratio_512_vs_8",
-        "retraces", "train_flop_share", "compile_seconds"]
+        "retraces", "train_flop_share", "compile_seconds", "train_step_full_s", "train_data_s",
+        "train_data_no_halt_labels_s", "train_model_adam_s"]
 
 
 def test_bench_writes_every_key_as_one_number(tmp_path):

@@ -20,17 +20,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from compiler.life import NUM_ENTRIES
-from reasoner.life.neural import NeuralConfig, pm1
-
-
-def circular_patches(x: jax.Array) -> jax.Array:
-    """`[B, H, W, 9 C]`: each cell's 3x3 torus neighbourhood of `x [B, H, W, C]`.
-
-    A 3x3 circular convolution is this followed by a Linear layer; written with rolls and
-    a matmul because XLA's CPU convolution backward pass inside a scan was ~60x slower
-    (4.1 s vs 0.07 s forward for 8 iterations at batch 64, measured)."""
-    return jnp.concatenate([jnp.roll(x, (dy, dx), axis=(1, 2))
-                            for dy in (1, 0, -1) for dx in (1, 0, -1)], axis=-1)
+from reasoner.life.neural import NeuralConfig, circular_patches, pm1
 
 
 class LatentCell(nnx.Module):

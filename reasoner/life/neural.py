@@ -43,6 +43,16 @@ def pm1(x):
     return 2.0 * x.astype(jnp.float32) - 1.0
 
 
+def circular_patches(x: jax.Array) -> jax.Array:
+    """`[B, H, W, 9 C]`: each cell's 3x3 torus neighbourhood of `x [B, H, W, C]`.
+
+    A 3x3 circular convolution is this followed by a matmul with the kernel; written with
+    rolls and a matmul because XLA's CPU convolution backward pass inside a scan was ~60x
+    slower (4.1 s vs 0.07 s forward for 8 iterations at batch 64, measured)."""
+    return jnp.concatenate([jnp.roll(x, (dy, dx), axis=(1, 2))
+                            for dy in (1, 0, -1) for dx in (1, 0, -1)], axis=-1)
+
+
 class DemoSetEncoder(nnx.Module):
     """Deep sets over demo cells: mean of phi(input neighbourhood, output bit), then rho."""
 
@@ -91,21 +101,38 @@ class RecurrentCell(nnx.Module):
         return self.read_task(task)
 
     def cell_features(self, states: jax.Array) -> jax.Array:
-        """`[B, H, W, width]`: what each cell reads of its 3x3 neighbourhood (no task yet)."""
-        return self.read_cell(self.neighbourhood(pm1(states)[..., None]))
+        """`[B, H, W, width]`: what each cell reads of its 3x3 neighbourhood (no task yet).
+
+        The circular 3x3 convolution (the `neighbourhood` Conv's own kernel and bias) runs
+        as rolls and one `[cells, 9] @ [9, C]` matmul: the same function, and on CPU the
+        whole train step is ~1.4x faster than with XLA's convolution (27.8 vs 38.8 ms for
+        the gradient at batch 64 on 16 x 16, measured side by side)."""
+        b, h, w = states.shape
+        patches = circular_patches(pm1(states)[..., None]).reshape(b * h * w, 9)
+        conv = self.neighbourhood
+        feats = patches @ conv.kernel[...].reshape(9, -1) + conv.bias[...]
+        return self.read_cell(feats).reshape(b, h, w, -1)
 
     def cell_hidden(self, features: jax.Array, context: jax.Array) -> jax.Array:
-        """The per-cell MLP on `features [..., width]` plus a broadcastable `context`."""
+        """The per-cell MLP on `features [..., width]` plus a broadcastable `context`.
+
+        The layers run on 2-D `[cells, width]` arrays: XLA's CPU matmuls and their
+        gradients are faster on them than on `[B, H, W, width]` (measured above)."""
         h = jax.nn.relu(features + context)
+        shape = h.shape
+        h = h.reshape(-1, shape[-1])
         for layer in self.hidden:
             h = jax.nn.relu(layer(h))
-        return h
+        return h.reshape(shape)
 
     def core(self, context: jax.Array, states: jax.Array):
         """(next-state logits `[B, H, W, 2]`, halting logit `[B]`) of states `[B, H, W]`."""
-        h = self.cell_hidden(self.cell_features(states), context[:, None, None, :])
-        pooled = jnp.concatenate([h.mean(axis=(1, 2)), h.max(axis=(1, 2))], axis=-1)
-        return self.head(h), self.halt(pooled)[:, 0]
+        b, hh, ww = states.shape
+        feats = self.cell_features(states).reshape(b, hh * ww, -1)
+        h = self.cell_hidden(feats, context[:, None, :])  # [B, cells, width]
+        pooled = jnp.concatenate([h.mean(axis=1), h.max(axis=1)], axis=-1)
+        logits = self.head(h.reshape(b * hh * ww, -1)).reshape(b, hh, ww, 2)
+        return logits, self.halt(pooled)[:, 0]
 
     def neighbourhood_logits(self, context: jax.Array, features: jax.Array) -> jax.Array:
         """Next-state logits `[B, N, 2]` of the centre for contexts `[B, width]` and the
