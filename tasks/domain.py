@@ -46,6 +46,10 @@ class TaskDomain:
         """A generated task written as a task file (its demos and its queries)."""
         raise NotImplementedError
 
+    def demo_examples(self, task, n: int = 2) -> dict:
+        """The first `n` demos of `task` as JSON, for the worked-example figure."""
+        raise NotImplementedError
+
     def answer_json(self, output) -> dict:
         """One answered test query as `solve` writes it."""
         raise NotImplementedError

@@ -256,6 +256,11 @@ class LifeTasks(TaskDomain):
                           for x, y in zip(task.demos.inputs, task.demos.outputs, strict=True)],
                 "test": [{"input": grid(q.input), "horizon": q.horizon} for q in task.queries]}
 
+    def demo_examples(self, task, n: int = 2) -> dict:
+        grid = lambda x: np.asarray(x).astype(int).tolist()
+        return {"demo_inputs": [grid(x) for x in task.demos.inputs[:n]],
+                "demo_outputs": [grid(y) for y in task.demos.outputs[:n]]}
+
     def answer_json(self, output) -> dict:
         return {"output": np.asarray(output).astype(int).tolist()}
 

@@ -44,11 +44,14 @@ def in_final_cycle(domain, pred, x_mu, rules, period) -> np.ndarray:
     return hit
 
 
-def evaluate_halting(cfg, reasoner, tasks, compiled) -> list[dict]:
+def evaluate_halting(cfg, reasoner, tasks, compiled, budgets=None) -> list[dict]:
+    """Rows per (task, method, grid[, budget]): the reasoner's "until stable" answer with an
+    iteration budget (each of `budgets`, default `eval.max_iterations`) against the true
+    final cycle, which is found with the largest budget."""
     from tasks import get_tasks
 
     rows = []
-    budget = cfg.eval.max_iterations
+    budget = max([cfg.eval.max_iterations, *(budgets or [])])
     domain = get_domain(cfg.task.name)
     truth_rules = np.stack([t.rule for t in tasks])
     exact_executor = symbolic(cfg)
@@ -61,20 +64,23 @@ def evaluate_halting(cfg, reasoner, tasks, compiled) -> list[dict]:
             task_input = get_tasks(cfg.task.name).demo_inputs(tasks)
         else:
             task_input = np.stack([c.chosen for c in compiled])
-        answers = {}
-        if reasoner.spec.discrete:  # a discrete state to detect cycles on
-            found = detect(reasoner, task_input, states, budget)
-            answers["detector"] = (np.asarray(found.states), np.asarray(found.iterations))
-        if reasoner.spec.halts:
-            halted, used = reasoner.rollout_halting(task_input, states, budget)
-            answers["learned"] = (np.asarray(halted), np.asarray(used))
-        for method, (pred, used) in answers.items():
-            exact = in_final_cycle(domain, pred, x_mu, truth_rules, period)
-            for i, task in enumerate(tasks):
-                rows.append({
-                    "domain": cfg.task.name, "task_id": task.task_id, "seed": cfg.seed,
-                    "reasoner": reasoner.name, "halting": method, "grid": grid,
-                    "horizon": int(mu[i]), "mu_true": int(mu[i]), "period_true": int(period[i]),
-                    "iterations": int(used[i]), "exact": bool(exact[i]) if mu[i] >= 0 else None,
-                })
+        for limit in budgets or [budget]:
+            answers = {}
+            if reasoner.spec.discrete:  # a discrete state to detect cycles on
+                found = detect(reasoner, task_input, states, limit)
+                answers["detector"] = (np.asarray(found.states), np.asarray(found.iterations))
+            if reasoner.spec.halts:
+                halted, used = reasoner.rollout_halting(task_input, states, limit)
+                answers["learned"] = (np.asarray(halted), np.asarray(used))
+            for method, (pred, used) in answers.items():
+                exact = in_final_cycle(domain, pred, x_mu, truth_rules, period)
+                for i, task in enumerate(tasks):
+                    row = {"domain": cfg.task.name, "task_id": task.task_id, "seed": cfg.seed,
+                           "reasoner": reasoner.name, "halting": method, "grid": grid,
+                           "horizon": int(mu[i]), "mu_true": int(mu[i]),
+                           "period_true": int(period[i]), "iterations": int(used[i]),
+                           "exact": bool(exact[i]) if mu[i] >= 0 else None}
+                    if budgets:
+                        row["budget"] = int(limit)
+                    rows.append(row)
     return rows

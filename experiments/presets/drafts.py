@@ -84,7 +84,7 @@ def worked_example(cfg, task, compiled, reasoner, steps: int = 6) -> dict:
     for _ in range(steps):
         truth.append(np.asarray(domain.run_batch(task.rule[None], truth[-1][None], 1))[0])
     grids = lambda xs: [np.asarray(x).astype(int).tolist() for x in xs]
-    return {"rule_true": domain.to_text(task.rule), "demo_inputs": grids(task.demos.inputs[:2]),
-            "demo_outputs": grids(task.demos.outputs[:2]), "drafts": drafts,
+    return {"rule_true": domain.to_text(task.rule), **domain_of(cfg)[1].demo_examples(task),
+            "drafts": drafts,
             "num_drafts": int(len(compiled.drafts)), "reasoner": reasoner.name,
             "trajectory": grids(traj), "truth": grids(truth)}

@@ -77,7 +77,7 @@ def seeds_note(rows) -> str:
 def fig_drafts(rows, out):
     horizons = sorted({r["task.demo_horizon"] for r in rows})
     metrics = [("p_true_survives", "P(true rule survives)"), ("p_chosen_true", "P(chosen = true)"),
-               ("exact_symbolic", "exact @16, symbolic"), ("exact_neural", "exact @16, neural")]
+               ("exact_symbolic", "exact @h, symbolic"), ("exact_neural", "exact @h, neural")]
     fig, axes = plt.subplots(len(metrics), len(horizons), figsize=(2.3 * len(horizons), 6.4),
                              sharex=True, sharey=True, squeeze=False)
     for j, h in enumerate(horizons):
@@ -135,7 +135,7 @@ def fig_selection(rows, out):
             ax.set_ylim(0, 1.05)
             ax.set_title(f"demo horizon {int(h)}, noise {noise:g}")
             if j == 0:
-                ax.set_ylabel("exact @16 (fraction of tasks)")
+                ax.set_ylabel("exact @h (fraction of tasks)")
             if i == len(noises) - 1:
                 ax.set_xlabel("selector")
     axes[0, 0].legend(frameon=False, title="proposer")
@@ -180,15 +180,21 @@ def fig_extrapolation(rows, out, train_h):
             ax.set_ylabel("exact (fraction of tasks)")
     axes[0, 0].legend(loc="lower left", frameon=False, fontsize=6)
     ax = axes[0, -1]
-    top = max(r["horizon"] for r in curve)
+    stable = where(rows, kind="until_stable_budget", grid=min(grids))
     for name in reasoners:
-        sub = where(curve, reasoner=name, mode="halting", grid=min(grids), horizon=top)
-        line(ax, sub, "iterations", "exact", f"{name}, halting head", COLOURS[name], dashed=True)
+        for mode, dashed in (("learned", True), ("detector", False)):
+            line(ax, where(stable, reasoner=name, mode=mode), "iterations", "exact",
+                 f"{name}, {'halting head' if dashed else 'cycle detector'}", COLOURS[name],
+                 dashed=dashed)
+    if not stable:  # results saved before the preset measured it
+        ax.text(0.5, 0.5, "not in these results\n(rerun the test_time preset)",
+                ha="center", va="center", transform=ax.transAxes, fontsize=7)
     ax.set_xscale("log", base=2)
     ax.set_ylim(-0.03, 1.03)
-    ax.set_xlabel("iteration budget of the halting head")
-    ax.set_title(f"halting: exact vs the state at h={int(top)}")
-    ax.legend(loc="lower right", frameon=False, fontsize=6)
+    ax.set_xlabel("iteration budget")
+    ax.set_title(f"run until stable, {int(min(grids))}x{int(min(grids))}")
+    if stable:
+        ax.legend(loc="lower right", frameon=False, fontsize=6)
     fig.suptitle(f"H4: extrapolation past the training horizon ({seeds_note(curve)})", y=1.02)
     return save(fig, out, "test_time_extrapolation")
 
@@ -272,8 +278,8 @@ def fig_inconsistency(rows, out):
     for ax, kind, xlabel in ((axes[0, 0], "entries", "corrupted rule entries m (count)"),
                              (axes[0, 1], "demo_noise", "demo noise (flip probability)")):
         sub = where(rows, corruption=kind)
-        line(ax, sub, "amount", "exact_symbolic", "exact @16, symbolic", COLOURS["symbolic"])
-        line(ax, sub, "amount", "exact_neural", "exact @16, neural", COLOURS["neural"],
+        line(ax, sub, "amount", "exact_symbolic", "exact @h, symbolic", COLOURS["symbolic"])
+        line(ax, sub, "amount", "exact_neural", "exact @h, neural", COLOURS["neural"],
              dashed=True)
         line(ax, sub, "amount", "p_flagged", "flagged by the checker", OKABE_ITO[3])
         ax.set_xlabel(xlabel)

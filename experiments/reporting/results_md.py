@@ -101,6 +101,12 @@ def budget(meta: dict, scale: str, trained=()) -> str:
     return text + ("; training " + ", ".join(steps) if steps else "")
 
 
+def qh(meta) -> str:
+    """The horizon of the scored queries, as the jobs saved it."""
+    params = meta.get("_parameters", {})
+    return str(next(iter(params.values()), {}).get("query_horizon", "?"))
+
+
 def mean_of(rows, metric):
     values = [r[f"{metric}_mean"] for r in rows if r.get(f"{metric}_mean", "") != ""]
     return float(np.mean(values)) if values else float("nan")
@@ -121,7 +127,8 @@ def drafts(rows, meta):
                               cell("exact_symbolic"), cell("exact_neural")])
     k_text = " / ".join(f"K={int(k)}" for k in shown)
     tab = table(["proposer", "demo h", "noise", f"P(true survives) % ({k_text})",
-                 "P(chosen = true) %", "exact@16 symbolic %", "exact@16 neural %"], lines)
+                 "P(chosen = true) %", f"exact@{qh(meta)} symbolic %", f"exact@{qh(meta)} neural %"],
+                lines)
     gains = {}
     for p in ("random", "induce"):
         gains[p] = (mean_of(where(rows, **{"compiler.proposer": p}, num_drafts=ks[-1]), "exact_symbolic")
@@ -149,7 +156,7 @@ def selection(rows, meta):
                 c = {"compiler.proposer": p, "task.demo_horizon": h, "task.noise": noise}
                 lines.append([p, int(h), noise] + [pct(where(rows, **c, selector=s), "exact_symbolic")
                                                    for s in selectors])
-    tab = table(["proposer", "demo h", "noise"] + [f"{s} exact@16 %" for s in selectors], lines)
+    tab = table(["proposer", "demo h", "noise"] + [f"{s} exact@{qh(meta)} %" for s in selectors], lines)
     checked = mean_of(where(rows, selector="best"), "exact_symbolic")
     unchecked = mean_of(where(rows, selector="random"), "exact_symbolic")
     word = verdict_selection(checked - unchecked, meta["_scale"])
@@ -246,7 +253,7 @@ def counterfactual(rows, meta):
 def inconsistency(rows, meta):
     lines = [[r["corruption"], r["amount"], pct([r], "exact_symbolic"), pct([r], "exact_neural"),
               pct([r], "p_flagged")] for r in rows]
-    tab = table(["corruption", "amount", "exact@16 symbolic %", "exact@16 neural %",
+    tab = table(["corruption", "amount", f"exact@{qh(meta)} symbolic %", f"exact@{qh(meta)} neural %",
                  "flagged by the checker %"], lines)
     clean = mean_of(where(rows, corruption="entries", amount=0.0), "exact_symbolic")
     hit = [r for r in where(rows, corruption="entries") if r["amount"] >= 1]
