@@ -2,7 +2,7 @@
 
 For every rule asked for (`certify.rules`: all 2^18, the held-out or training split, or
 one B/S text) the reasoner's one-step map is compared with the rule on all 512
-neighbourhoods (reasoner/certify.py). Writes `certify.json`: the fraction certified, the
+neighbourhoods (reasoner/life/certify.py). Writes `certify.json`: the fraction certified, the
 wall time of the certification itself, the smallest logit margin seen, and every failing
 rule (up to `certify.max_listed`) with its failing neighbourhoods.
 """

@@ -10,7 +10,7 @@ from compiler.life.checker import demo_check
 LIFE = get_domain("life")
 
 
-def compile_task(demos, key, config, truth=None):
+def compile_life(demos, key, config, truth=None):
     return compile(LIFE, demos, key, config, truth=truth)
 
 
@@ -39,7 +39,7 @@ def covering_demos(table):
 def test_induce_recovers_rule_from_covering_h1_demos(seed):
     table = table_from_index(int(np.random.default_rng(seed).integers(0, 1 << 18)))
     demos = covering_demos(table)
-    compiled = compile_task(demos, jax.random.key(seed), CompilerConfig(proposer="induce"))
+    compiled = compile_life(demos, jax.random.key(seed), CompilerConfig(proposer="induce"))
     assert compiled.diagnostics["num_unobserved"] == 0
     assert np.array_equal(compiled.chosen, table)
     assert compiled.consistent_drafts >= 1
@@ -48,7 +48,7 @@ def test_induce_recovers_rule_from_covering_h1_demos(seed):
 def test_exhaustive_keeps_true_rule_on_h2_demos():
     table = parse_rule("B36/S23")
     demos = make_demos(table, n=2, size=16, horizon=2, seed=1)
-    compiled = compile_task(demos, jax.random.key(0),
+    compiled = compile_life(demos, jax.random.key(0),
                             CompilerConfig(proposer="exhaustive", num_drafts=8))
     survivors = compiled.drafts[compiled.survivors]
     assert any(np.array_equal(d, table) for d in survivors)
@@ -58,7 +58,7 @@ def test_exhaustive_keeps_true_rule_on_h2_demos():
 def test_induce_search_finds_consistent_rule_on_h2_demos():
     table = parse_rule("B3/S23")
     demos = make_demos(table, n=4, size=24, horizon=2, seed=2, density=(0.3, 0.6))
-    compiled = compile_task(demos, jax.random.key(0), CompilerConfig(proposer="induce"))
+    compiled = compile_life(demos, jax.random.key(0), CompilerConfig(proposer="induce"))
     assert compiled.consistent_drafts >= 1
     assert compiled.chosen_demo_score == 1.0
 
@@ -86,7 +86,7 @@ def test_vectorized_checker_equals_per_draft_loop(size, with_blame):
 def test_contradictory_demos_give_zero_consistent_and_name_entries():
     x = np.zeros((1, 5, 5), np.uint8)
     demos = [Demos(x, np.zeros_like(x)), Demos(x, np.ones_like(x))]  # B0 -> 0 and B0 -> 1
-    compiled = compile_task(demos, jax.random.key(0), CompilerConfig(proposer="induce"))
+    compiled = compile_life(demos, jax.random.key(0), CompilerConfig(proposer="induce"))
     assert compiled.consistent_drafts == 0
     assert "B0" in compiled.diagnostics["conflicting_entries"]
     assert "fallback" in compiled.diagnostics and compiled.survivors.any()
@@ -98,7 +98,7 @@ def test_every_proposer_and_selector_is_deterministic(proposer, selector):
     table = parse_rule("B3/S23")
     demos = make_demos(table, n=2, size=12, horizon=1, seed=5)
     config = CompilerConfig(proposer=proposer, selector=selector, num_drafts=6)
-    a = compile_task(demos, jax.random.key(7), config, truth=table)
-    b = compile_task(demos, jax.random.key(7), config, truth=table)
+    a = compile_life(demos, jax.random.key(7), config, truth=table)
+    b = compile_life(demos, jax.random.key(7), config, truth=table)
     assert np.array_equal(a.drafts, b.drafts) and np.array_equal(a.chosen, b.chosen)
     assert a.survivors.shape == (len(a.drafts),)

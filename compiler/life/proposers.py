@@ -15,6 +15,7 @@ import numpy as np
 from compiler.checker import check
 from compiler.life.checker import Demos, evidence_counts
 from compiler.life.rules import NUM_ENTRIES, NUM_RULES, table_from_index
+from compiler.pipeline import CompilerConfig
 from compiler.registry import registrar
 
 PROPOSERS: dict[str, Callable] = {}
@@ -62,7 +63,7 @@ def propose_exhaustive(key, demos, num_drafts, config=None, truth=None, progress
     every demo. So the ranking of *inconsistent* drafts is by that first screen.
     """
     groups = [demos] if isinstance(demos, Demos) else list(demos)
-    chunk = getattr(config, "chunk", 4096) if config is not None else 4096
+    chunk = (config or CompilerConfig()).chunk
     tables = table_from_index(np.arange(NUM_RULES))
     first = groups[0]
     screen = Demos(first.inputs[:1], first.outputs[:1], first.horizon)
@@ -108,8 +109,8 @@ def _induce_by_counting(groups, num_drafts, rng):
 
 
 def _induce_by_search(groups, num_drafts, rng, config):
-    restarts = getattr(config, "search_restarts", 32) if config is not None else 32
-    steps = getattr(config, "search_steps", 64) if config is not None else 64
+    config = config or CompilerConfig()
+    restarts, steps = config.search_restarts, config.search_steps
     flips = np.eye(NUM_ENTRIES, dtype=np.uint8).reshape(NUM_ENTRIES, 2, 9)
     population = rng.integers(0, 2, size=(restarts, 2, 9), dtype=np.uint8)
     seen: dict[bytes, tuple[int, int]] = {}  # draft bytes -> (mismatches, discovery order)

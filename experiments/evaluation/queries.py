@@ -78,7 +78,7 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                     done = horizon
                     # what the exact executor gives on the same compiled rule sets: isolates
                     # the reasoner's own errors from the compiler's
-                    if reasoner.spec.name == "symbolic":  # it is the exact executor itself
+                    if isinstance(reasoner, SymbolicReasoner):  # the exact executor itself
                         executed = pred
                     else:
                         executed = answer(exact_executor, voters,

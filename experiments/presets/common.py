@@ -12,7 +12,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from experiments.core.reasoners import build_reasoner
 from experiments.evaluation.queries import make_eval_tasks, symbolic
 from experiments.training.loop import run as train
-from reasoner import answer
+from reasoner import answer, get_spec
 
 
 def query_tasks(cfg: DictConfig, noise: float | None = None):
@@ -55,7 +55,7 @@ def is_true_rule(rule, truth) -> bool:
 def trained_reasoner(cfg: DictConfig, job_dir: Path):
     """The job's reasoner: symbolic, or trained here (resuming) in `job_dir/train` with the
     preset's per-reasoner steps and batch size."""
-    if cfg.reasoner.name == "symbolic":
+    if not get_spec(cfg.task.name, cfg.reasoner.name).trainable:
         return symbolic(cfg)
     e, name = cfg.experiment, cfg.reasoner.name
     with open_dict(cfg):
