@@ -162,7 +162,7 @@ def fig_extrapolation(rows, out, train_h):
     grids = sorted({r["grid"] for r in curve})
     reasoners = [n for n in ("symbolic", "neural", "end_to_end", "latent")
                  if where(curve, reasoner=n)]
-    fig, axes = plt.subplots(1, len(grids) + 1, figsize=(2.9 * (len(grids) + 1), 2.5),
+    fig, axes = plt.subplots(1, len(grids) + 1, figsize=(2.9 * (len(grids) + 1) + 1.6, 2.5),
                              squeeze=False)
     for j, g in enumerate(grids):
         ax = axes[0, j]
@@ -194,8 +194,9 @@ def fig_extrapolation(rows, out, train_h):
     ax.set_xlabel("iteration budget")
     ax.set_title(f"run until stable, {int(min(grids))}x{int(min(grids))}")
     if stable:
-        ax.legend(loc="lower right", frameon=False, fontsize=6)
-    fig.suptitle(f"H4: extrapolation past the training horizon ({seeds_note(curve)})", y=1.02)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=6)
+    fig.suptitle(f"H4: extrapolation past the training horizon ({seeds_note(curve)}; "
+                 "where a line is missing it lies under another)", y=1.02)
     return save(fig, out, "test_time_extrapolation")
 
 
