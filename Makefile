@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Train a small reasoner on training-split rules, then compile held-out tasks and print
-# the evaluation table (neural vs symbolic). ~2-3 minutes on 2 cores after install.
+# the evaluation table (neural vs symbolic). ~1 minute on 2 cores after install.
 demo: venv
 	$(PY) -m experiments.train train=demo eval=demo
 
