@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.domain import Domain
+from compiler.domain import Domain, as_groups
 
 MALFORMED_WRONG = np.iinfo(np.int32).max // 4  # a malformed draft reproduces nothing
 
@@ -55,7 +55,7 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
     Drafts are checked `chunk` at a time; the last chunk is padded to the same shape so the
     jitted check compiles once. `progress`, if given, is called with each chunk's size.
     """
-    groups = demos if isinstance(demos, (list, tuple)) else [demos]
+    groups = as_groups(demos)
     drafts = np.asarray(drafts)
     well_formed = domain.well_formed(drafts)
     rules = np.where(well_formed.reshape(-1, *([1] * (drafts.ndim - 1))), drafts, 0)

@@ -30,6 +30,11 @@ class DemoCheck(NamedTuple):
     params: Any
 
 
+def as_groups(demos) -> list:
+    """Demos as a list of groups (one group, or a list or tuple of them)."""
+    return list(demos) if isinstance(demos, (list, tuple)) else [demos]
+
+
 class Domain:
     """The interface a rule language implements (see DESIGN.md, "Domains are plug-ins")."""
 
@@ -53,8 +58,11 @@ class Domain:
         raise NotImplementedError
 
     def internal_consistency(self, drafts: np.ndarray) -> tuple[np.ndarray, list | None]:
-        """(`[K]` bool: the draft cannot contradict itself, per-draft witness or None)."""
-        raise NotImplementedError
+        """(`[K]` bool: the draft cannot contradict itself, per-draft witness or None).
+
+        The checker ANDs this with `well_formed`, so the default suits a language in which
+        no well-formed RuleSet can contradict itself (life: a table is a function)."""
+        return np.ones(len(drafts), bool), None
 
     def size(self, drafts: np.ndarray) -> np.ndarray:
         """`[K]` the description size the `best` selector prefers smaller of."""

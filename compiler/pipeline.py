@@ -12,7 +12,7 @@ import jax
 import numpy as np
 
 from compiler.checker import Scores, check
-from compiler.domain import Domain
+from compiler.domain import Domain, as_groups
 from compiler.selectors import SELECTORS, ranking
 
 
@@ -61,10 +61,6 @@ class Compiled:
         return float(self.diagnostics["chosen_demo_score"])
 
 
-def _groups(demos) -> list:
-    return list(demos) if isinstance(demos, (list, tuple)) else [demos]
-
-
 def compile(domain: Domain, demos, key, config: CompilerConfig = CompilerConfig(),  # noqa: A001
             truth=None) -> Compiled:
     """Compile demos (one group or a list) into drafts, check them, select the survivor.
@@ -79,11 +75,11 @@ def compile(domain: Domain, demos, key, config: CompilerConfig = CompilerConfig(
         raise ValueError(f"unknown selector {config.selector!r}; known: {sorted(SELECTORS)}")
     if config.num_drafts < 1:
         raise ValueError(f"num_drafts must be >= 1, got {config.num_drafts}")
-    groups = _groups(demos)
-    propose_key, select_key = jax.random.split(key)
-    drafts, info = domain.proposers[config.proposer](propose_key, groups, config.num_drafts,
+    groups = as_groups(demos)
+    key_propose, key_select = jax.random.split(key)
+    drafts, info = domain.proposers[config.proposer](key_propose, groups, config.num_drafts,
                                                      config, truth=truth)
-    return check_and_select(domain, drafts, groups, select_key, config, info)
+    return check_and_select(domain, drafts, groups, key_select, config, info)
 
 
 def propose_key(key):
@@ -95,8 +91,7 @@ def check_and_select(domain: Domain, drafts, demos, key, config: CompilerConfig,
                      info: dict | None = None) -> Compiled:
     """Check given drafts (e.g. a prefix of a larger draft set) and select the survivor;
     `key` is the selector's."""
-    groups = _groups(demos)
-    select_key = key
+    groups = as_groups(demos)
     scores = check(domain, drafts, groups, chunk=config.chunk)
 
     diagnostics = dict(info or {})
@@ -110,7 +105,7 @@ def check_and_select(domain: Domain, drafts, demos, key, config: CompilerConfig,
 
     compiled = Compiled(domain, drafts, scores, survivors, drafts[0], None, config.selector,
                         diagnostics)
-    return reselect(compiled, config.selector, groups, select_key)
+    return reselect(compiled, config.selector, groups, key)
 
 
 def reselect(compiled: Compiled, selector: str, demos, key=None) -> Compiled:
@@ -121,7 +116,7 @@ def reselect(compiled: Compiled, selector: str, demos, key=None) -> Compiled:
     if index is not None:
         score = float(compiled.scores.cell_acc[index])
     else:  # the chosen RuleSet is not a draft: check it on its own
-        score = float(check(domain, np.asarray(rule)[None], _groups(demos),
+        score = float(check(domain, np.asarray(rule)[None], as_groups(demos),
                             with_blame=False).cell_acc[0])
     diagnostics = dict(compiled.diagnostics, chosen_demo_score=score)
     return replace(compiled, chosen=np.asarray(rule), chosen_index=index, selector=selector,

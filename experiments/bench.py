@@ -112,9 +112,7 @@ def matmul_flops(reps, n):
     return 2 * n**3 / timed(lambda: f(a), reps)
 
 
-def bench_train_step(reps, cfg):
-    from experiments.training.loop import build_training
-    setup = build_training(cfg)
+def bench_train_step(reps, cfg, setup):
     args = (setup.params, setup.opt_state, setup.pool, jnp.asarray(0, jnp.int32),
             jnp.array([-1.0, 0.0]))
     start = time.perf_counter()
@@ -131,32 +129,25 @@ def bench_train_step(reps, cfg):
             "compile_seconds": compile_s}
 
 
-def bench_train_breakdown(reps, cfg):
+def bench_train_breakdown(reps, cfg, setup):
     """Where a train step's time goes (each part jitted and timed alone), and the same
     model and Adam step in PyTorch (eager, CPU) on the same batch, timed interleaved with
-    ours so both see the same machine load. PyTorch is optional (`pip install torch`)."""
-    import optax
-
-    from experiments.training.loop import build_training, make_optimizer
-    from experiments.training.losses import per_step_loss
+    our whole step so both see the same machine load. PyTorch is optional (the `baseline`
+    extra)."""
+    from experiments.training.loop import make_optimizer, make_update
+    from reasoner import get_spec
     from tasks import get_tasks
 
     t = cfg.train
-    setup = build_training(cfg)
     batch_fn = get_tasks(cfg.task.name).training_batch
     key = jax.random.key(0)
     data = jax.jit(lambda k: batch_fn(k, setup.pool, t.batch_size, t.grid, t.horizon,
                                       halt_window=t.halt_window))
     data_no_halt = jax.jit(lambda k: batch_fn(k, setup.pool, t.batch_size, t.grid, t.horizon))
     batch = data(key)
-    _, loss_fn = per_step_loss(setup.graphdef, t, reads_demos=False)
-    tx, _ = make_optimizer(t)
-
-    @jax.jit
-    def model_step(params, opt_state, batch):
-        (loss, _), grads = jax.value_and_grad(loss_fn, has_aux=True)(params, batch, key, 0)
-        updates, opt_state = tx.update(grads, opt_state, params)
-        return optax.apply_updates(params, updates), opt_state, loss
+    _, update = make_update(setup.graphdef, make_optimizer(t)[0], t,
+                            get_spec(cfg.task.name, cfg.reasoner.name))
+    model_step = jax.jit(lambda params, opt_state, batch: update(params, opt_state, batch, key, 0))
 
     args = (setup.params, setup.opt_state, setup.pool, jnp.asarray(0, jnp.int32),
             jnp.array([-1.0, 0.0]))
@@ -237,8 +228,10 @@ def main(argv=None) -> dict:
     results |= bench_checker(reps, 64 if quick else 4096)
     results |= bench_exhaustive(reps, 4096 if quick else NUM_RULES)
     results |= bench_test_time(reps, *((2, 16) if quick else (16, 32)))
-    results |= bench_train_step(reps, cfg)
-    results |= bench_train_breakdown(reps, cfg)
+    from experiments.training.loop import build_training
+    setup = build_training(cfg)
+    results |= bench_train_step(reps, cfg, setup)
+    results |= bench_train_breakdown(reps, cfg, setup)
     write_atomic(Path(args.out), json.dumps(results, indent=2) + "\n")
     print(markdown(results))
     return results

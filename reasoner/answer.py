@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from compiler import get_domain
 
-def answer(reasoner, voters: list[np.ndarray], states: np.ndarray, steps: int, domain=None) -> np.ndarray:
+
+def answer(reasoner, voters: list[np.ndarray], states: np.ndarray, steps: int) -> np.ndarray:
     """Run `reasoner` on a batch of queries and return `[B, ...]` answers.
 
     `voters[b]` holds the RuleSets `[V_b, *rule_shape]` that answer query `b` (one, or every
@@ -13,9 +15,7 @@ def answer(reasoner, voters: list[np.ndarray], states: np.ndarray, steps: int, d
     combines the answers (life: per-cell majority, ties to 0). Voter lists are padded to one
     length so the rollout keeps a fixed shape.
     """
-    if domain is None:
-        from compiler import get_domain
-        domain = get_domain(reasoner.spec.domain)
+    domain = get_domain(reasoner.spec.domain)
     states = np.asarray(states, np.uint8)
     batch = len(voters)
     most = max(len(v) for v in voters)

@@ -10,6 +10,7 @@ the registry finds them by the domain's name, so adding a domain edits nothing h
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -40,6 +41,7 @@ class ReasonerSpec:
         return self.loss is not None
 
 
+@functools.cache
 def _domain_specs(domain: str) -> dict[str, ReasonerSpec]:
     import reasoner
 

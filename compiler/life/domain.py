@@ -38,10 +38,6 @@ class LifeDomain(Domain):
     def well_formed(self, drafts):
         return np.isin(np.asarray(drafts), (0, 1)).all(axis=(1, 2))
 
-    def internal_consistency(self, drafts):
-        # a table is a function: a well-formed one cannot contradict itself
-        return self.well_formed(drafts), None
-
     def blamed(self, blame) -> list[str]:
         return [entry_name(s, n) for s, n in zip(*np.nonzero(blame), strict=True)]
 

@@ -13,6 +13,7 @@ import jax
 import numpy as np
 
 from compiler.checker import check
+from compiler.domain import as_groups
 from compiler.life.checker import Demos, evidence_counts
 from compiler.life.rules import NUM_ENTRIES, NUM_RULES, table_from_index
 from compiler.pipeline import CompilerConfig
@@ -62,7 +63,7 @@ def propose_exhaustive(key, demos, num_drafts, config=None, truth=None, progress
     consistent ones), or failing that the `num_drafts` best there, are then checked on
     every demo. So the ranking of *inconsistent* drafts is by that first screen.
     """
-    groups = [demos] if isinstance(demos, Demos) else list(demos)
+    groups = as_groups(demos)
     chunk = (config or CompilerConfig()).chunk
     tables = table_from_index(np.arange(NUM_RULES))
     first = groups[0]
@@ -86,7 +87,7 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
     contested entries at random. Longer horizons: vectorized hill climbing over single-entry
     flips from random restarts, keeping drafts that reproduce the demos.
     """
-    groups = [demos] if isinstance(demos, Demos) else list(demos)
+    groups = as_groups(demos)
     rng = _rng(key)
     if all(g.horizon == 1 for g in groups):
         return _induce_by_counting(groups, num_drafts, rng)

@@ -19,20 +19,19 @@ from experiments.core.config import compiler_config, domain_of
 from reasoner import SymbolicReasoner, answer, certify_tables
 
 
-def make_eval_tasks(cfg: DictConfig, sizes=None, horizons=None, pool=None, noise=None,
-                    num_tasks=None) -> list:
+def make_eval_tasks(cfg: DictConfig, sizes=None, horizons=None, pool=None, noise=None) -> list:
     """The held-out tasks of `cfg` (or from `pool`), queries at every (size, horizon)."""
     _, tasks = domain_of(cfg)
-    return tasks.make_tasks(cfg.task, cfg.seed, num_tasks or cfg.eval.num_tasks,
+    return tasks.make_tasks(cfg.task, cfg.seed, cfg.eval.num_tasks,
                             list(sizes or cfg.eval.grids), list(horizons or cfg.eval.horizons),
                             pool=pool, noise=noise)
 
 
-def compile_tasks(cfg: DictConfig, tasks, config=None, salt: int = 2) -> list:
-    """Compile every task (key: fold_in(seed, salt), then the task id)."""
+def compile_tasks(cfg: DictConfig, tasks) -> list:
+    """Compile every task (key: fold_in(fold_in(seed, 2), task id))."""
     domain, _ = domain_of(cfg)
-    config = config or compiler_config(cfg)
-    root = jax.random.fold_in(jax.random.key(cfg.seed), salt)
+    config = compiler_config(cfg)
+    root = jax.random.fold_in(jax.random.key(cfg.seed), 2)
     compiled = []
     for task in tqdm(tasks, desc="compile", unit="task", disable=None):
         started = time.perf_counter()

@@ -15,6 +15,7 @@ import numpy as np
 from omegaconf import DictConfig
 
 from compiler import check_and_select, propose_key
+from compiler.selectors import ranking
 from experiments.core.config import compiler_config, domain_of
 from experiments.core.runio import write_atomic
 from experiments.presets.common import answers, compiled_reasoner, is_true_rule, job_key, query_tasks
@@ -66,7 +67,7 @@ def worked_example(cfg, task, compiled, reasoner, steps: int = 6) -> dict:
     from experiments.evaluation.queries import symbolic
 
     domain, scores = compiled.domain, compiled.scores
-    order = np.lexsort((np.arange(len(compiled.drafts)), scores.mismatches))
+    order = ranking(scores)
     chosen = compiled.chosen_index if compiled.chosen_index is not None else int(order[0])
     rejected = [int(i) for i in order if not scores.exact[i] and i != chosen]
     picks = [chosen] + rejected[:1] + rejected[-1:]  # the closest and the farthest miss

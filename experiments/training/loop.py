@@ -39,9 +39,24 @@ def make_optimizer(t: DictConfig):
     return optax.chain(optax.clip_by_global_norm(t.clip), optax.adam(schedule)), schedule
 
 
-def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, training_batch, mesh=None):
-    """The jitted step for reasoner `spec` (its registry entry names its loss)."""
+def make_update(graphdef, tx, t: DictConfig, spec):
+    """(the `training_batch` arguments the loss needs, `update(params, opt_state, batch, key,
+    step) -> (params, opt_state, loss, metrics)`): one gradient and optimizer step on a given
+    batch for reasoner `spec` (its registry entry names its loss)."""
     batch_kwargs, loss_fn = LOSSES[spec.loss](graphdef, t, reads_demos=spec.reads == "demos")
+
+    def update(params, opt_state, batch, key, step):
+        (loss, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(
+            params, batch, key, step)
+        updates, opt_state = tx.update(grads, opt_state, params)
+        return optax.apply_updates(params, updates), opt_state, loss, metrics
+
+    return batch_kwargs, update
+
+
+def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, training_batch, mesh=None):
+    """The jitted step: the batch of step s made from (seed, s), then `make_update`'s step."""
+    batch_kwargs, update = make_update(graphdef, tx, t, spec)
 
     @jax.jit
     def train_step(params, opt_state, pool, step, first_bad):
@@ -50,10 +65,8 @@ def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, training_batch,
         key = jax.random.fold_in(data_key, step)
         batch = training_batch(key, pool, t.batch_size, t.grid, t.horizon, **batch_kwargs)
         batch = shard_batch(batch, mesh)
-        (loss, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(
-            params, batch, jax.random.fold_in(key, 1), step)
-        updates, opt_state = tx.update(grads, opt_state, params)
-        params = optax.apply_updates(params, updates)
+        params, opt_state, loss, metrics = update(params, opt_state, batch,
+                                                  jax.random.fold_in(key, 1), step)
         metrics = {"loss": loss, **metrics}
         # the first non-finite step and its loss stay on the device (no per-step host sync)
         bad_now = (first_bad[0] < 0) & ~jnp.isfinite(loss)
