@@ -205,6 +205,11 @@ def training_batch(key, pool: jax.Array, batch: int, grid: int, horizon: int,
     return out
 
 
+def grid_json(grid) -> list:
+    """A 0/1 grid as task files write it: a list of rows of ints."""
+    return np.asarray(grid).astype(int).tolist()
+
+
 class LifeTasks(TaskDomain):
     name = "life"
     config = LifeTaskConfig
@@ -250,19 +255,17 @@ class LifeTasks(TaskDomain):
         return (np.stack([t.demos.inputs for t in tasks]), np.stack([t.demos.outputs for t in tasks]))
 
     def task_file_json(self, task) -> dict:
-        grid = lambda x: np.asarray(x).astype(int).tolist()
         return {"domain": "life", "demo_horizon": task.demos.horizon,
-                "train": [{"input": grid(x), "output": grid(y)}
+                "train": [{"input": grid_json(x), "output": grid_json(y)}
                           for x, y in zip(task.demos.inputs, task.demos.outputs, strict=True)],
-                "test": [{"input": grid(q.input), "horizon": q.horizon} for q in task.queries]}
+                "test": [{"input": grid_json(q.input), "horizon": q.horizon} for q in task.queries]}
 
     def demo_examples(self, task, n: int = 2) -> dict:
-        grid = lambda x: np.asarray(x).astype(int).tolist()
-        return {"demo_inputs": [grid(x) for x in task.demos.inputs[:n]],
-                "demo_outputs": [grid(y) for y in task.demos.outputs[:n]]}
+        return {"demo_inputs": [grid_json(x) for x in task.demos.inputs[:n]],
+                "demo_outputs": [grid_json(y) for y in task.demos.outputs[:n]]}
 
     def answer_json(self, output) -> dict:
-        return {"output": np.asarray(output).astype(int).tolist()}
+        return {"output": grid_json(output)}
 
     def parse_task(self, obj, path):
         from tasks.life_files import parse_task
