@@ -86,7 +86,7 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
     wrong = np.where(well_formed[:, None], wrong, MALFORMED_WRONG)
     units = sum(domain.demo_units(g) for g in groups)
     mismatches = wrong.sum(axis=1)
-    consistent, witness = domain.internal_consistency(rules)
+    consistent, witness = domain.internal_consistency(rules, groups)
     return Scores(
         exact=(mismatches == 0) & well_formed,
         demo_exact=wrong == 0,

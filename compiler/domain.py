@@ -57,19 +57,22 @@ class Domain:
         """`[K]` bool: the arrays are a RuleSet of this language at all."""
         raise NotImplementedError
 
-    def internal_consistency(self, drafts: np.ndarray) -> tuple[np.ndarray, list | None]:
+    def internal_consistency(self, drafts: np.ndarray, demos=None) -> tuple[np.ndarray, list | None]:
         """(`[K]` bool: the draft cannot contradict itself, per-draft witness or None).
 
-        The checker ANDs this with `well_formed`, so the default suits a language in which
-        no well-formed RuleSet can contradict itself (life: a table is a function)."""
+        `demos` (the task's demo groups) say which fact sets are admissible (logic: the
+        assignments of the input atoms). The checker ANDs this with `well_formed`, so the
+        default suits a language in which no well-formed RuleSet can contradict itself
+        (life: a table is a function)."""
         return np.ones(len(drafts), bool), None
 
     def size(self, drafts: np.ndarray) -> np.ndarray:
         """`[K]` the description size the `best` selector prefers smaller of."""
         return np.zeros(len(drafts), np.int64)
 
-    def blamed(self, blame: np.ndarray) -> list[str]:
-        """Names of the entries with non-zero blame in one draft's `blame`."""
+    def blamed(self, draft: np.ndarray, blame: np.ndarray) -> list[str]:
+        """Names of the entries (life: table entries; logic: rules) of `draft` with
+        non-zero blame in its `blame`."""
         raise NotImplementedError
 
     # --- executor and checking -----------------------------------------------------------
@@ -100,6 +103,15 @@ class Domain:
     def majority(self, voters: np.ndarray) -> np.ndarray:
         """The RuleSet the `vote` selector reports for surviving drafts `[V, *rule_shape]`."""
         raise NotImplementedError
+
+    def correct(self, pred: np.ndarray, truth: np.ndarray) -> np.ndarray:
+        """Per unit, whether an answer is right (logic: read values, unasked atoms count
+        as right, `undetermined` never is)."""
+        return np.asarray(pred) == np.asarray(truth)
+
+    def scored(self, truth: np.ndarray) -> np.ndarray:
+        """Per unit, whether a query scores it (logic: the asked atoms; life: every cell)."""
+        return np.ones(np.shape(truth), bool)
 
     def combine(self, outputs: np.ndarray, weight: np.ndarray) -> np.ndarray:
         """Answers `[B, ...]` from the voters' outputs `[B, V, ...]` (weight `[B, V]` is 1

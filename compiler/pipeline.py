@@ -101,7 +101,8 @@ def check_and_select(domain: Domain, drafts, demos, key, config: CompilerConfig,
         survivors = scores.well_formed & (scores.mismatches == scores.mismatches.min())
         diagnostics["fallback"] = "no draft reproduces the demos; using the best-scoring drafts"
     diagnostics.update(domain.demo_diagnostics(groups))
-    diagnostics["blamed_entries"] = domain.blamed(scores.blame[int(ranking(scores)[0])])
+    best = int(ranking(scores)[0])
+    diagnostics["blamed_entries"] = domain.blamed(drafts[best], scores.blame[best])
 
     compiled = Compiled(domain, drafts, scores, survivors, drafts[0], None, config.selector,
                         diagnostics)

@@ -65,10 +65,11 @@ def solve(cfg: DictConfig) -> dict:
         reasoner_used = reasoner
     outputs = [answer(reasoner_used, [compiled.voters], x[None], h)[0]
                for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
+    codec = get_tasks(domain.name)
     result = {
-        "rule": compiled.rule_text,
+        "rule": codec.rule_text(compiled.chosen, task),
         "consistent_drafts": compiled.consistent_drafts,
-        "test": [get_tasks(domain.name).answer_json(o) for o in outputs],
+        "test": [codec.answer_json(o, task, j) for j, o in enumerate(outputs)],
         "reasoner": reasoner_used.name,
         "certified": (not failing) if checked else None,
         "selector": compiled.selector,
@@ -86,11 +87,16 @@ def solve(cfg: DictConfig) -> dict:
     diag = compiled.diagnostics
     if voted:
         conflicts = diag.get("conflicting_entries", [])
+        demos = diag.get("conflicting_demos", [])
         result["warning"] = (
-            "no draft reproduces the demos"
-            + (f" (conflicting evidence for entries {', '.join(conflicts)})" if conflicts else "")
+            "no consistent draft reproduces the demos"
+            + (f" (conflicting evidence for entries {', '.join(conflicts)}"
+               + (f" between demos {', '.join(f'{i} and {j}' for i, j in demos)}" if demos else "")
+               + ")" if conflicts else "")
             + f"; answered by a vote over the {int(compiled.survivors.sum())} best-scoring drafts")
         result["conflicting_entries"] = conflicts
+        if demos:
+            result["conflicting_demos"] = demos
     write_atomic(cfg.out, json.dumps(result) + "\n")
     return result
 

@@ -50,9 +50,15 @@ class TaskDomain:
         """The first `n` demos of `task` as JSON, for the worked-example figure."""
         raise NotImplementedError
 
-    def answer_json(self, output) -> dict:
-        """One answered test query as `solve` writes it."""
+    def answer_json(self, output, task_file=None, index: int = 0) -> dict:
+        """One answered test query as `solve` writes it (`task_file` and the query's
+        `index` say what was asked, where a domain answers only that)."""
         raise NotImplementedError
+
+    def rule_text(self, rule, task_file=None) -> str:
+        """A RuleSet's text in the task file's own names (default: the domain's)."""
+        from compiler import get_domain
+        return get_domain(self.name).to_text(rule)
 
     def parse_task(self, obj, path):
         """A decoded task-file object -> a task file object with `demos`, `test_inputs`,

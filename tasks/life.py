@@ -264,7 +264,7 @@ class LifeTasks(TaskDomain):
         return {"demo_inputs": [grid_json(x) for x in task.demos.inputs[:n]],
                 "demo_outputs": [grid_json(y) for y in task.demos.outputs[:n]]}
 
-    def answer_json(self, output) -> dict:
+    def answer_json(self, output, task_file=None, index: int = 0) -> dict:
         return {"output": grid_json(output)}
 
     def parse_task(self, obj, path):

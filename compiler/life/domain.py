@@ -38,7 +38,7 @@ class LifeDomain(Domain):
     def well_formed(self, drafts):
         return np.isin(np.asarray(drafts), (0, 1)).all(axis=(1, 2))
 
-    def blamed(self, blame) -> list[str]:
+    def blamed(self, draft, blame) -> list[str]:
         return [entry_name(s, n) for s, n in zip(*np.nonzero(blame), strict=True)]
 
     def run_batch(self, rules, states, steps):

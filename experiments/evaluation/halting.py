@@ -55,7 +55,7 @@ def evaluate_halting(cfg, reasoner, tasks, compiled, budgets=None) -> list[dict]
     domain = get_domain(cfg.task.name)
     truth_rules = np.stack([t.rule for t in tasks])
     exact_executor = symbolic(cfg)
-    for grid in cfg.eval.grids:
+    for grid in query_sizes(tasks):
         states = np.stack([next(q.input for q in t.queries if q.size == grid) for t in tasks])
         truth = detect(exact_executor, truth_rules, states, budget)
         mu, period = np.asarray(truth.mu), np.asarray(truth.period)

@@ -27,6 +27,12 @@ def make_eval_tasks(cfg: DictConfig, sizes=None, horizons=None, pool=None, noise
                             pool=pool, noise=noise)
 
 
+def query_sizes(tasks) -> list[int]:
+    """The query sizes the tasks hold (life: the grid sides asked for; logic: each task's
+    atom count, which its rule set fixes)."""
+    return sorted({q.size for t in tasks for q in t.queries})
+
+
 def compile_tasks(cfg: DictConfig, tasks) -> list:
     """Compile every task (key: fold_in(fold_in(seed, 2), task id))."""
     domain, _ = domain_of(cfg)
@@ -51,14 +57,14 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
     batch = cfg.eval.batch_size
     _, task_domain = domain_of(cfg)
     exact_executor = symbolic(cfg)
-    jobs = [(g, h) for g in cfg.eval.grids for h in cfg.eval.horizons]
+    sizes = query_sizes(tasks)
+    jobs = [(g, h) for g in sizes for h in cfg.eval.horizons]
     with tqdm(total=len(jobs) * len(tasks), desc=f"eval {reasoner.name}", unit="query",
               disable=None) as bar:
-        for grid in cfg.eval.grids:
+        for grid in sizes:
             for start in range(0, len(tasks), batch):
                 chunk = range(start, min(start + batch, len(tasks)))
                 queries = [[q for q in tasks[i].queries if q.size == grid] for i in chunk]
-                states = np.stack([qs[0].input for qs in queries])
                 voters = [compiled[i].voters for i in chunk]
                 demos = task_domain.demo_inputs([tasks[i] for i in chunk])
                 certified = certified_flags(reasoner, [compiled[i] for i in chunk], demos)
@@ -66,10 +72,14 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                 # (exact for one voter per task; a vote restarts from the query)
                 one_voter = all(len(v) == 1 for v in voters)
                 single = one_voter and reasoner.spec.resumable
-                done, pred, executed = 0, states, states
+                states = None
                 for horizon in sorted(cfg.eval.horizons):
-                    truth = np.stack([next(q.answer for q in qs if q.horizon == horizon)
-                                      for qs in queries])
+                    asked = [next(q for q in qs if q.horizon == horizon) for qs in queries]
+                    truth = np.stack([q.answer for q in asked])
+                    inputs = np.stack([q.input for q in asked])
+                    if states is None or not np.array_equal(inputs, states):
+                        # a new query input (life shares one per grid; logic has one per depth)
+                        states, done, pred, executed = inputs, 0, inputs, inputs
                     prev = done
                     more = horizon - done if single else horizon
                     start = pred if single else states
@@ -83,10 +93,11 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                         executed = answer(exact_executor, voters,
                                           executed if one_voter else states,
                                           horizon - prev if one_voter else horizon)
-                    correct = pred == truth
+                    domain = compiled[0].domain
+                    correct, scored = domain.correct(pred, truth), domain.scored(truth)
                     for j, i in enumerate(chunk):
                         row = eval_row(cfg, tasks[i], compiled[i], reasoner.name, grid,
-                                       horizon, correct[j])
+                                       horizon, correct[j][scored[j]])
                         row["exact_vs_compiled"] = (bool((pred[j] == executed[j]).all())
                                                     if reasoner.spec.reads == "rules" else None)
                         row["certified"] = certified[j]

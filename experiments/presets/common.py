@@ -12,6 +12,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from experiments.core.reasoners import build_reasoner
 from experiments.evaluation.queries import make_eval_tasks, symbolic
 from experiments.training.loop import run as train
+from compiler import get_domain
 from reasoner import answer, get_spec
 
 
@@ -26,7 +27,8 @@ def exact_on_queries(reasoner, tasks, voters) -> np.ndarray:
     states = np.stack([t.queries[0].input for t in tasks])
     truth = np.stack([t.queries[0].answer for t in tasks])
     pred = answer(reasoner, voters, states, tasks[0].queries[0].horizon)
-    return (pred == truth).reshape(len(tasks), -1).all(axis=1)
+    correct = get_domain(reasoner.spec.domain).correct(pred, truth)
+    return correct.reshape(len(tasks), -1).all(axis=1)
 
 
 def job_key(cfg, task_id: int, salt: int):

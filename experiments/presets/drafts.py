@@ -75,7 +75,7 @@ def worked_example(cfg, task, compiled, reasoner, steps: int = 6) -> dict:
     for i in dict.fromkeys(picks):
         drafts.append({"rule": domain.to_text(compiled.drafts[i]), "consistent": bool(scores.exact[i]),
                        "chosen": i == chosen, "wrong_cells": int(scores.mismatches[i]),
-                       "blamed_entries": domain.blamed(scores.blame[i])})
+                       "blamed_entries": domain.blamed(compiled.drafts[i], scores.blame[i])})
     reasoner = reasoner or symbolic(cfg)
     x = task.queries[0].input
     traj = [x]

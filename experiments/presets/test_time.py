@@ -18,13 +18,13 @@ from omegaconf import DictConfig, open_dict
 
 from experiments.core.config import domain_of
 from experiments.evaluation.halting import evaluate_halting
-from experiments.evaluation.queries import compile_tasks, make_eval_tasks, run_reasoner
+from experiments.evaluation.queries import compile_tasks, make_eval_tasks, query_sizes, run_reasoner
 from experiments.presets.common import trained_reasoner
 
 
 def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     e = cfg.experiment
-    _, task_domain = domain_of(cfg)
+    domain, task_domain = domain_of(cfg)
     reasoner = trained_reasoner(cfg, job_dir)
     tasks = make_eval_tasks(cfg, sizes=e.grids, horizons=e.horizons)
     compiled = compile_tasks(cfg, tasks)
@@ -33,28 +33,36 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     resumable = reasoner.spec.resumable and all(len(v) == 1 for v in voters)
     halting_input = demos if reasoner.spec.reads == "demos" else np.stack([c.chosen for c in compiled])
     rows = []
-    for grid in e.grids:
+    for grid in query_sizes(tasks):
         queries = [[q for q in t.queries if q.size == grid] for t in tasks]
-        states = np.stack([qs[0].input for qs in queries])
-        truth = {h: np.stack([next(q.answer for q in qs if q.horizon == h) for qs in queries])
-                 for h in e.horizons}
-        pred, done = states, 0
-        for t in sorted(e.iterations):
-            if resumable:
-                pred = run_reasoner(reasoner, demos, voters, pred, t - done)
-                done = t
-            else:
-                pred = run_reasoner(reasoner, demos, voters, states, t)
-            answers = {"fixed": pred}
-            if reasoner.spec.halts:
-                answers["halting"] = np.asarray(reasoner.rollout_halting(halting_input, states, t)[0])
-            for mode, out in answers.items():
-                for h in e.horizons:
-                    correct = (out == truth[h]).reshape(len(tasks), -1)
-                    rows.append({"condition": {"kind": "curve", "mode": mode, "grid": grid,
-                                               "horizon": h, "iterations": t},
-                                 "metrics": {"exact": float(correct.all(axis=1).mean()),
-                                             "cell_acc": float(correct.mean())}})
+        asked = {h: [next(q for q in qs if q.horizon == h) for qs in queries] for h in e.horizons}
+        # horizons whose queries share one input (life: all of them; logic: one per depth)
+        by_input: dict[bytes, list] = {}
+        for h in e.horizons:
+            by_input.setdefault(np.stack([q.input for q in asked[h]]).tobytes(), []).append(h)
+        for horizons in by_input.values():
+            states = np.stack([q.input for q in asked[horizons[0]]])
+            truth = {h: np.stack([q.answer for q in asked[h]]) for h in horizons}
+            pred, done = states, 0
+            for t in sorted(e.iterations):
+                if resumable:
+                    pred = run_reasoner(reasoner, demos, voters, pred, t - done)
+                    done = t
+                else:
+                    pred = run_reasoner(reasoner, demos, voters, states, t)
+                answers = {"fixed": pred}
+                if reasoner.spec.halts:
+                    answers["halting"] = np.asarray(
+                        reasoner.rollout_halting(halting_input, states, t)[0])
+                for mode, out in answers.items():
+                    for h in horizons:
+                        correct = domain.correct(out, truth[h])
+                        scored = domain.scored(truth[h]).reshape(len(tasks), -1)
+                        correct = correct.reshape(len(tasks), -1)
+                        rows.append({"condition": {"kind": "curve", "mode": mode, "grid": grid,
+                                                   "horizon": h, "iterations": t},
+                                     "metrics": {"exact": float(correct.all(axis=1).mean()),
+                                                 "cell_acc": float(correct[scored].mean())}})
     with open_dict(cfg):
         cfg.eval.grids = list(e.grids)
         cfg.eval.max_iterations = max(e.iterations)

@@ -1,0 +1,100 @@
+"""Logic's part of the checker: demo groups, the per-demo check the generic checker vmaps,
+and what the demos alone say (demos that contradict each other, atoms never observed).
+
+A demo is a fact set (states `[A]`: given literals, and the closed-world bit when the task
+reads atoms never derived as false) and its closure as read values (`NOT_ASKED` where the
+atom is hidden). A draft reproduces a demo when the read values of its fixed point agree on
+every observed atom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax.numpy as jnp
+import numpy as np
+
+from compiler.domain import DemoCheck
+from compiler.logic.executor import NOT_ASKED, TRUE, FALSE, closure_and_depth, read, slot_indices, to_bits
+from compiler.logic.rules import MAX_RULES
+
+
+@dataclass(frozen=True)
+class Demos:
+    """`facts` `[N, A]` uint8 states, `closure` `[N, A]` read values (NOT_ASKED: hidden),
+    `inputs`: the input atoms (the admissible fact sets assign them)."""
+
+    facts: np.ndarray
+    closure: np.ndarray
+    inputs: tuple
+
+    def __post_init__(self):
+        facts, closure = np.asarray(self.facts), np.asarray(self.closure)
+        if facts.ndim != 2 or facts.shape != closure.shape:
+            raise ValueError(f"demo facts and closures must both be [N, A], got {facts.shape} "
+                             f"and {closure.shape}")
+        object.__setattr__(self, "facts", facts.astype(np.uint8))
+        object.__setattr__(self, "closure", closure.astype(np.uint8))
+        object.__setattr__(self, "inputs", tuple(int(i) for i in self.inputs))
+
+    @property
+    def num_atoms(self) -> int:
+        return int(self.facts.shape[1])
+
+    @property
+    def observed(self) -> np.ndarray:
+        return self.closure != NOT_ASKED
+
+
+def check_one(rules, demo, params):
+    """Wrong observed atoms of one draft on one demo, and blame per rule: a rule is blamed
+    for each wrong atom it derives at the fixed point (a constraint for firing at all)."""
+    facts, closure = demo
+    final, _ = closure_and_depth(rules, facts)
+    wrong = (read(final) != closure) & (closure != NOT_ASKED)
+    body_idx, head_idx = slot_indices(rules, facts.shape[-1])
+    bits = to_bits(final)
+    fires = bits[body_idx].all(axis=-1) & (rules[:, -1] > 0)
+    n = 2 * facts.shape[-1]
+    wrong_slots = jnp.concatenate([jnp.repeat(wrong, 2), jnp.array([True, False, False, False])])
+    blame = (fires & wrong_slots[jnp.clip(head_idx, 0, n + 3)]).astype(jnp.int32)
+    return wrong.sum(dtype=jnp.int32), blame
+
+
+def demo_check(group: Demos, with_blame: bool) -> DemoCheck:
+    return DemoCheck(check_one, (jnp.asarray(group.facts), jnp.asarray(group.closure)), None)
+
+
+def conflicting_demos(groups, names) -> tuple[list, list]:
+    """Pairs of demos that no rule set reproduces together, and the atoms they disagree on.
+
+    Chaining is monotone: a demo whose facts include another's must derive everything the
+    other derives. So two demos conflict when one's facts are a subset of the other's and
+    an atom observed true (false) in the first is observed otherwise in the second (with
+    equal facts: any difference); a closure reading `contradiction` conflicts with itself.
+    """
+    facts = np.concatenate([g.facts for g in groups])
+    closure = np.concatenate([g.closure for g in groups])
+    given = facts & (TRUE | FALSE)
+    pairs, atoms = [], set()
+    for i in range(len(facts)):
+        bad = np.nonzero(closure[i] == 3)[0]
+        if len(bad):
+            pairs.append([i, i])
+            atoms |= set(bad.tolist())
+        for j in range(len(facts)):
+            if i == j or not ((given[i] & given[j]) == given[i]).all():
+                continue
+            if i > j and (given[i] == given[j]).all():
+                continue  # equal facts: reported once
+            both = (closure[i] != NOT_ASKED) & (closure[j] != NOT_ASKED)
+            derived_i = (closure[i] == 1) | (closure[i] == 2)
+            differ = both & (closure[i] != closure[j]) & (derived_i | (given[i] == given[j]))
+            if differ.any():
+                pairs.append([i, j])
+                atoms |= set(np.nonzero(differ)[0].tolist())
+    return pairs, [names[a] for a in sorted(atoms)]
+
+
+def blame_rows() -> int:
+    return MAX_RULES

@@ -1,0 +1,123 @@
+"""The `logic` domain behind the generic interface (compiler/domain.py)."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from compiler.domain import DemoCheck, Domain, as_groups
+from compiler.logic import checker as logic_checker
+from compiler.logic.consistency import internal_consistency
+from compiler.logic.executor import (
+    NOT_ASKED,
+    UNDETERMINED,
+    read,
+    read_np,
+    run_batch_jit,
+)
+from compiler.logic.proposers import PROPOSERS
+from compiler.logic.reference import run_reference
+from compiler.logic.rules import (
+    BODY,
+    MAX_RULES,
+    RULE_DTYPE,
+    TEXT_FORMAT,
+    RuleSyntaxError,
+    default_names,
+    format_rules,
+    parse_rules,
+    rule_texts,
+    size,
+    well_formed,
+)
+
+
+class LogicDomain(Domain):
+    name = "logic"
+    rule_shape = (MAX_RULES, BODY + 1)
+    rule_dtype = RULE_DTYPE
+    blame_shape = (MAX_RULES,)
+    text_format = TEXT_FORMAT
+    proposers = PROPOSERS
+    syntax_error = RuleSyntaxError
+
+    def to_text(self, rule, names=None) -> str:
+        return format_rules(rule, names)
+
+    def from_text(self, text: str, names=None) -> np.ndarray:
+        return parse_rules(text, names)
+
+    def well_formed(self, drafts):
+        return well_formed(drafts)
+
+    def internal_consistency(self, drafts, demos=None):
+        """No admissible fact set (assignment of the demos' input atoms) derives a
+        contradiction; the witness is that assignment as `{atom: value}`."""
+        group = as_groups(demos)[0]
+        inputs = list(group.inputs)
+        consistent, index = internal_consistency(drafts, group.num_atoms, inputs)
+        names = default_names(group.num_atoms)
+        witness = [None if i < 0 else {names[a]: bool((i >> j) & 1) for j, a in enumerate(inputs)}
+                   for i in index]
+        return consistent, witness
+
+    def size(self, drafts):
+        return size(drafts)
+
+    def blamed(self, draft, blame) -> list[str]:
+        texts = rule_texts(draft)
+        return [texts[r] for r in np.nonzero(np.asarray(blame))[0] if r < len(texts)]
+
+    def run_batch(self, rules, states, steps):
+        return run_batch_jit(jnp.asarray(rules, jnp.int32), jnp.asarray(states, jnp.uint8),
+                             jnp.asarray(steps, jnp.int32))
+
+    def run_reference(self, rule, state, steps: int) -> np.ndarray:
+        return run_reference(rule, state, steps)
+
+    def reference_wrong(self, rule, group) -> np.ndarray:
+        out = []
+        for facts, closure in zip(group.facts, group.closure, strict=True):
+            final = run_reference(rule, facts, 2 * group.num_atoms + 2)
+            out.append(int(((read_np(final) != closure) & (closure != NOT_ASKED)).sum()))
+        return np.array(out)
+
+    def demo_check(self, group, with_blame: bool) -> DemoCheck:
+        return logic_checker.demo_check(group, with_blame)
+
+    def demo_units(self, group) -> int:
+        return int(group.observed.sum())
+
+    def demo_diagnostics(self, groups) -> dict:
+        names = default_names(groups[0].num_atoms)
+        pairs, atoms = logic_checker.conflicting_demos(groups, names)
+        hidden = ~np.any([g.observed.any(axis=0) for g in groups], axis=0)
+        return {"conflicting_demos": pairs, "conflicting_entries": atoms,
+                "unobserved_entries": [names[a] for a in np.nonzero(hidden)[0]]}
+
+    def majority(self, voters):
+        """The most common surviving draft (ties: the first)."""
+        voters = np.asarray(voters)
+        _, first, counts = np.unique(voters.reshape(len(voters), -1), axis=0,
+                                     return_index=True, return_counts=True)
+        best = first[np.lexsort((first, -counts))[0]]
+        return voters[best]
+
+    def combine(self, outputs, weight):
+        """Three-valued vote per atom: where every real voter reads the same value, the first
+        voter's state; where they disagree, `undetermined`."""
+        outputs = np.asarray(outputs)
+        values = np.asarray(read(jnp.asarray(outputs)))
+        real = weight[:, :, None] > 0
+        first = values[:, :1]
+        agree = ((values == first) | ~real).all(axis=1)
+        return np.where(agree, outputs[:, 0], UNDETERMINED).astype(np.uint8)
+
+    def scored(self, truth):
+        return np.asarray(truth) != NOT_ASKED
+
+    def correct(self, pred, truth):
+        return (np.asarray(truth) == NOT_ASKED) | (read_np(pred) == np.asarray(truth))
+
+
+DOMAIN = LogicDomain()

@@ -1,0 +1,247 @@
+"""Logic's proposers write drafts `[K, MAX_RULES, 4]` for one task's demos.
+
+Signature as in every domain: `propose(key, demos, num_drafts, config, truth=None) ->
+(drafts, info)`.
+
+`induce` learns, for every derived literal the demos show (an atom observed true, or
+false, without being given), a set of rule bodies (1-3 literals) that are *sound* (wherever
+the body holds in a demo's closure, the literal holds) and together cover every demo that
+shows the literal. Bodies may only use literals already learned (inputs first, then
+literals whose demos are fully covered), so a draft chains from the facts and never
+justifies a literal by itself. The demos often admit several covers per literal: these are
+the choices drafts differ in. Draft 0 takes each literal's greedy cover (most demos per
+rule, then fewest literals); later drafts combine other covers at random. `exhaustive`
+enumerates the combinations best-first (every one when there are at most `num_drafts`:
+the ceiling of this family). `random` writes random rule sets over the task's atoms;
+`oracle` returns the truth.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable
+
+import jax
+import numpy as np
+
+from compiler.domain import as_groups
+from compiler.logic.checker import Demos
+from compiler.logic.executor import CLOSED, FALSE, TRUE
+from compiler.logic.rules import BODY, FALSE_HEAD, MAX_RULES, canonical, literal
+from compiler.registry import registrar
+
+PROPOSERS: dict[str, Callable] = {}
+register = registrar(PROPOSERS)
+ALTERNATIVES = 8  # covers kept per literal
+GREEDY_TRIES = 24  # randomized greedy covers tried per literal
+
+
+def _rng(key) -> np.random.Generator:
+    seed = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint32)
+    return np.random.default_rng(seed)
+
+
+def merged(demos) -> Demos:
+    groups = as_groups(demos)
+    if len(groups) == 1:
+        return groups[0]
+    return Demos(np.concatenate([g.facts for g in groups]),
+                 np.concatenate([g.closure for g in groups]), groups[0].inputs)
+
+
+def _literal_holds(group: Demos) -> tuple[np.ndarray, np.ndarray]:
+    """`[2A, N]` bool: literal code-1 holds in each demo's closure, as chaining would see
+    it (a closed-world `false` reading holds for `~a` only where given as a fact)."""
+    c, f = group.closure, group.facts
+    closed = (f & CLOSED) > 0
+    true = c == 1
+    false = np.where(closed, (f & FALSE) > 0, c == 2)
+    holds = np.stack([true.T, false.T], axis=1).reshape(-1, len(c))
+    usable = np.repeat(group.observed.all(axis=0), 2)  # never a body on a hidden atom
+    return holds, usable
+
+
+def _bodies(usable_literals: np.ndarray) -> np.ndarray:
+    """`[B, 3]` literal slots (slot = code - 1, -1 empty) of every body of 1-3 literals on
+    distinct atoms."""
+    lits = np.nonzero(usable_literals)[0]
+    out = [np.array([[s, -1, -1] for s in lits]).reshape(-1, 3)]
+    for size in (2, 3):
+        combos = np.array(list(itertools.combinations(lits, size)), np.int64).reshape(-1, size)
+        atoms = combos // 2
+        distinct = np.all([atoms[:, i] != atoms[:, j] for i in range(size)
+                           for j in range(i + 1, size)], axis=0)
+        combos = combos[distinct]
+        pad = -np.ones((len(combos), 3 - size), np.int64)
+        out.append(np.concatenate([combos, pad], axis=1))
+    return np.concatenate(out)
+
+
+def _body_holds(bodies, holds) -> np.ndarray:
+    full = np.concatenate([holds, np.ones((1, holds.shape[1]), bool)])  # -1: the empty slot
+    return full[bodies[:, 0]] & full[bodies[:, 1]] & full[bodies[:, 2]]
+
+
+def _greedy_cover(cover_rows, need, rng, randomize: bool):
+    """Indices of rows (bool `[B, N]`) that together cover `need`; greedy by new demos
+    covered (randomly perturbed unless the first try)."""
+    left, chosen = need.copy(), []
+    while left.any():
+        gain = (cover_rows & left).sum(axis=1).astype(float)
+        if gain.max() <= 0:
+            break
+        if randomize:
+            gain = gain * rng.uniform(0.5, 1.0, size=len(gain)) * (gain > 0)
+        i = int(np.argmax(gain))
+        chosen.append(i)
+        left &= ~cover_rows[i]
+    return chosen
+
+
+def literal_covers(group: Demos, rng) -> tuple[list, dict]:
+    """Per derived literal (head code), alternative covers: lists of rule rows `[4]`,
+    best first. Literals are learned in rounds; a body may use inputs and literals whose
+    every demo was covered in an earlier round."""
+    holds, usable = _literal_holds(group)
+    num_atoms = group.num_atoms
+    inputs = set(group.inputs)
+    given = np.stack([((group.facts & TRUE) > 0).T, ((group.facts & FALSE) > 0).T], axis=1)
+    given = given.reshape(-1, len(group.facts))
+    observed = np.repeat(group.observed.T, 2, axis=0)  # [2A, N]
+    shows = holds & ~given & observed  # demos where the literal is derived (not given)
+    value_of = np.stack([group.closure.T == 1, group.closure.T == 2], axis=1).reshape(2 * num_atoms, -1)
+    targets = [s for s in range(2 * num_atoms) if s // 2 not in inputs and shows[s].any()]
+    closed = bool(((group.facts & CLOSED) > 0).any())
+    if closed:  # a closed-world `false` reading needs no rule
+        targets = [s for s in targets if s % 2 == 0]
+    available = np.zeros(2 * num_atoms, bool)
+    available[[2 * a + v for a in inputs for v in (0, 1)]] = True
+    available &= usable
+    covers: dict[int, list] = {}
+    partial = {}
+    pending = list(targets)
+    while pending:
+        bodies = _bodies(available)
+        body_holds = _body_holds(bodies, holds)
+        progressed = []
+        for s in pending:
+            atom = s // 2
+            on_atom = (bodies >= 0) & (bodies // 2 == atom)
+            wrong = observed[s] & ~value_of[s]  # the atom observed otherwise (or unknown)
+            sound = ~(body_holds & wrong).any(axis=1) & ~on_atom.any(axis=1)
+            rows = body_holds[sound] & shows[s]
+            useful = rows.any(axis=1)
+            cand, rows = bodies[sound][useful], rows[useful]
+            if not len(cand):
+                continue
+            coverable = rows.any(axis=0)
+            found = {}
+            for t in range(GREEDY_TRIES):
+                pick = _greedy_cover(rows, coverable & shows[s], rng, randomize=t > 0)
+                key = tuple(sorted(pick))
+                if key not in found:
+                    found[key] = pick
+            alts = sorted(found.values(), key=lambda p: (len(p), sum(int((cand[i] >= 0).sum())
+                                                                      for i in p), sorted(p)))
+            covers[s] = [[_row(cand[i], s) for i in p] for p in alts[:ALTERNATIVES]]
+            if (coverable >= shows[s]).all():
+                progressed.append(s)
+            else:
+                partial[s] = covers[s]
+        if not progressed:
+            break
+        for s in progressed:
+            available[s] = True
+            partial.pop(s, None)
+        pending = [s for s in pending if s not in progressed]
+    info = {"literals": len(targets), "uncovered_literals": len(partial),
+            "choices": int(np.prod([len(c) for c in covers.values()], dtype=float))}
+    return [covers[s] for s in sorted(covers)], info
+
+
+def _row(body, head_slot):
+    codes = [int(b) + 1 for b in body if b >= 0]
+    return codes + [0] * (BODY - len(codes)) + [head_slot + 1]
+
+
+def _draft(covers, choice) -> np.ndarray:
+    rows = [row for alts, c in zip(covers, choice, strict=True) for row in alts[c]]
+    return canonical(np.array(rows[:MAX_RULES], np.int64).reshape(-1, BODY + 1))
+
+
+def _dedupe(drafts: list) -> np.ndarray:
+    seen, out = set(), []
+    for d in drafts:
+        if d.tobytes() not in seen:
+            seen.add(d.tobytes())
+            out.append(d)
+    return np.stack(out)
+
+
+@register("induce")
+def propose_induce(key, demos, num_drafts, config=None, truth=None):
+    rng = _rng(key)
+    covers, info = literal_covers(merged(demos), rng)
+    drafts = [_draft(covers, [0] * len(covers))]
+    seen = {drafts[0].tobytes()}
+    for _ in range(20 * num_drafts):
+        if len(drafts) >= num_drafts or info["choices"] <= len(drafts):
+            break
+        # later covers are less likely: each literal keeps its best cover half the time
+        choice = [min(len(a) - 1, int(rng.geometric(0.5)) - 1) for a in covers]
+        d = _draft(covers, choice)
+        if d.tobytes() not in seen:
+            seen.add(d.tobytes())
+            drafts.append(d)
+    return np.stack(drafts), info
+
+
+@register("exhaustive")
+def propose_exhaustive(key, demos, num_drafts, config=None, truth=None):
+    """Every combination of the literals' covers, best-first by the sum of cover ranks."""
+    covers, info = literal_covers(merged(demos), _rng(key))
+    sizes = [len(a) for a in covers]
+    start = tuple([0] * len(covers))
+    heap, seen, drafts = [(0, start)], {start}, []
+    while heap and len(drafts) < num_drafts:
+        _, choice = heapq.heappop(heap)
+        drafts.append(_draft(covers, list(choice)))
+        for i in range(len(choice)):
+            if choice[i] + 1 < sizes[i]:
+                nxt = choice[:i] + (choice[i] + 1,) + choice[i + 1:]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    heapq.heappush(heap, (sum(nxt), nxt))
+    info["exhaustive_complete"] = not heap
+    return _dedupe(drafts), info
+
+
+@register("random")
+def propose_random(key, demos, num_drafts, config=None, truth=None):
+    """Random rule sets over the demos' observed atoms: heads on non-input atoms (a tenth
+    of them constraints), 1-3 body literals, as many rules as derived atoms."""
+    group = merged(demos)
+    rng = _rng(key)
+    atoms = np.nonzero(group.observed.all(axis=0))[0]
+    heads = np.array([a for a in atoms if a not in set(group.inputs)] or atoms)
+    drafts = []
+    for _ in range(num_drafts):
+        rows = []
+        for _ in range(int(rng.integers(1, max(2, len(heads) + 1)))):
+            head = int(rng.choice(heads))
+            pool = atoms[atoms != head]
+            body = rng.choice(pool, size=min(len(pool), int(rng.integers(1, BODY + 1))), replace=False)
+            codes = [literal(a, rng.random() < 0.5) for a in body]
+            h = FALSE_HEAD if rng.random() < 0.1 else literal(head, rng.random() < 0.5)
+            rows.append(codes + [0] * (BODY - len(codes)) + [h])
+        drafts.append(canonical(np.array(rows[:MAX_RULES], np.int64)))
+    return np.stack(drafts), {}
+
+
+@register("oracle")
+def propose_oracle(key, demos, num_drafts, config=None, truth=None):
+    if truth is None:
+        raise ValueError("the oracle proposer needs the true rule set (the task's hidden truth)")
+    return canonical(truth)[None], {}
+

@@ -1,0 +1,283 @@
+"""Task generator for the `logic` domain: hidden self-consistent rule sets, demos (fact sets
+and their closures) and queries at chosen proof depths. Deterministic from a seed.
+
+A rule set of depth L is layered so that chains reach L:
+- a *spine* `s1..sL`: `s(l-1) -> s(l)`, entered at every layer by an *entry* rule of three
+  input literals (`x & ~y & z -> s(l)`); a fact set's proof depth is L + 1 minus the
+  lowest layer whose entry fires, so queries of every depth 1..L exist;
+- *side* atoms at each layer l, each with two rules keyed on the spine atom below and a
+  complementary pair on a *condition* literal c (an input or a lower side atom):
+  `s(l-1) & c [& e] -> a` and `s(l-1) & ~c [& e'] -> ~a` (heads flipped when the
+  counterfactual theory says so). Complementary conditions cannot both hold, so the rule
+  set never derives both values of an atom;
+- integrity constraints that follow from the rules (`a & ~c -> false`): they never fire on
+  an admissible fact set, but a wrong draft may fire them.
+Every generated rule set is self-consistent by construction, and the vectorized check
+asserts it. The held-out split is a fixed hash of the canonical rule arrays: training draws
+only rule sets outside it.
+
+The *background theory* (`task.theory`): side atoms' heads follow their condition literal
+(`follow`: `c -> a`), contradict it (`contradict`: `c -> ~a`, the counterfactual rule
+sets, still self-consistent) or are random (`none`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from compiler.logic import Demos, canonical
+from compiler.logic.consistency import internal_consistency
+from compiler.logic.executor import (
+    CLOSED,
+    FALSE,
+    NOT_ASKED,
+    TRUE,
+    closure_many_jit,
+    read_np,
+    run_batch_jit,
+)
+from compiler.logic.rules import FALSE_HEAD, MAX_ATOMS, MAX_RULES, default_names, literal
+from tasks.domain import TaskDomain
+
+WORLDS = ("closed", "open")
+THEORIES = ("none", "follow", "contradict")
+
+
+@dataclass
+class LogicTaskConfig:
+    """`task=logic` keys (the Hydra schema of the `task` group's `logic` option)."""
+
+    name: str = "logic"
+    atoms: int = 32  # at least; deeper rule sets get as many as they need
+    inputs: int = 8  # input atoms (the admissible fact sets assign them)
+    rules: int = 16  # at least; deeper rule sets get as many as they need
+    body_max: int = 3  # body literals per rule at most (1-3)
+    depth: int = 3  # layers of the rule set (training depth); queries deepen it as needed
+    num_demos: int = 8
+    observed: float = 1.0  # share of non-input atoms shown in demo closures (the rest hidden)
+    noise: float = 0.0  # probability of flipping each observed derived value in a demo
+    world: str = "closed"  # closed: atoms never derived read false; open: unknown
+    constraints: int = 2  # integrity constraints per rule set
+    theory: str = "none"  # none | follow | contradict (the background theory, H3)
+    heldout_fraction: float = 0.1  # share of rule sets (by hash) never used for training
+
+
+@dataclass
+class Query:
+    input: np.ndarray  # [A] fact state
+    horizon: int  # steps asked: the query's proof depth
+    answer: np.ndarray  # [A] read values after `horizon` steps; NOT_ASKED off the asked atoms
+    depth: int = 0  # the true proof depth of the fact set
+
+    @property
+    def size(self) -> int:
+        """The query's size as eval rows report it (`grid`): the number of atoms."""
+        return int(self.input.shape[0])
+
+
+@dataclass
+class LogicTask:
+    task_id: int
+    rule: np.ndarray  # [MAX_RULES, 4] hidden truth
+    demos: Demos
+    queries: list[Query]
+    names: list[str] = field(default_factory=list)
+
+
+def shape_for(cfg: LogicTaskConfig, depth: int) -> tuple[int, int, int]:
+    """(atoms, side atoms, rules) of a rule set of `depth` layers."""
+    side_rules = max(cfg.rules - 2 * depth - cfg.constraints, 2 * depth)
+    side = max(1, side_rules // 2)
+    atoms = max(cfg.atoms, cfg.inputs + depth + side)
+    if atoms > MAX_ATOMS or 2 * depth + 2 * side + cfg.constraints > MAX_RULES:
+        raise ValueError(f"task.depth {depth} needs {atoms} atoms and "
+                         f"{2 * depth + 2 * side + cfg.constraints} rules; a RuleSet holds at "
+                         f"most {MAX_ATOMS} atoms and {MAX_RULES} rules")
+    return atoms, side, 2 * depth + 2 * side + cfg.constraints
+
+
+def generate_rule_set(rng: np.random.Generator, cfg: LogicTaskConfig, depth: int) -> np.ndarray:
+    """One hidden rule set of `depth` layers (see the module docstring)."""
+    atoms, side, _ = shape_for(cfg, depth)
+    n_in = cfg.inputs
+    perm = n_in + rng.permutation(atoms - n_in)  # spine and side atoms at random positions
+    spine = perm[:depth]
+    sides = perm[depth:depth + side]
+    rows = []
+
+    def rule(body, head):
+        codes = [literal(a, n) for a, n in body]
+        rows.append(codes + [0] * (3 - len(codes)) + [head])
+
+    for layer in range(depth):
+        x = rng.choice(n_in, size=min(3, cfg.body_max, n_in), replace=False)
+        rule([(a, rng.random() < 0.5) for a in x], literal(spine[layer], False))  # entry
+        if layer:
+            rule([(spine[layer - 1], False)], literal(spine[layer], False))  # chain
+    side_layer = 1 + np.sort(rng.integers(0, depth, size=side))
+    constrained = 0
+    for a, layer in zip(sides, side_layer, strict=True):
+        earlier = [b for b, lb in zip(sides, side_layer, strict=True) if lb < layer]
+        pool = list(range(n_in)) + earlier
+        c = int(rng.choice(pool))
+        key = [] if layer == 1 else [(spine[layer - 2], False)]
+        flip = {"follow": False, "contradict": True}.get(cfg.theory, bool(rng.random() < 0.5))
+        extra = []
+        if cfg.body_max - len(key) >= 2 and rng.random() < 0.5:
+            e = int(rng.choice([b for b in range(n_in) if b != c] or [c]))
+            if e != c:
+                extra = [(e, bool(rng.random() < 0.5))]
+        rule(key + [(c, False)] + extra, literal(a, flip))
+        rule(key + [(c, True)], literal(a, not flip))
+        if constrained < cfg.constraints:
+            # the literal the first rule derives needs c: it cannot hold together with ~c
+            rule([(a, flip), (c, True)], FALSE_HEAD)
+            constrained += 1
+    return canonical(np.array(rows, np.int64))
+
+
+def heldout_mask(rules: np.ndarray, fraction: float) -> np.ndarray:
+    """True for rule sets in the held-out split (a fixed hash of the canonical arrays)."""
+    rules = np.asarray(rules).reshape(-1, MAX_RULES, 4)
+    out = []
+    for r in rules:
+        digest = hashlib.blake2b(canonical(r).tobytes(), digest_size=8).digest()
+        out.append(int.from_bytes(digest, "little") % 10_000 < round(fraction * 10_000))
+    return np.array(out)
+
+
+def sample_rule_set(rng, cfg: LogicTaskConfig, depth: int, split: str) -> np.ndarray:
+    """A rule set of the split ("train" or "heldout"): rejection on the hash."""
+    want = split == "heldout"
+    for _ in range(10_000):
+        rule = generate_rule_set(rng, cfg, depth)
+        if heldout_mask(rule, cfg.heldout_fraction)[0] == want:
+            return rule
+    raise RuntimeError(f"no {split} rule set in 10,000 samples")
+
+
+def all_assignments(num_inputs: int, rng, limit: int = 4096) -> np.ndarray:
+    """`[M, I]` bool total assignments: all of them up to `limit`, else a random sample."""
+    if (1 << num_inputs) <= limit:
+        index = np.arange(1 << num_inputs)
+        return ((index[:, None] >> np.arange(num_inputs)) & 1).astype(bool)
+    return rng.random((limit, num_inputs)) < 0.5
+
+
+def fact_states(values: np.ndarray, atoms: int, world: str) -> np.ndarray:
+    """`[M, A]` states giving the inputs `values` `[M, I]`."""
+    m, n_in = values.shape
+    states = np.zeros((m, atoms), np.uint8)
+    states[:, :n_in] = np.where(values, TRUE, FALSE)
+    if world == "closed":
+        states |= CLOSED
+    return states
+
+
+def make_task(rng, task_id: int, cfg: LogicTaskConfig, horizons, split: str = "heldout",
+              noise: float | None = None) -> LogicTask:
+    depth = max([cfg.depth, *horizons])
+    atoms, _, _ = shape_for(cfg, depth)
+    rule = sample_rule_set(rng, cfg, depth, split)
+    candidates = fact_states(all_assignments(cfg.inputs, rng), atoms, cfg.world)
+    finals, depths = closure_many_jit(rule, candidates)
+    finals, depths = np.asarray(finals), np.asarray(depths)
+    n_derived = atoms - cfg.inputs
+    hidden = cfg.inputs + rng.permutation(n_derived)[:int(round((1 - cfg.observed) * n_derived))]
+    # demos: distinct random fact sets
+    pick = rng.choice(len(candidates), size=cfg.num_demos, replace=cfg.num_demos > len(candidates))
+    closure = read_np(finals[pick])
+    noise = cfg.noise if noise is None else noise
+    if noise > 0:
+        flip = (rng.random(closure.shape) < noise) & ((closure == 1) | (closure == 2))
+        flip[:, :cfg.inputs] = False
+        closure = np.where(flip, 3 - closure, closure)
+    closure[:, hidden] = NOT_ASKED
+    demos = Demos(candidates[pick], closure, tuple(range(cfg.inputs)))
+    asked = np.ones(atoms, bool)
+    asked[:cfg.inputs] = False
+    asked[hidden] = False
+    queries = []
+    for h in horizons:
+        # a fact set whose proof depth is h (the closest one where the rule set has none)
+        gap = np.abs(depths - h)
+        choice = int(rng.choice(np.nonzero(gap == gap.min())[0]))
+        x = candidates[choice]
+        truth = read_np(np.asarray(run_batch_jit(rule[None], x[None], int(h)))[0])
+        queries.append(Query(x, int(h), np.where(asked, truth, NOT_ASKED).astype(np.uint8),
+                             int(depths[choice])))
+    return LogicTask(task_id, rule, demos, queries, default_names(atoms))
+
+
+def validate_rule_set(rule, cfg: LogicTaskConfig, atoms: int) -> bool:
+    """The hidden rule set derives no contradiction from any admissible fact set."""
+    return bool(internal_consistency(rule[None], atoms, list(range(cfg.inputs)))[0][0])
+
+
+class LogicTasks(TaskDomain):
+    name = "logic"
+    config = LogicTaskConfig
+
+    def validate(self, t) -> None:
+        for key in ("atoms", "inputs", "rules", "depth", "num_demos"):
+            if getattr(t, key) <= 0:
+                raise ValueError(f"task.{key} must be positive, got {getattr(t, key)}")
+        if not 1 <= t.body_max <= 3:
+            raise ValueError(f"task.body_max must be 1, 2 or 3, got {t.body_max}")
+        if t.inputs >= t.atoms:
+            raise ValueError(f"task.inputs ({t.inputs}) must be fewer than task.atoms ({t.atoms})")
+        if not 0.0 < t.observed <= 1.0:
+            raise ValueError(f"task.observed must be in (0, 1], got {t.observed}")
+        if not 0.0 <= t.noise <= 0.5:
+            raise ValueError(f"task.noise must be in [0, 0.5], got {t.noise}")
+        if t.world not in WORLDS:
+            raise ValueError(f"task.world must be one of {WORLDS}, got {t.world!r}")
+        if t.theory not in THEORIES:
+            raise ValueError(f"task.theory must be one of {THEORIES}, got {t.theory!r}")
+        if t.constraints < 0:
+            raise ValueError(f"task.constraints must be >= 0, got {t.constraints}")
+        if not 0.0 < t.heldout_fraction < 1.0:
+            raise ValueError(f"task.heldout_fraction must be in (0, 1), got {t.heldout_fraction}")
+        shape_for(t, t.depth)
+
+    def make_tasks(self, t, seed, num_tasks, query_sizes, query_horizons, pool=None,
+                   noise=None) -> list[LogicTask]:
+        """Tasks on held-out rule sets (`pool="train"`: the training split). Logic queries
+        have the task's own size (its atoms), so `query_sizes` is not used."""
+        rng = np.random.default_rng([seed, 0x10C1C])
+        split = pool or "heldout"
+        return [make_task(rng, i, t, list(query_horizons), split, noise) for i in range(num_tasks)]
+
+    def rule_pool(self, t, split, centre=None, max_distance=None, min_distance=None):
+        return split
+
+    def demo_inputs(self, tasks):
+        return (np.stack([t.demos.facts for t in tasks]), np.stack([t.demos.closure for t in tasks]))
+
+    def task_file_json(self, task) -> dict:
+        from tasks.logic_files import task_json
+        return task_json(task)
+
+    def demo_examples(self, task, n: int = 2) -> dict:
+        from tasks.logic_files import demo_json
+        return {"demos": [demo_json(task.demos, i, task.names) for i in range(min(n, len(task.demos.facts)))]}
+
+    def answer_json(self, output, task_file=None, index: int = 0) -> dict:
+        from tasks.logic_files import answers_json
+        if task_file is None:
+            return answers_json(output)
+        return answers_json(output, task_file.asks[index], task_file.names)
+
+    def rule_text(self, rule, task_file=None) -> str:
+        from compiler.logic import format_rules
+        return format_rules(rule, task_file.names if task_file is not None else None)
+
+    def parse_task(self, obj, path):
+        from tasks.logic_files import parse_task
+        return parse_task(obj, path)
+
+
+TASKS = LogicTasks()
