@@ -89,7 +89,7 @@ class LogicTask:
 
 def shape_for(cfg: LogicTaskConfig, depth: int) -> tuple[int, int, int]:
     """(atoms, side atoms, rules) of a rule set of `depth` layers."""
-    side_rules = max(cfg.rules - 2 * depth - cfg.constraints, 2 * depth)
+    side_rules = max(cfg.rules - 2 * depth - cfg.constraints, depth)
     side = max(1, side_rules // 2)
     atoms = max(cfg.atoms, cfg.inputs + depth + side)
     if atoms > MAX_ATOMS or 2 * depth + 2 * side + cfg.constraints > MAX_RULES:
@@ -167,11 +167,22 @@ def all_assignments(num_inputs: int, rng, limit: int = 4096) -> np.ndarray:
     return rng.random((limit, num_inputs)) < 0.5
 
 
+def partial_assignments(num_inputs: int, rng, limit: int = 8192) -> np.ndarray:
+    """`[M, I]` values 0 (not given), 1 (true), 2 (false): all 3^I up to `limit`, else a
+    random sample."""
+    if 3 ** num_inputs <= limit:
+        index = np.arange(3 ** num_inputs)
+        return (index[:, None] // 3 ** np.arange(num_inputs)) % 3
+    return rng.integers(0, 3, size=(limit, num_inputs))
+
+
 def fact_states(values: np.ndarray, atoms: int, world: str) -> np.ndarray:
-    """`[M, A]` states giving the inputs `values` `[M, I]`."""
+    """`[M, A]` states giving the inputs `values` `[M, I]` (bool: a total assignment; or
+    0 not given / 1 true / 2 false)."""
     m, n_in = values.shape
     states = np.zeros((m, atoms), np.uint8)
-    states[:, :n_in] = np.where(values, TRUE, FALSE)
+    code = np.where(values, 1, 2) if values.dtype == bool else values
+    states[:, :n_in] = np.where(code == 1, TRUE, np.where(code == 2, FALSE, 0))
     if world == "closed":
         states |= CLOSED
     return states
@@ -200,15 +211,24 @@ def make_task(rng, task_id: int, cfg: LogicTaskConfig, horizons, split: str = "h
     asked = np.ones(atoms, bool)
     asked[:cfg.inputs] = False
     asked[hidden] = False
+    partial = fact_states(partial_assignments(cfg.inputs, rng), atoms, cfg.world)
+    partial_depths = np.asarray(closure_many_jit(rule, partial)[1])
     queries = []
     for h in horizons:
-        # a fact set whose proof depth is h (the closest one where the rule set has none)
-        gap = np.abs(depths - h)
+        # a total fact set whose proof depth is h, else a partial one, else the closest
+        if (depths == h).any():
+            pool, pool_depths = candidates, depths
+        elif (partial_depths == h).any():
+            pool, pool_depths = partial, partial_depths
+        else:
+            pool = np.concatenate([candidates, partial])
+            pool_depths = np.concatenate([depths, partial_depths])
+        gap = np.abs(pool_depths - h)
         choice = int(rng.choice(np.nonzero(gap == gap.min())[0]))
-        x = candidates[choice]
+        x = pool[choice]
         truth = read_np(np.asarray(run_batch_jit(rule[None], x[None], int(h)))[0])
         queries.append(Query(x, int(h), np.where(asked, truth, NOT_ASKED).astype(np.uint8),
-                             int(depths[choice])))
+                             int(pool_depths[choice])))
     return LogicTask(task_id, rule, demos, queries, default_names(atoms))
 
 

@@ -147,7 +147,7 @@ def parse_task(obj, path="<task>") -> TaskFile:
         inputs_out.append(fact_state(f, len(names), world))
         horizons.append(horizon)
         asks.append([index[n] for n in ask])
-    demos = Demos(np.stack(facts), np.stack(closures), tuple(input_idx))
+    demos = Demos(np.stack(facts), np.stack(closures), tuple(input_idx), tuple(names))
     return TaskFile(str(path), [demos], inputs_out, horizons, list(names), asks, world)
 
 

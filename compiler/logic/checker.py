@@ -22,11 +22,13 @@ from compiler.logic.rules import MAX_RULES
 @dataclass(frozen=True)
 class Demos:
     """`facts` `[N, A]` uint8 states, `closure` `[N, A]` read values (NOT_ASKED: hidden),
-    `inputs`: the input atoms (the admissible fact sets assign them)."""
+    `inputs`: the input atoms (the admissible fact sets assign them); `names`: the atoms'
+    names in diagnostics (default p0, p1, ...)."""
 
     facts: np.ndarray
     closure: np.ndarray
     inputs: tuple
+    names: tuple = ()
 
     def __post_init__(self):
         facts, closure = np.asarray(self.facts), np.asarray(self.closure)
@@ -36,6 +38,10 @@ class Demos:
         object.__setattr__(self, "facts", facts.astype(np.uint8))
         object.__setattr__(self, "closure", closure.astype(np.uint8))
         object.__setattr__(self, "inputs", tuple(int(i) for i in self.inputs))
+        names = tuple(self.names) or tuple(f"p{i}" for i in range(facts.shape[1]))
+        if len(names) != facts.shape[1]:
+            raise ValueError(f"{len(names)} atom names for {facts.shape[1]} atoms")
+        object.__setattr__(self, "names", names)
 
     @property
     def num_atoms(self) -> int:

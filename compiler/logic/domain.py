@@ -23,7 +23,6 @@ from compiler.logic.rules import (
     RULE_DTYPE,
     TEXT_FORMAT,
     RuleSyntaxError,
-    default_names,
     format_rules,
     parse_rules,
     rule_texts,
@@ -56,7 +55,7 @@ class LogicDomain(Domain):
         group = as_groups(demos)[0]
         inputs = list(group.inputs)
         consistent, index = internal_consistency(drafts, group.num_atoms, inputs)
-        names = default_names(group.num_atoms)
+        names = group.names
         witness = [None if i < 0 else {names[a]: bool((i >> j) & 1) for j, a in enumerate(inputs)}
                    for i in index]
         return consistent, witness
@@ -89,7 +88,7 @@ class LogicDomain(Domain):
         return int(group.observed.sum())
 
     def demo_diagnostics(self, groups) -> dict:
-        names = default_names(groups[0].num_atoms)
+        names = groups[0].names
         pairs, atoms = logic_checker.conflicting_demos(groups, names)
         hidden = ~np.any([g.observed.any(axis=0) for g in groups], axis=0)
         return {"conflicting_demos": pairs, "conflicting_entries": atoms,

@@ -47,7 +47,7 @@ def merged(demos) -> Demos:
     if len(groups) == 1:
         return groups[0]
     return Demos(np.concatenate([g.facts for g in groups]),
-                 np.concatenate([g.closure for g in groups]), groups[0].inputs)
+                 np.concatenate([g.closure for g in groups]), groups[0].inputs, groups[0].names)
 
 
 def _literal_holds(group: Demos) -> tuple[np.ndarray, np.ndarray]:
