@@ -30,15 +30,7 @@ import numpy as np
 
 from compiler.logic import Demos, canonical
 from compiler.logic.consistency import internal_consistency
-from compiler.logic.executor import (
-    CLOSED,
-    FALSE,
-    NOT_ASKED,
-    TRUE,
-    closure_many_jit,
-    read_np,
-    run_batch_jit,
-)
+from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, closure_many_jit, read_np, run_batch_jit
 from compiler.logic.rules import FALSE_HEAD, MAX_ATOMS, MAX_RULES, default_names, literal
 from tasks.domain import TaskDomain
 

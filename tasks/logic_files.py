@@ -125,7 +125,7 @@ def parse_task(obj, path="<task>") -> TaskFile:
         c = _mapping(path, f"train[{i}].closure", demo["closure"], index, set(range(len(names))), True)
         facts.append(fact_state(f, len(names), world))
         closure = np.full(len(names), NOT_ASKED, np.uint8)
-        for a, v in {**c, **f}.items():  # a given fact is observed in its closure
+        for a in {**c, **f}:  # a given fact is observed in its closure
             if a in c and a in f and c[a] != f[a]:
                 closure[a] = 3  # the demo contradicts its own facts
             else:

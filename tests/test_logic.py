@@ -25,7 +25,7 @@ from compiler.logic.executor import (
 )
 from compiler.logic.oracles import clingo_closure
 from compiler.logic.reference import run_reference
-from compiler.logic.rules import BODY, FALSE_HEAD, MAX_RULES, canonical, literal
+from compiler.logic.rules import BODY, FALSE_HEAD, canonical, literal
 from tasks import TaskFileError, get_tasks, load_task_file
 from tasks.logic import LogicTaskConfig, heldout_mask
 

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from compiler.domain import DemoCheck
-from compiler.logic.executor import NOT_ASKED, TRUE, FALSE, closure_and_depth, read, slot_indices, to_bits
+from compiler.logic.executor import FALSE, NOT_ASKED, TRUE, closure_and_depth, read, slot_indices, to_bits
 from compiler.logic.rules import MAX_RULES
 
 

@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.logic.executor import bits_step, slot_indices
+from compiler.logic.executor import slot_indices
 from compiler.logic.rules import BODY, FALSE_HEAD
 
 VECTOR_MAX_INPUTS = 16

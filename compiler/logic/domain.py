@@ -8,13 +8,7 @@ import numpy as np
 from compiler.domain import DemoCheck, Domain, as_groups
 from compiler.logic import checker as logic_checker
 from compiler.logic.consistency import internal_consistency
-from compiler.logic.executor import (
-    NOT_ASKED,
-    UNDETERMINED,
-    read,
-    read_np,
-    run_batch_jit,
-)
+from compiler.logic.executor import NOT_ASKED, UNDETERMINED, read, read_np, run_batch_jit
 from compiler.logic.proposers import PROPOSERS
 from compiler.logic.reference import run_reference
 from compiler.logic.rules import (

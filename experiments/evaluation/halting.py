@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from compiler import get_domain
-from experiments.evaluation.queries import symbolic
+from experiments.evaluation.queries import query_sizes, symbolic
 from reasoner import run_until_cycle
 
 # one jitted detector per reasoner object (its step closes over the parameters), reused

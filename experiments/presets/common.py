@@ -9,10 +9,10 @@ import jax
 import numpy as np
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from compiler import get_domain
 from experiments.core.reasoners import build_reasoner
 from experiments.evaluation.queries import make_eval_tasks, symbolic
 from experiments.training.loop import run as train
-from compiler import get_domain
 from reasoner import answer, get_spec
 
 
