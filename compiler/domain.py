@@ -99,6 +99,16 @@ class Domain:
         """What the demos alone say (e.g. conflicting or unobserved entries)."""
         return {}
 
+    def equivalent(self, drafts: np.ndarray, truth: np.ndarray, demos=None) -> np.ndarray:
+        """`[K]` bool: each draft computes what `truth` computes on every admissible input
+        (life: the same table)."""
+        drafts = np.asarray(drafts)
+        return (drafts == np.asarray(truth)[None]).reshape(len(drafts), -1).all(axis=1)
+
+    def corrupt(self, rule: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
+        """`rule` with `m` random edits (the inconsistency preset's injected errors)."""
+        raise NotImplementedError
+
     # --- voting ---------------------------------------------------------------------------
     def majority(self, voters: np.ndarray) -> np.ndarray:
         """The RuleSet the `vote` selector reports for surviving drafts `[V, *rule_shape]`."""
@@ -108,6 +118,10 @@ class Domain:
         """Per unit, whether an answer is right (logic: read values, unasked atoms count
         as right, `undetermined` never is)."""
         return np.asarray(pred) == np.asarray(truth)
+
+    def committed(self, pred: np.ndarray) -> np.ndarray:
+        """Per unit, whether an answer commits to a value (logic: not `undetermined`)."""
+        return np.ones(np.shape(pred), bool)
 
     def scored(self, truth: np.ndarray) -> np.ndarray:
         """Per unit, whether a query scores it (logic: the asked atoms; life: every cell)."""

@@ -24,6 +24,7 @@ class CompilerConfig:
     search_restarts: int = 32  # induce on horizon > 1: hill-climbing population
     search_steps: int = 64  # induce on horizon > 1: hill-climbing iterations
     chunk: int = 4096  # drafts per vectorized check call
+    check_consistency: bool = True  # false: select by demo fit alone (the ablation)
 
 
 @dataclass
@@ -95,6 +96,10 @@ def check_and_select(domain: Domain, drafts, demos, key, config: CompilerConfig,
     scores = check(domain, drafts, groups, chunk=config.chunk)
 
     diagnostics = dict(info or {})
+    if not config.check_consistency:
+        # the ablation: the internal check's verdicts are kept aside, selection ignores them
+        diagnostics["self_consistent"] = scores.self_consistent
+        scores = scores._replace(self_consistent=np.ones_like(scores.self_consistent))
     survivors = scores.exact & scores.self_consistent
     if not survivors.any():
         # Nothing reproduces the demos: keep the best-scoring drafts and say so.

@@ -205,6 +205,10 @@ def make_task(rng, task_id: int, cfg: LogicTaskConfig, horizons, split: str = "h
     asked[hidden] = False
     partial = fact_states(partial_assignments(cfg.inputs, rng), atoms, cfg.world)
     partial_depths = np.asarray(closure_many_jit(rule, partial)[1])
+    # queries lie outside the demos' support: no query repeats a demo's fact set
+    shown = {x.tobytes() for x in demos.facts}
+    depths = np.where([x.tobytes() in shown for x in candidates], -100, depths)
+    partial_depths = np.where([x.tobytes() in shown for x in partial], -100, partial_depths)
     queries = []
     for h in horizons:
         # a total fact set whose proof depth is h, else a partial one, else the closest

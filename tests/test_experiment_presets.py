@@ -10,12 +10,20 @@ from experiments.reporting import aggregate, figures, results_md
 from tests.helpers import run_cli
 
 PRESETS = {  # two jobs each: the remaining sweep axes pinned to one value
-    "drafts": ["compiler.proposer=induce", "task.demo_horizon=1", "task.noise=0.0", "seed=0,1"],
+    "drafts": ["compiler.proposer=induce", "task.demo_horizon=1", "task.noise=0.0", "seed=0,1",
+               "task.grid=12"],
     "selection": ["compiler.proposer=random", "task.demo_horizon=1", "task.noise=0.0",
-                  "seed=0,1"],
-    "inconsistency": ["seed=0,1"],
-    "counterfactual": ["reasoner=neural,end_to_end", "seed=0"],
-    "test_time": ["reasoner=neural,latent", "seed=0"],
+                  "seed=0,1", "task.grid=12"],
+    "inconsistency": ["seed=0,1", "task.grid=12"],
+    "counterfactual": ["reasoner=neural,end_to_end", "seed=0", "task.grid=12"],
+    "test_time": ["reasoner=neural,latent", "seed=0", "task.grid=12"],
+    # logic: shallow queries so the tiny jobs stay fast
+    "logic_drafts": ["compiler.proposer=induce", "compiler.selector=best,vote", "task.num_demos=8",
+                     "task.observed=0.5", "seed=0", "experiment.query_horizons=[1,3]"],
+    "logic_selection": ["compiler.proposer=induce", "task.num_demos=8", "task.observed=1.0",
+                        "seed=0,1", "experiment.query_horizons=[1,3]"],
+    "logic_inconsistency": ["seed=0,1", "experiment.query_horizons=[1,3]"],
+    "logic_consistency_check": ["task.num_demos=4,8", "seed=0", "experiment.query_horizons=[1,3]"],
 }
 
 
@@ -41,7 +49,7 @@ def test_preset_runs_two_jobs_into_a_summary(swept, name):
     if any("seed=0,1" in o for o in PRESETS[name]):
         assert all(int(r["count"]) == 2 for r in rows)  # both seeds in every condition
     meta = json.loads((swept / "results" / name / "meta.json").read_text())
-    assert meta["jobs_complete"] == 2 and meta["scale"] == ["tiny"]
+    assert meta["jobs_complete"] == 2 and meta["scale"] == ["tiny"], meta
 
 
 def test_rerunning_a_sweep_skips_finished_jobs(swept):

@@ -66,6 +66,12 @@ class LifeDomain(Domain):
         return {"conflicting_entries": life_checker.conflicting_entries(evidence),
                 "unobserved_entries": life_checker.unobserved_entries(evidence)}
 
+    def corrupt(self, rule, m, rng):
+        """`m` distinct table entries flipped."""
+        flat = np.asarray(rule).reshape(-1).copy()
+        flat[rng.choice(flat.size, size=m, replace=False)] ^= 1
+        return flat.reshape(rule.shape)
+
     def majority(self, voters):
         return (2 * np.asarray(voters).sum(axis=0) > len(voters)).astype(np.uint8)
 

@@ -11,8 +11,11 @@ from compiler.logic.consistency import internal_consistency
 from compiler.logic.executor import NOT_ASKED, UNDETERMINED, read, read_np, run_batch_jit
 from compiler.logic.proposers import PROPOSERS
 from compiler.logic.reference import run_reference
+from compiler.logic.equivalence import equivalent_on_fact_sets
 from compiler.logic.rules import (
     BODY,
+    FALSE_HEAD,
+    canonical,
     MAX_RULES,
     RULE_DTYPE,
     TEXT_FORMAT,
@@ -88,6 +91,23 @@ class LogicDomain(Domain):
         return {"conflicting_demos": pairs, "conflicting_entries": atoms,
                 "unobserved_entries": [names[a] for a in np.nonzero(hidden)[0]]}
 
+    def equivalent(self, drafts, truth, demos=None):
+        """Same read values on every observed atom from every admissible fact set (all
+        3^I partial assignments of the inputs when I <= 8, else all 2^I total ones)."""
+        return equivalent_on_fact_sets(drafts, truth, as_groups(demos)[0])
+
+    def corrupt(self, rule, m, rng):
+        """`m` edits of the rule set, each flipping the sign of one literal (a body literal
+        or a head; a constraint's body) of a random rule."""
+        rule = np.array(rule)
+        used = np.nonzero(rule[:, BODY] > 0)[0]
+        for _ in range(m):
+            r = int(rng.choice(used))
+            slots = [i for i in range(BODY + 1) if rule[r, i] > 0 and rule[r, i] != FALSE_HEAD]
+            i = int(rng.choice(slots))
+            rule[r, i] = ((rule[r, i] - 1) ^ 1) + 1
+        return canonical(rule)
+
     def majority(self, voters):
         """The most common surviving draft (ties: the first)."""
         voters = np.asarray(voters)
@@ -105,6 +125,9 @@ class LogicDomain(Domain):
         first = values[:, :1]
         agree = ((values == first) | ~real).all(axis=1)
         return np.where(agree, outputs[:, 0], UNDETERMINED).astype(np.uint8)
+
+    def committed(self, pred):
+        return (np.asarray(pred) & UNDETERMINED) == 0
 
     def scored(self, truth):
         return np.asarray(truth) != NOT_ASKED

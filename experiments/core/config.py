@@ -113,6 +113,7 @@ class ExperimentConfig:
     selectors: list[str] = field(default_factory=lambda: ["best", "vote", "random", "first"])
     query_horizon: int = 16  # drafts, selection, inconsistency: horizon of the scored queries
     query_grid: int = 16
+    query_horizons: list[int] = field(default_factory=list)  # several (logic: proof depths)
     iterations: list[int] = field(default_factory=lambda: _powers_of_two(256))  # test_time
     horizons: list[int] = field(default_factory=lambda: [8, 32, 128])  # test_time
     grids: list[int] = field(default_factory=lambda: [16, 32])  # test_time

@@ -2,7 +2,7 @@
 runs one job of a preset. Each `run(cfg, job_dir)` returns rows
 `{"condition": {...}, "metrics": {...}}`, each metric a mean over the job's tasks."""
 
-from experiments.presets import counterfactual, drafts, inconsistency, selection, test_time
+from experiments.presets import consistency_check, counterfactual, drafts, inconsistency, selection, test_time
 
 PRESETS = {
     "drafts": drafts.run,
@@ -10,4 +10,11 @@ PRESETS = {
     "inconsistency": inconsistency.run,
     "test_time": test_time.run,
     "counterfactual": counterfactual.run,
+    "consistency_check": consistency_check.run,
+    # the same presets on the logic domain (conf/experiment/logic_*.yaml: task=logic and
+    # its own sweep axes), with results kept apart in results/logic_NAME/
+    "logic_drafts": drafts.run,
+    "logic_selection": selection.run,
+    "logic_inconsistency": inconsistency.run,
+    "logic_consistency_check": consistency_check.run,
 }

@@ -16,19 +16,40 @@ from experiments.training.loop import run as train
 from reasoner import answer, get_spec
 
 
-def query_tasks(cfg: DictConfig, noise: float | None = None):
-    """The job's held-out tasks, each with one query (experiment.query_grid/horizon)."""
+def query_horizons(cfg: DictConfig) -> list[int]:
+    """The scored queries' horizons: experiment.query_horizons, or [query_horizon]."""
     e = cfg.experiment
-    return make_eval_tasks(cfg, sizes=[e.query_grid], horizons=[e.query_horizon], noise=noise)
+    return list(e.query_horizons) or [e.query_horizon]
+
+
+def query_tasks(cfg: DictConfig, noise: float | None = None):
+    """The job's held-out tasks, with one query per horizon (experiment.query_grid and
+    `query_horizons`)."""
+    return make_eval_tasks(cfg, sizes=[cfg.experiment.query_grid], horizons=query_horizons(cfg),
+                           noise=noise)
+
+
+def query_outcomes(reasoner, tasks, voters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (task, query): exact, the share of scored units answered (not `undetermined`),
+    and the share of answered units right; `[num_tasks, queries]` each."""
+    domain = get_domain(reasoner.spec.domain)
+    exact, coverage, accuracy = [], [], []
+    for j in range(len(tasks[0].queries)):
+        states = np.stack([t.queries[j].input for t in tasks])
+        truth = np.stack([t.queries[j].answer for t in tasks])
+        pred = answer(reasoner, voters, states, tasks[0].queries[j].horizon)
+        correct = domain.correct(pred, truth).reshape(len(tasks), -1)
+        scored = domain.scored(truth).reshape(len(tasks), -1)
+        committed = domain.committed(pred).reshape(len(tasks), -1) & scored
+        exact.append(correct.all(axis=1))
+        coverage.append(committed.sum(axis=1) / np.maximum(scored.sum(axis=1), 1))
+        accuracy.append((correct & committed).sum(axis=1) / np.maximum(committed.sum(axis=1), 1))
+    return np.stack(exact, 1), np.stack(coverage, 1), np.stack(accuracy, 1)
 
 
 def exact_on_queries(reasoner, tasks, voters) -> np.ndarray:
-    """`[num_tasks]` bool: the reasoner's answer from `voters[i]` equals task i's truth."""
-    states = np.stack([t.queries[0].input for t in tasks])
-    truth = np.stack([t.queries[0].answer for t in tasks])
-    pred = answer(reasoner, voters, states, tasks[0].queries[0].horizon)
-    correct = get_domain(reasoner.spec.domain).correct(pred, truth)
-    return correct.reshape(len(tasks), -1).all(axis=1)
+    """`[num_tasks]` share of task i's queries the reasoner answers exactly from `voters[i]`."""
+    return query_outcomes(reasoner, tasks, voters)[0].mean(axis=1)
 
 
 def job_key(cfg, task_id: int, salt: int):
@@ -43,15 +64,21 @@ def compiled_reasoner(cfg):
 
 
 def answers(cfg, neural, tasks, voters) -> dict:
-    """Query exact accuracy with the symbolic reasoner (and the neural one) from `voters`."""
-    out = {"exact_symbolic": float(exact_on_queries(symbolic(cfg), tasks, voters).mean())}
+    """Query exact accuracy with the symbolic reasoner (and the neural one) from `voters`;
+    the share of scored units answered (`coverage`: < 1 where a vote says `undetermined`)
+    and the accuracy on those (`acc_answered`)."""
+    exact, coverage, accuracy = query_outcomes(symbolic(cfg), tasks, voters)
+    out = {"exact_symbolic": float(exact.mean()), "coverage": float(coverage.mean()),
+           "acc_answered": float(np.average(accuracy, weights=np.maximum(coverage, 1e-9)))}
     if neural is not None:
         out["exact_neural"] = float(exact_on_queries(neural, tasks, voters).mean())
     return out
 
 
-def is_true_rule(rule, truth) -> bool:
-    return bool(np.array_equal(rule, truth))
+def is_true_rule(compiled, task) -> bool:
+    """The chosen RuleSet computes what the task's hidden one does (life: the same table;
+    logic: the same answers from every admissible fact set)."""
+    return bool(compiled.domain.equivalent(compiled.chosen[None], task.rule, task.demos)[0])
 
 
 def trained_reasoner(cfg: DictConfig, job_dir: Path):
@@ -78,6 +105,7 @@ def preset_parameters(cfg: DictConfig) -> dict:
             "train_batch_size": e.train_batch_size.get(cfg.reasoner.name, t.batch_size),
             "family_centre": t.family_centre, "family_radius": t.family_radius,
             "far_distance": e.far_distance, "query_horizon": e.query_horizon,
+            "query_horizons": query_horizons(cfg),
             "query_grid": e.query_grid, "num_tasks": cfg.eval.num_tasks,
             "selection_drafts": e.selection_drafts,
             "eval_grids": OmegaConf.to_object(cfg.eval.grids),

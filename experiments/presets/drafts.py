@@ -36,10 +36,10 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
         compiled = [check_and_select(domain, drafts[:k], t.demos, job_key(cfg, t.task_id, 1),
                                      replace(config, num_drafts=k), info)
                     for (drafts, info), t in zip(largest, tasks, strict=True)]
-        truth_survives = [bool(((c.drafts == t.rule).reshape(len(c.drafts), -1).all(axis=1)
-                                & c.survivors).any()) for c, t in zip(compiled, tasks, strict=True)]
+        truth_survives = [bool(domain.equivalent(c.drafts[c.survivors], t.rule, t.demos).any())
+                          for c, t in zip(compiled, tasks, strict=True)]
         metrics = {"p_true_survives": float(np.mean(truth_survives)),
-                   "p_chosen_true": float(np.mean([is_true_rule(c.chosen, t.rule)
+                   "p_chosen_true": float(np.mean([is_true_rule(c, t)
                                                    for c, t in zip(compiled, tasks, strict=True)])),
                    "p_consistent": float(np.mean([c.consistent_drafts > 0 for c in compiled])),
                    **answers(cfg, neural, tasks, [c.voters for c in compiled])}

@@ -1,5 +1,6 @@
-"""H3, inconsistency: (a) m corrupted entries of the chosen RuleSet: query accuracy, and how
-often the checker flags the corrupted rule against the demos; (b) demo noise: accuracy, and
+"""H3, inconsistency: (a) m corrupted entries of the chosen RuleSet (the domain's edits: life
+flips table entries, logic flips literal signs): query accuracy, and how often the checker
+flags the corrupted rule (against the demos, or as self-contradictory); (b) demo noise: accuracy, and
 how often no draft reproduces the demos (the checker flags the task)."""
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from experiments.core.config import compiler_config, domain_of
 from experiments.presets.common import answers, compiled_reasoner, is_true_rule, job_key, query_tasks
 
 
-def corrupt(rule: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
-    """`rule` with `m` distinct binary entries flipped."""
-    flat = rule.reshape(-1).copy()
-    flat[rng.choice(flat.size, size=m, replace=False)] ^= 1
-    return flat.reshape(rule.shape)
+def flags_ok(scores) -> bool:
+    """The checker passes the one draft: it reproduces the demos and cannot contradict
+    itself."""
+    return bool(scores.exact[0] and scores.self_consistent[0])
 
 
 def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
@@ -32,8 +32,8 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
                 for t in tasks]
     rng = np.random.default_rng([cfg.seed, 0xC0])
     for m in e.corruptions:
-        rules = [corrupt(c.chosen, m, rng) for c in compiled]
-        flagged = [not bool(check(domain, r[None], [t.demos], with_blame=False).exact[0])
+        rules = [domain.corrupt(c.chosen, m, rng) for c in compiled]
+        flagged = [not flags_ok(check(domain, r[None], [t.demos], with_blame=False))
                    for r, t in zip(rules, tasks, strict=True)]
         rows.append({"condition": {"corruption": "entries", "amount": float(m)},
                      "metrics": {"p_flagged": float(np.mean(flagged)),
@@ -44,7 +44,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
                 for t in noisy]
         rows.append({"condition": {"corruption": "demo_noise", "amount": float(noise)},
                      "metrics": {"p_flagged": float(np.mean([c.consistent_drafts == 0 for c in comp])),
-                                 "p_chosen_true": float(np.mean([is_true_rule(c.chosen, t.rule)
+                                 "p_chosen_true": float(np.mean([is_true_rule(c, t)
                                                                  for c, t in zip(comp, noisy, strict=True)])),
                                  **answers(cfg, neural, noisy, [c.voters for c in comp])}})
     return rows

@@ -27,7 +27,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
             raise ConfigError(f"experiment.selectors: unknown selector {selector!r}")
         chosen = [reselect(c, selector, t.demos, job_key(cfg, t.task_id, 2))
                   for c, t in zip(compiled, tasks, strict=True)]
-        metrics = {"p_chosen_true": float(np.mean([is_true_rule(c.chosen, t.rule)
+        metrics = {"p_chosen_true": float(np.mean([is_true_rule(c, t)
                                                    for c, t in zip(chosen, tasks, strict=True)])),
                    **answers(cfg, neural, tasks, [c.voters for c in chosen])}
         rows.append({"condition": {"selector": selector}, "metrics": metrics})
