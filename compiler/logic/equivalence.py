@@ -35,11 +35,23 @@ def _answers(rules, states):
     return read(finals)
 
 
-def equivalent_on_fact_sets(drafts, truth, group, chunk: int = 32) -> np.ndarray:
+def equivalent_on_fact_sets(drafts, truth, group, chunk: int = 32, screen: int = 256) -> np.ndarray:
     """`[K]` bool: each draft's read values equal the truth's on every atom the demos observe,
-    from every admissible fact set."""
+    from every admissible fact set. Drafts are first screened on `screen` of the fact sets;
+    only those that pass are run on all."""
     drafts = np.asarray(drafts)
-    states = jnp.asarray(admissible_fact_sets(group))
+    states = admissible_fact_sets(group)
+    if len(states) > screen and len(drafts):
+        subset = np.random.default_rng(0).choice(len(states), screen, replace=False)
+        keep = _equal_on(drafts, truth, group, states[subset], chunk)
+        out = np.zeros(len(drafts), bool)
+        out[keep] = _equal_on(drafts[keep], truth, group, states, chunk)
+        return out
+    return _equal_on(drafts, truth, group, states, chunk)
+
+
+def _equal_on(drafts, truth, group, states, chunk) -> np.ndarray:
+    states = jnp.asarray(states)
     observed = group.observed.any(axis=0)
     want = np.asarray(_answers(jnp.asarray(truth)[None], states))[0][:, observed]
     out = np.zeros(len(drafts), bool)

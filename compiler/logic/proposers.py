@@ -101,8 +101,10 @@ def _greedy_cover(cover_rows, need, rng, randomize: bool):
 
 def literal_covers(group: Demos, rng) -> tuple[list, dict]:
     """Per derived literal (head code), alternative covers: lists of rule rows `[4]`,
-    best first. Literals are learned in rounds; a body may use inputs and literals whose
-    every demo was covered in an earlier round."""
+    best first. Literals are learned one at a time, those shown in fewest demos first (an
+    implication's conclusion holds wherever its premise does, so premises tend to come
+    first), in sweeps until no literal gains; a body may use inputs and literals whose
+    every demo is already covered."""
     holds, usable = _literal_holds(group)
     num_atoms = group.num_atoms
     inputs = set(group.inputs)
@@ -120,12 +122,16 @@ def literal_covers(group: Demos, rng) -> tuple[list, dict]:
     available &= usable
     covers: dict[int, list] = {}
     partial = {}
-    pending = list(targets)
+    pending = sorted(targets, key=lambda s: (shows[s].sum(), s))
+    all_bodies = _bodies(usable)
+    all_holds = _body_holds(all_bodies, holds)
+    padded = np.concatenate([available, [True]])  # slot -1: the empty body slot
     while pending:
-        bodies = _bodies(available)
-        body_holds = _body_holds(bodies, holds)
         progressed = []
         for s in pending:
+            padded[:-1] = available
+            ready = padded[all_bodies].all(axis=1)
+            bodies, body_holds = all_bodies[ready], all_holds[ready]
             atom = s // 2
             on_atom = (bodies >= 0) & (bodies // 2 == atom)
             wrong = observed[s] & ~value_of[s]  # the atom observed otherwise (or unknown)
@@ -147,13 +153,12 @@ def literal_covers(group: Demos, rng) -> tuple[list, dict]:
             covers[s] = [[_row(cand[i], s) for i in p] for p in alts[:ALTERNATIVES]]
             if (coverable >= shows[s]).all():
                 progressed.append(s)
+                available[s] = True
+                partial.pop(s, None)
             else:
                 partial[s] = covers[s]
         if not progressed:
             break
-        for s in progressed:
-            available[s] = True
-            partial.pop(s, None)
         pending = [s for s in pending if s not in progressed]
     info = {"literals": len(targets), "uncovered_literals": len(partial),
             "choices": int(np.prod([len(c) for c in covers.values()], dtype=float))}
@@ -167,6 +172,8 @@ def _row(body, head_slot):
 
 def _draft(covers, choice) -> np.ndarray:
     rows = [row for alts, c in zip(covers, choice, strict=True) for row in alts[c]]
+    # past MAX_RULES rules the draft keeps the first ones (it then fails some demos, and
+    # the checker says so)
     return canonical(np.array(rows[:MAX_RULES], np.int64).reshape(-1, BODY + 1))
 
 
