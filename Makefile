@@ -36,7 +36,8 @@ certify: venv
 # The five experiment presets (conf/experiment/) as Hydra multiruns, then their summaries
 # in results/NAME/. SCALE=small (default) fits in <= 45 min on 2 cores with the figures;
 # SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
-EXPERIMENTS := drafts selection inconsistency counterfactual test_time
+EXPERIMENTS := drafts selection inconsistency counterfactual test_time \
+  logic_drafts logic_selection logic_inconsistency logic_consistency_check
 SCALE ?= small
 # two jobs at a time: the compiler jobs are mostly Python, so 2 processes use both cores
 LAUNCHER ?= hydra/launcher=joblib hydra.launcher.n_jobs=2

@@ -54,6 +54,7 @@ def test_preset_runs_two_jobs_into_a_summary(swept, name):
 
 def test_rerunning_a_sweep_skips_finished_jobs(swept):
     proc = run_cli("experiments.job", "-m", "experiment=inconsistency", "scale=tiny", "seed=0,1",
+                   "task.grid=12",
                    f"hydra.sweep.dir={swept / 'sweeps' / 'inconsistency'}", cwd=swept)
     assert proc.returncode == 0 and proc.stdout.count("done already") == 2
 
@@ -65,10 +66,11 @@ def test_figures_and_results_md_from_saved_results(swept):
         assert {f"{name}.pdf", f"{name}.png"} <= made
     text = results_md.render(swept / "results", out)
     for title in ("H1: drafts", "H1: selection", "H4: test-time", "H3: counterfactual",
-                  "H3: inconsistent"):
+                  "H3: inconsistent", "Logic H1: drafts", "Logic H1: selection",
+                  "Logic: the internal-consistency check", "Logic H3: inconsistent"):
         assert f"## {title}" in text
     verdicts = [ln for ln in text.splitlines() if ln.startswith("- H")]
-    assert len(verdicts) == 6  # H1 x 2, H4, H2 (from test_time), H3 x 2
+    assert len(verdicts) == 10  # life: H1 x 2, H4, H2 (from test_time), H3 x 2; logic: 4
     assert any(ln.startswith("- H2") for ln in verdicts)
     # every verdict names its scale; at scale=tiny a rule not met is "not reached at this budget"
     assert all("scale=tiny" in ln for ln in verdicts)

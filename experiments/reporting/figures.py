@@ -274,7 +274,7 @@ def fig_counterfactual(rows, out):
     return save(fig, out, "counterfactual")
 
 
-def fig_inconsistency(rows, out):
+def fig_inconsistency(rows, out, name="inconsistency"):
     fig, axes = plt.subplots(1, 2, figsize=(6.0, 2.4), squeeze=False)
     for ax, kind, xlabel in ((axes[0, 0], "entries", "corrupted rule entries m (count)"),
                              (axes[0, 1], "demo_noise", "demo noise (flip probability)")):
@@ -288,7 +288,7 @@ def fig_inconsistency(rows, out):
     axes[0, 0].set_ylabel("fraction of tasks")
     axes[0, 0].legend(frameon=False, fontsize=6)
     fig.suptitle(f"H3: inconsistent rule sets ({seeds_note(rows)})", y=1.02)
-    return save(fig, out, "inconsistency")
+    return save(fig, out, name)
 
 
 def fig_example(example: dict, out):
@@ -334,9 +334,11 @@ FIGURES = {"drafts": fig_drafts, "selection": fig_selection, "test_time": fig_te
 
 
 def make_figures(results: Path, out: Path) -> list[Path]:
+    from experiments.reporting.logic_report import FIGURES as LOGIC_FIGURES
+
     plt.rcParams.update(STYLE)
     made = []
-    for name, draw in FIGURES.items():
+    for name, draw in {**FIGURES, **LOGIC_FIGURES}.items():
         path = results / name / "summary.csv"
         if path.exists():
             rows = read_summary(path)

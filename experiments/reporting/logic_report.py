@@ -1,0 +1,213 @@
+"""Figures and RESULTS.md sections of the logic presets (results/logic_NAME/summary.csv).
+
+Logic's sweep axes are its own (demos, observed share of atoms, selector), so its figures
+and verdict sentences are separate functions; the verdict rules are the ones RESULTS.md
+states for life (results_md.verdict_*), applied to logic's numbers.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from experiments.reporting.figures import COLOURS, OKABE_ITO, fig_inconsistency, line, save, seeds_note, where
+from experiments.reporting.results_md import (
+    budget,
+    mean_of,
+    pct,
+    table,
+    verdict,
+    verdict_drafts,
+    verdict_inconsistency,
+    verdict_selection,
+)
+
+DEPTHS = "depths 1-24"
+
+
+def _panels(rows):
+    return [(d, o) for d in sorted({r["task.num_demos"] for r in rows})
+            for o in sorted({r["task.observed"] for r in rows}, reverse=True)]
+
+
+def fig_logic_drafts(rows, out):
+    panels = _panels(rows)
+    metrics = [("p_true_survives", "P(equivalent draft survives)"),
+               ("p_chosen_true", "P(chosen equivalent)"), ("exact_symbolic", "exact, symbolic"),
+               ("acc_answered", "accuracy on answered atoms"), ("coverage", "atoms answered")]
+    fig, axes = plt.subplots(len(metrics), len(panels), figsize=(2.3 * len(panels), 8.0),
+                             sharex=True, sharey=True, squeeze=False)
+    for j, (demos, observed) in enumerate(panels):
+        for i, (metric, label) in enumerate(metrics):
+            ax = axes[i, j]
+            for proposer in ("random", "induce", "exhaustive"):
+                for selector in ("best", "vote"):
+                    sub = where(rows, **{"compiler.proposer": proposer, "compiler.selector": selector,
+                                         "task.num_demos": demos, "task.observed": observed})
+                    line(ax, sub, "num_drafts", metric, f"{proposer}, {selector}",
+                         COLOURS.get(proposer), dashed=selector == "vote")
+            ax.set_xscale("log", base=2)
+            ax.set_ylim(-0.03, 1.03)
+            if i == 0:
+                ax.set_title(f"{int(demos)} demos, {100 * observed:g}% observed")
+            if j == 0:
+                ax.set_ylabel(label)
+            if i == len(metrics) - 1:
+                ax.set_xlabel("drafts K (count)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.05))
+    fig.suptitle(f"H1 in logic: drafts vs K, {DEPTHS} ({seeds_note(rows)})", y=1.0)
+    return save(fig, out, "logic_drafts")
+
+
+def _bars(rows, out, name, group_key, groups, metrics, title):
+    panels = _panels(rows) if "task.observed" in rows[0] else [(d, None) for d in
+                                                               sorted({r["task.num_demos"] for r in rows})]
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.6 * len(panels), 2.6), sharey=True,
+                             squeeze=False)
+    width = 0.8 / len(metrics)
+    for j, (demos, observed) in enumerate(panels):
+        ax = axes[0, j]
+        match = {"task.num_demos": demos} | ({"task.observed": observed} if observed is not None else {})
+        for k, (metric, label, colour) in enumerate(metrics):
+            vals = [mean_of(where(rows, **match, **{group_key: g}), metric) for g in groups]
+            ax.bar(np.arange(len(groups)) + (k - (len(metrics) - 1) / 2) * width, vals, width,
+                   label=label, color=colour)
+        ax.set_xticks(range(len(groups)), [str(g) for g in groups], fontsize=6, rotation=20)
+        ax.set_ylim(0, 1.05)
+        ax.set_title(f"{int(demos)} demos" + (f", {100 * observed:g}% observed"
+                                              if observed is not None else ""))
+    axes[0, 0].set_ylabel("fraction")
+    axes[0, 0].legend(frameon=False, fontsize=6)
+    fig.suptitle(f"{title} ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, name)
+
+
+def fig_logic_selection(rows, out):
+    selectors = list(dict.fromkeys(r["selector"] for r in rows))
+    return _bars(where(rows, **{"compiler.proposer": "induce"}) or rows, out, "logic_selection",
+                 "selector", selectors,
+                 [("exact_symbolic", "exact", COLOURS["symbolic"]),
+                  ("acc_answered", "accuracy on answered atoms", OKABE_ITO[1]),
+                  ("p_chosen_true", "chosen equivalent", OKABE_ITO[3])],
+                 f"H1 in logic: selection at K = 64, induce, {DEPTHS}")
+
+
+def fig_logic_consistency_check(rows, out):
+    for r in rows:
+        r["variant"] = f"{r['selector']}, {'check' if r['check'] == 'demos+internal' else 'no check'}"
+    variants = list(dict.fromkeys(r["variant"] for r in rows))
+    return _bars(rows, out, "logic_consistency_check", "variant", variants,
+                 [("exact_symbolic", "exact", COLOURS["symbolic"]),
+                  ("p_chosen_contradictory", "chosen contradicts itself", OKABE_ITO[5])],
+                 f"Internal-consistency check on/off, open world, {DEPTHS}")
+
+
+def fig_logic_inconsistency(rows, out):
+    return fig_inconsistency(rows, out, "logic_inconsistency")
+
+
+def logic_drafts(rows, meta):
+    ks = sorted({r["num_drafts"] for r in rows if r["compiler.proposer"] != "exhaustive"})
+    shown = [k for k in (ks[0], 4, 16, 64, 256, ks[-1]) if k in ks]
+    shown = list(dict.fromkeys(shown))
+    lines = []
+    for p in ("random", "induce", "exhaustive"):
+        for s in ("best", "vote"):
+            for demos, observed in _panels(rows):
+                c = {"compiler.proposer": p, "compiler.selector": s, "task.num_demos": demos,
+                     "task.observed": observed}
+                if not where(rows, **c):
+                    continue
+
+                def cell(m, c=c):
+                    return " / ".join(pct(where(rows, **c, num_drafts=k), m) for k in shown)
+                lines.append([f"{p}, {s}", int(demos), observed, cell("exact_symbolic"),
+                              cell("acc_answered"), cell("coverage"), cell("p_chosen_true")])
+    k_text = " / ".join(f"K={int(k)}" for k in shown)
+    tab = table(["proposer, selector", "demos", "observed", f"exact % ({k_text})",
+                 "accuracy on answered %", "answered %", "chosen equivalent %"], lines)
+    gains = {}
+    for p in ("random", "induce"):
+        for s, metric in (("best", "exact_symbolic"), ("vote", "acc_answered")):
+            c = {"compiler.proposer": p, "compiler.selector": s}
+            if where(rows, **c):
+                gains[f"{p}/{s}"] = (mean_of(where(rows, **c, num_drafts=ks[-1]), metric)
+                                     - mean_of(where(rows, **c, num_drafts=ks[0]), metric))
+    word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"]) if gains else "unclear"
+    sentence = (f"H1 in logic (drafts) **{word}** ({budget(meta, meta['_scale'])}): from "
+                f"K={int(ks[0])} to K={int(ks[-1])}, exact accuracy (best) or accuracy on the "
+                f"atoms a vote answers (vote) changes by "
+                + ", ".join(f"{100 * g:+.1f} points ({k})" for k, g in gains.items())
+                + f", mean over demos and observed shares, {DEPTHS} (rule: supported if one "
+                "gains >= 10 points and none loses > 2).")
+    return [sentence], tab
+
+
+def logic_selection(rows, meta):
+    selectors = list(dict.fromkeys(r["selector"] for r in rows))
+    lines = []
+    for p in ("random", "induce"):
+        for demos, observed in _panels(rows):
+            c = {"compiler.proposer": p, "task.num_demos": demos, "task.observed": observed}
+            if where(rows, **c):
+                lines.append([p, int(demos), observed] + [pct(where(rows, **c, selector=s), "exact_symbolic")
+                                                          for s in selectors])
+    tab = table(["proposer", "demos", "observed"] + [f"{s} exact %" for s in selectors], lines)
+    checked = mean_of(where(rows, selector="best"), "exact_symbolic")
+    unchecked = mean_of(where(rows, selector="random"), "exact_symbolic")
+    word = verdict_selection(checked - unchecked, meta["_scale"])
+    sentence = (f"H1 in logic (the check turns drafts into accuracy) **{word}** "
+                f"({budget(meta, meta['_scale'])}): best {100 * checked:.1f}% exact vs "
+                f"{100 * unchecked:.1f}% for a random draft, {DEPTHS} (rule: supported if >= 10 "
+                "points apart).")
+    return [sentence], tab
+
+
+def logic_inconsistency(rows, meta):
+    lines = [[r["corruption"], r["amount"], pct([r], "exact_symbolic"), pct([r], "p_flagged")]
+             for r in rows]
+    tab = table(["corruption", "amount", "exact symbolic %", "flagged by the checker %"], lines)
+    clean = mean_of(where(rows, corruption="entries", amount=0.0), "exact_symbolic")
+    hit = [r for r in where(rows, corruption="entries") if r["amount"] >= 1]
+    hurt = clean - mean_of(hit, "exact_symbolic")
+    flagged = mean_of(hit, "p_flagged")
+    word = verdict_inconsistency(hurt, flagged, meta["_scale"])
+    sentence = (f"H3 in logic (inconsistency hurts and the checker detects it) **{word}** "
+                f"({budget(meta, meta['_scale'])}): >= 1 literal sign flipped in the chosen rule "
+                f"set costs {100 * hurt:.1f} points of exact accuracy (from {100 * clean:.1f}%); "
+                f"the checker flags it (demos or self-contradiction) in {100 * flagged:.1f}% of "
+                "cases (rule: supported if >= 20 points lost and >= 80% flagged).")
+    return [sentence], tab
+
+
+def logic_consistency_check(rows, meta):
+    lines = []
+    for demos in sorted({r["task.num_demos"] for r in rows}):
+        for s in dict.fromkeys(r["selector"] for r in rows):
+            on = where(rows, **{"task.num_demos": demos}, selector=s, check="demos+internal")
+            off = where(rows, **{"task.num_demos": demos}, selector=s, check="demos only")
+            lines.append([int(demos), s, "-", pct(off, "exact_symbolic"), pct(on, "exact_symbolic"),
+                          pct(off, "p_chosen_contradictory"), pct(on, "p_chosen_contradictory")])
+    tab = table(["demos", "selector", "", "exact % (demos only)", "exact % (+ internal check)",
+                 "chosen contradictory % (demos only)", "(+ internal check)"], lines)
+    on, off = where(rows, check="demos+internal"), where(rows, check="demos only")
+    fewer = mean_of(off, "p_chosen_contradictory") - mean_of(on, "p_chosen_contradictory")
+    gain = mean_of(on, "exact_symbolic") - mean_of(off, "exact_symbolic")
+    word = verdict(fewer >= 0.1 and gain > -0.02, fewer < 0.02, meta["_scale"])
+    sentence = (f"H1 in logic (the internal check changes what is chosen) **{word}** "
+                f"({budget(meta, meta['_scale'])}): with the check, "
+                f"{100 * fewer:.1f} points fewer chosen rule sets contradict themselves and exact "
+                f"accuracy changes by {100 * gain:+.1f} points, mean over selectors and demo "
+                f"counts, queries outside the demos' support (rule: supported if >= 10 points "
+                "fewer contradictory choices and no loss > 2 points).")
+    return [sentence], tab
+
+
+FIGURES = {"logic_drafts": fig_logic_drafts, "logic_selection": fig_logic_selection,
+           "logic_inconsistency": fig_logic_inconsistency,
+           "logic_consistency_check": fig_logic_consistency_check}
+SECTIONS = [("logic_drafts", "Logic H1: drafts", logic_drafts),
+            ("logic_selection", "Logic H1: selection", logic_selection),
+            ("logic_consistency_check", "Logic: the internal-consistency check", logic_consistency_check),
+            ("logic_inconsistency", "Logic H3: inconsistent rule sets", logic_inconsistency)]
