@@ -208,6 +208,8 @@ def markdown(r) -> str:
          f"vs our whole step {1e3 * r['train_step_full_s']:.1f} ms: "
          f"**{r['torch_vs_ours']:.2f}x** (>1: ours faster)", ">= 1.0"),
     ]
+    from experiments.benchmarks.logic import markdown_rows
+    rows += markdown_rows(r)
     from experiments.reporting.tables import markdown_table
     return markdown_table(["what", "measured", "goal"], rows)
 
@@ -228,6 +230,9 @@ def main(argv=None) -> dict:
     results |= bench_checker(reps, 64 if quick else 4096)
     results |= bench_exhaustive(reps, 4096 if quick else NUM_RULES)
     results |= bench_test_time(reps, *((2, 16) if quick else (16, 32)))
+    from experiments.benchmarks import logic as logic_bench
+    results |= logic_bench.bench_consistency(reps, 64 if quick else 4096)
+    results |= logic_bench.bench_executor(reps, 32 if quick else 1024)
     from experiments.training.loop import build_training
     setup = build_training(cfg)
     results |= bench_train_step(reps, cfg, setup)

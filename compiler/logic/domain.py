@@ -8,24 +8,30 @@ import numpy as np
 from compiler.domain import DemoCheck, Domain, as_groups
 from compiler.logic import checker as logic_checker
 from compiler.logic.consistency import internal_consistency
-from compiler.logic.executor import NOT_ASKED, UNDETERMINED, read, read_np, run_batch_jit
+from compiler.logic.equivalence import equivalent_on_fact_sets
+from compiler.logic.executor import NOT_ASKED, UNDETERMINED, read, read_np, run_batch_jit, used_rows
 from compiler.logic.proposers import PROPOSERS
 from compiler.logic.reference import run_reference
-from compiler.logic.equivalence import equivalent_on_fact_sets
 from compiler.logic.rules import (
     BODY,
     FALSE_HEAD,
-    canonical,
     MAX_RULES,
     RULE_DTYPE,
     TEXT_FORMAT,
     RuleSyntaxError,
+    canonical,
     format_rules,
     parse_rules,
     rule_texts,
     size,
     well_formed,
 )
+
+
+def _rows_first(rules) -> bool:
+    """Every RuleSet of the batch has its used rows before its unused ones."""
+    used = np.asarray(rules)[..., BODY] > 0
+    return bool((used[..., 1:] <= used[..., :-1]).all())
 
 
 class LogicDomain(Domain):
@@ -65,6 +71,8 @@ class LogicDomain(Domain):
         return [texts[r] for r in np.nonzero(np.asarray(blame))[0] if r < len(texts)]
 
     def run_batch(self, rules, states, steps):
+        # canonical RuleSets keep used rows first: run only those (a batch-wide bound)
+        rules = used_rows(rules) if _rows_first(rules) else rules
         return run_batch_jit(jnp.asarray(rules, jnp.int32), jnp.asarray(states, jnp.uint8),
                              jnp.asarray(steps, jnp.int32))
 

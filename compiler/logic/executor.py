@@ -120,5 +120,16 @@ def closure_many_jit(rules, states):
     return jax.vmap(closure_and_depth, in_axes=(None, 0))(rules, states)
 
 
+def used_rows(rules) -> np.ndarray:
+    """The rule rows any RuleSet of the batch uses (unused rows sort last in canonical
+    form), rounded up to a power of two (>= 8) so few shapes are compiled."""
+    rules = np.asarray(rules)
+    used = int((rules[..., BODY] > 0).sum(axis=-1).max(initial=0))
+    rows = 8
+    while rows < used:
+        rows *= 2
+    return rules[..., :min(rows, rules.shape[-2]), :]
+
+
 def read_np(state) -> np.ndarray:
     return np.array(read(jnp.asarray(state)))
