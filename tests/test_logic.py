@@ -236,3 +236,15 @@ def test_solve_answers_by_name_and_reports_contradicting_demos(tmp_path):
     assert out["consistent_drafts"] == 0
     assert out["conflicting_demos"] == [[0, 1]] and out["conflicting_entries"] == ["c"]
     assert "demos 0 and 1" in out["warning"] and out["selector"] == "vote"
+
+
+def test_above_16_inputs_the_check_goes_through_sat():
+    from compiler.logic.consistency import internal_consistency
+
+    drafts = np.stack([parse_rules("p0 -> p20; p17 -> ~p20"), parse_rules("p0 & p17 -> p20"),
+                       parse_rules("p3 & ~p16 -> p19; p19 & p16 -> false")])
+    consistent, witness = internal_consistency(drafts, 24, list(range(18)))
+    assert consistent.tolist() == [False, True, True]
+    assert witness[0] & 1 and witness[0] >> 17 & 1  # p0 and p17 true
+    with pytest.raises(ValueError, match="at most 16"):
+        consistent_vectorized(drafts, 24, list(range(18)))
