@@ -27,6 +27,7 @@ import numpy as np
 
 from compiler.domain import as_groups
 from compiler.logic.checker import Demos
+from compiler.logic.consistency import internal_consistency
 from compiler.logic.executor import CLOSED, FALSE, TRUE
 from compiler.logic.rules import BODY, FALSE_HEAD, MAX_RULES, canonical, literal
 from compiler.registry import registrar
@@ -35,6 +36,7 @@ PROPOSERS: dict[str, Callable] = {}
 register = registrar(PROPOSERS)
 ALTERNATIVES = 8  # covers kept per literal
 GREEDY_TRIES = 24  # randomized greedy covers tried per literal
+OVERSAMPLE = 4  # induce writes this many times K drafts and keeps the self-consistent first
 
 
 def _rng(key) -> np.random.Generator:
@@ -83,14 +85,18 @@ def _body_holds(bodies, holds) -> np.ndarray:
     return full[bodies[:, 0]] & full[bodies[:, 1]] & full[bodies[:, 2]]
 
 
-def _greedy_cover(cover_rows, need, rng, randomize: bool):
+def _greedy_cover(cover_rows, need, rng, randomize: bool, sizes=None):
     """Indices of rows (bool `[B, N]`) that together cover `need`; greedy by new demos
-    covered (randomly perturbed unless the first try)."""
+    covered, randomly perturbed if `randomize`; with `sizes` (literals per body), weighted
+    by 2^size: a body of k literals holds on 2^-k of the fact sets, so this prefers the
+    most specific sound bodies."""
     left, chosen = need.copy(), []
     while left.any():
         gain = (cover_rows & left).sum(axis=1).astype(float)
         if gain.max() <= 0:
             break
+        if sizes is not None:
+            gain = gain * 2.0 ** sizes
         if randomize:
             gain = gain * rng.uniform(0.5, 1.0, size=len(gain)) * (gain > 0)
         i = int(np.argmax(gain))
@@ -142,14 +148,19 @@ def literal_covers(group: Demos, rng) -> tuple[list, dict]:
             if not len(cand):
                 continue
             coverable = rows.any(axis=0)
+            sizes = (cand >= 0).sum(axis=1)
+            need = coverable & shows[s]
+            general = _greedy_cover(rows, need, rng, randomize=False)
+            specific = _greedy_cover(rows, need, rng, randomize=False, sizes=sizes)
             found = {}
-            for t in range(GREEDY_TRIES):
-                pick = _greedy_cover(rows, coverable & shows[s], rng, randomize=t > 0)
-                key = tuple(sorted(pick))
-                if key not in found:
-                    found[key] = pick
-            alts = sorted(found.values(), key=lambda p: (len(p), sum(int((cand[i] >= 0).sum())
-                                                                      for i in p), sorted(p)))
+            for _ in range(GREEDY_TRIES):
+                pick = _greedy_cover(rows, need, rng, randomize=True)
+                found.setdefault(tuple(sorted(pick)), pick)
+            alts = sorted(found.values(), key=lambda p: (len(p), sum(int(sizes[i]) for i in p),
+                                                         sorted(p)))
+            # first the most general cover, then the most specific one: the two ends of
+            # what the demos allow (off the demos they disagree, which a vote should see)
+            alts = list({tuple(sorted(p)): p for p in [general, specific] + alts}.values())
             covers[s] = [[_row(cand[i], s) for i in p] for p in alts[:ALTERNATIVES]]
             if (coverable >= shows[s]).all():
                 progressed.append(s)
@@ -188,20 +199,32 @@ def _dedupe(drafts: list) -> np.ndarray:
 
 @register("induce")
 def propose_induce(key, demos, num_drafts, config=None, truth=None):
+    """Draft 0 takes every literal's most general cover, draft 1 every literal's most
+    specific one, later drafts random combinations; `OVERSAMPLE` x K distinct combinations
+    are written and the self-consistent ones come first (the check in the proposer)."""
     rng = _rng(key)
-    covers, info = literal_covers(merged(demos), rng)
-    drafts = [_draft(covers, [0] * len(covers))]
-    seen = {drafts[0].tobytes()}
-    for _ in range(20 * num_drafts):
-        if len(drafts) >= num_drafts or info["choices"] <= len(drafts):
+    group = merged(demos)
+    covers, info = literal_covers(group, rng)
+    drafts = [_draft(covers, [0] * len(covers)),
+              _draft(covers, [min(1, len(a) - 1) for a in covers])]
+    drafts = list({d.tobytes(): d for d in drafts}.values())
+    seen = {d.tobytes() for d in drafts}
+    want = OVERSAMPLE * num_drafts
+    for _ in range(20 * want):
+        if len(drafts) >= want or info["choices"] <= len(drafts):
             break
-        # later covers are less likely: each literal keeps its best cover half the time
+        # later covers are less likely: each literal keeps its first cover half the time
         choice = [min(len(a) - 1, int(rng.geometric(0.5)) - 1) for a in covers]
         d = _draft(covers, choice)
         if d.tobytes() not in seen:
             seen.add(d.tobytes())
             drafts.append(d)
-    return np.stack(drafts), info
+    drafts = np.stack(drafts)
+    if OVERSAMPLE > 1:
+        consistent, _ = internal_consistency(drafts, group.num_atoms, list(group.inputs))
+        drafts = drafts[np.argsort(~consistent, kind="stable")]
+        info["consistent_proposed"] = int(consistent.sum())
+    return drafts[:num_drafts], info
 
 
 @register("exhaustive")
