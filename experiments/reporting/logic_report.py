@@ -223,6 +223,7 @@ def logic_targets(rows, meta):
                  "answered %", "chosen equivalent %"], lines)
     vote = where(rows, **{"compiler.selector": "vote"})
     top = max(vote, key=lambda r: r["acc_answered_mean"]) if vote else None
+    best_exact = mean_of(where(rows, **{"compiler.selector": "best"}), "exact_symbolic")
     sentence = ("Logic targets: vote accuracy on the atoms it commits to >= 99% "
                 + ("**not reached at this budget**" if top and top["acc_answered_mean"] < 0.99
                    else "**reached**")
@@ -231,7 +232,7 @@ def logic_targets(rows, meta):
                 + (f": best {100 * top['acc_answered_mean']:.1f}% at {100 * top['coverage_mean']:.1f}% "
                    f"coverage (K={int(top['num_drafts'])}, {int(top['task.num_demos'])} demos, "
                    f"{100 * top['task.observed']:g}% observed)" if top else "")
-                + f"; `best` exact {100 * mean_of(where(rows, **{'compiler.selector': 'best'}), 'exact_symbolic'):.1f}% "
+                + f"; `best` exact {100 * best_exact:.1f}% "
                   f"(mean over K, demos, observed), {DEPTHS}; chosen rule set equivalent to the "
                   f"truth on every admissible fact set in "
                   f"{100 * mean_of(rows, 'p_chosen_true'):.1f}% of tasks.")
