@@ -25,18 +25,8 @@ from compiler.checker import check_chunk
 from compiler.life import NUM_RULES, Demos, run_batch_jit, run_jit, run_numpy, table_from_index
 from compiler.life.bitpacked import pack, run_packed
 from compiler.life.checker import demo_check
+from experiments.benchmarks.timing import timed
 from experiments.core.runio import write_atomic
-
-
-def timed(fn, reps: int) -> float:
-    """Median wall time of `fn()` over `reps` runs, after one warm-up run."""
-    jax.block_until_ready(fn())
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        jax.block_until_ready(fn())
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_executor(reps, batch, side, steps):

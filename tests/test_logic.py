@@ -25,7 +25,8 @@ from compiler.logic.executor import (
 )
 from compiler.logic.oracles import clingo_closure
 from compiler.logic.reference import run_reference
-from compiler.logic.rules import BODY, FALSE_HEAD, canonical, literal
+from compiler.logic.rules import BODY, canonical
+from experiments.benchmarks.logic import random_drafts
 from tasks import TaskFileError, get_tasks, load_task_file
 from tasks.logic import LogicTaskConfig, heldout_mask
 
@@ -35,17 +36,7 @@ TASKS = get_tasks("logic")
 
 def random_rule_sets(rng, n, atoms, rules=(1, 12), constraint_p=0.1):
     """Random rule sets over `atoms` atoms, heads anywhere, both signs: many contradict."""
-    out = []
-    for _ in range(n):
-        rows = []
-        for _ in range(int(rng.integers(*rules))):
-            size = int(rng.integers(1, BODY + 1))
-            chosen = rng.choice(atoms, size=size + 1, replace=False)
-            body = [literal(a, rng.random() < 0.5) for a in chosen[:size]]
-            head = FALSE_HEAD if rng.random() < constraint_p else literal(chosen[size], rng.random() < 0.5)
-            rows.append(body + [0] * (BODY - size) + [head])
-        out.append(canonical(np.array(rows)))
-    return np.stack(out)
+    return random_drafts(rng, n, atoms, rules, constraint_p)
 
 
 def random_states(rng, n, atoms, given=0.5):

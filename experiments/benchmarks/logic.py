@@ -5,10 +5,8 @@ on the same programs."""
 
 from __future__ import annotations
 
-import statistics
 import time
 
-import jax
 import numpy as np
 
 from compiler.logic import DOMAIN
@@ -17,6 +15,7 @@ from compiler.logic.executor import closure_batch_jit
 from compiler.logic.oracles import clingo_closure
 from compiler.logic.reference import run_reference
 from compiler.logic.rules import BODY, FALSE_HEAD, canonical, literal
+from experiments.benchmarks.timing import timed
 
 
 def random_drafts(rng, k: int, atoms: int, rules=(4, 16), constraint_p=0.05) -> np.ndarray:
@@ -36,21 +35,11 @@ def random_drafts(rng, k: int, atoms: int, rules=(4, 16), constraint_p=0.05) -> 
     return np.stack(out)
 
 
-def _median(fn, reps):
-    jax.block_until_ready(fn())
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        jax.block_until_ready(fn())
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def bench_consistency(reps: int, k: int, inputs: int = 12, atoms: int = 32) -> dict:
     rng = np.random.default_rng(0)
     drafts = random_drafts(rng, k, atoms)
     ins = list(range(inputs))
-    t_vec = _median(lambda: consistent_vectorized(drafts, atoms, ins)[0], reps)
+    t_vec = timed(lambda: consistent_vectorized(drafts, atoms, ins)[0], reps)
     start = time.perf_counter()
     sat = consistent_sat(drafts, atoms, ins)[0]
     t_sat = time.perf_counter() - start  # one pass: the loop is the slow side
@@ -67,12 +56,12 @@ def bench_executor(reps: int, n: int, steps: int = 32, atoms: int = 32) -> dict:
     rules = random_drafts(rng, n, atoms, rules=(8, 32))
     states = np.zeros((n, atoms), np.uint8)
     states[:, :8] = rng.integers(1, 3, size=(n, 8))  # 8 input atoms given true/false
-    t_jax = _median(lambda: DOMAIN.run_batch(rules, states, steps), reps)
+    t_jax = timed(lambda: DOMAIN.run_batch(rules, states, steps), reps)
     start = time.perf_counter()
     for r, s in zip(rules, states, strict=True):
         run_reference(r, s, steps)
     t_ref = time.perf_counter() - start
-    t_fix = _median(lambda: closure_batch_jit(rules, states), reps)
+    t_fix = timed(lambda: closure_batch_jit(rules, states), reps)
     start = time.perf_counter()
     for r, s in zip(rules, states, strict=True):
         clingo_closure(r, s)
