@@ -239,3 +239,21 @@ def test_above_16_inputs_the_check_goes_through_sat():
     assert witness[0] & 1 and witness[0] >> 17 & 1  # p0 and p17 true
     with pytest.raises(ValueError, match="at most 16"):
         consistent_vectorized(drafts, 24, list(range(18)))
+
+
+def test_the_internal_check_changes_what_best_chooses():
+    from compiler import check_and_select
+    from compiler.logic import Demos
+
+    # open world: a alone derives c, b alone derives ~c; a & b is never shown
+    facts = np.array([[TRUE, FALSE, 0], [FALSE, TRUE, 0]], np.uint8)
+    closure = np.array([[1, 2, 1], [2, 1, 2]], np.uint8)
+    demos = Demos(facts, closure, (0, 1))
+    drafts = np.stack([parse_rules("p0 -> p2; p1 -> ~p2"),  # smaller, contradicts on a & b
+                       parse_rules("p0 & ~p1 -> p2; p1 -> ~p2")])
+    on = check_and_select(LOGIC, drafts, demos, jax.random.key(0), CompilerConfig(selector="best"))
+    off = check_and_select(LOGIC, drafts, demos, jax.random.key(0),
+                           CompilerConfig(selector="best", check_consistency=False))
+    assert on.scores.self_consistent.tolist() == [False, True] and on.chosen_index == 1
+    assert off.chosen_index == 0 and off.diagnostics["self_consistent"].tolist() == [False, True]
+    assert on.scores.witness[0] == {"p0": True, "p1": True}

@@ -30,6 +30,7 @@ from compiler.logic.checker import Demos
 from compiler.logic.consistency import internal_consistency
 from compiler.logic.executor import CLOSED, FALSE, TRUE
 from compiler.logic.rules import BODY, FALSE_HEAD, MAX_RULES, canonical, literal
+from compiler.pipeline import CompilerConfig
 from compiler.registry import registrar
 
 PROPOSERS: dict[str, Callable] = {}
@@ -201,7 +202,8 @@ def _dedupe(drafts: list) -> np.ndarray:
 def propose_induce(key, demos, num_drafts, config=None, truth=None):
     """Draft 0 takes every literal's most general cover, draft 1 every literal's most
     specific one, later drafts random combinations; `OVERSAMPLE` x K distinct combinations
-    are written and the self-consistent ones come first (the check in the proposer)."""
+    are written and the self-consistent ones come first (the internal check inside the
+    proposer; `config.check_consistency=False` keeps the first K as written)."""
     rng = _rng(key)
     group = merged(demos)
     covers, info = literal_covers(group, rng)
@@ -220,7 +222,7 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
             seen.add(d.tobytes())
             drafts.append(d)
     drafts = np.stack(drafts)
-    if OVERSAMPLE > 1:
+    if OVERSAMPLE > 1 and (config or CompilerConfig()).check_consistency:
         consistent, _ = internal_consistency(drafts, group.num_atoms, list(group.inputs))
         drafts = drafts[np.argsort(~consistent, kind="stable")]
         info["consistent_proposed"] = int(consistent.sum())

@@ -1,7 +1,9 @@
-"""The internal-consistency ablation: the same K drafts per task, selected by demo fit alone
-or by demo fit plus the internal-consistency check, for each selector. Scored on queries
-outside the demos' support (no query repeats a demo's fact set), with the share of chosen
-RuleSets that contradict themselves (for `vote`: any voter does)."""
+"""The internal-consistency ablation: per task, drafts from the same proposer key with the
+internal-consistency check off (`compiler.check_consistency=false`: selection by demo fit
+alone, and a proposer that orders its drafts by the check keeps them as written) or on,
+for each selector. Scored on queries outside the demos' support (no query repeats a demo's
+fact set), with the share of chosen RuleSets that contradict themselves (for `vote`: any
+voter does)."""
 
 from __future__ import annotations
 
@@ -22,15 +24,15 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     config = replace(compiler_config(cfg), num_drafts=k)
     tasks = query_tasks(cfg)
     neural = compiled_reasoner(cfg)
-    proposed = [domain.proposers[config.proposer](propose_key(job_key(cfg, t.task_id, 0)),
-                                                  t.demos, k, config, truth=t.rule)
-                for t in tasks]
     rows = []
     for checked in (True, False):
+        variant = replace(config, check_consistency=checked)
+        proposed = [domain.proposers[config.proposer](propose_key(job_key(cfg, t.task_id, 0)),
+                                                      t.demos, k, variant, truth=t.rule)
+                    for t in tasks]
         for selector in cfg.experiment.selectors:
             chosen = [check_and_select(domain, drafts, t.demos, job_key(cfg, t.task_id, 1),
-                                       replace(config, selector=selector,
-                                               check_consistency=checked), info)
+                                       replace(variant, selector=selector), info)
                       for (drafts, info), t in zip(proposed, tasks, strict=True)]
             contradictory = [not domain.internal_consistency(c.voters, t.demos)[0].all()
                              for c, t in zip(chosen, tasks, strict=True)]
