@@ -257,3 +257,10 @@ def test_the_internal_check_changes_what_best_chooses():
     assert on.scores.self_consistent.tolist() == [False, True] and on.chosen_index == 1
     assert off.chosen_index == 0 and off.diagnostics["self_consistent"].tolist() == [False, True]
     assert on.scores.witness[0] == {"p0": True, "p1": True}
+
+
+def test_induce_design_measurement_reports_shares():
+    from experiments.benchmarks.logic_induce import measure
+
+    (row,) = measure(4, "open", 2, runs=((4, "vote"),))
+    assert all(0.0 <= row[k] <= 1.0 for k in ("exact", "coverage", "acc_answered", "contradictory"))
