@@ -32,9 +32,9 @@ def _panels(rows):
 
 def fig_logic_drafts(rows, out):
     panels = _panels(rows)
-    metrics = [("p_true_survives", "P(equivalent draft survives)"),
-               ("p_chosen_true", "P(chosen equivalent)"), ("exact_symbolic", "exact, symbolic"),
-               ("acc_answered", "accuracy on answered atoms"), ("coverage", "atoms answered")]
+    metrics = [("p_true_survives", "equiv. survives"), ("p_chosen_true", "chosen equiv."),
+               ("exact_symbolic", "exact"), ("acc_answered", "acc. answered"),
+               ("coverage", "answered")]
     fig, axes = plt.subplots(len(metrics), len(panels), figsize=(2.3 * len(panels), 8.0),
                              sharex=True, sharey=True, squeeze=False)
     for j, (demos, observed) in enumerate(panels):
