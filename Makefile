@@ -34,7 +34,8 @@ certify: venv
 	$(PY) -m experiments.certify
 
 # The five experiment presets (conf/experiment/) as Hydra multiruns, then their summaries
-# in results/NAME/. SCALE=small (default) fits in <= 45 min on 2 cores with the figures;
+# in results/NAME/. SCALE=small (default): life's five presets 42 min on 2 cores with the
+# figures, logic's four 19 min more (measured 2026-11-28);
 # SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
 EXPERIMENTS := drafts selection inconsistency counterfactual test_time \
   logic_drafts logic_selection logic_inconsistency logic_consistency_check
