@@ -70,6 +70,10 @@ class Domain:
         """`[K]` the description size the `best` selector prefers smaller of."""
         return np.zeros(len(drafts), np.int64)
 
+    def size_label(self, size: int) -> str:
+        """A query size as tables print it (life: `32x32`; logic: `32 atoms`)."""
+        return str(size)
+
     def blamed(self, draft: np.ndarray, blame: np.ndarray) -> list[str]:
         """Names of the entries (life: table entries; logic: rules) of `draft` with
         non-zero blame in its `blame`."""

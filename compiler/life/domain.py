@@ -38,6 +38,9 @@ class LifeDomain(Domain):
     def well_formed(self, drafts):
         return np.isin(np.asarray(drafts), (0, 1)).all(axis=(1, 2))
 
+    def size_label(self, size):
+        return f"{size}x{size}"
+
     def blamed(self, draft, blame) -> list[str]:
         return [entry_name(s, n) for s, n in zip(*np.nonzero(blame), strict=True)]
 

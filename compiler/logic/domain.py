@@ -66,6 +66,9 @@ class LogicDomain(Domain):
     def size(self, drafts):
         return size(drafts)
 
+    def size_label(self, size):
+        return f"{size} atoms"
+
     def blamed(self, draft, blame) -> list[str]:
         texts = rule_texts(draft)
         return [texts[r] for r in np.nonzero(np.asarray(blame))[0] if r < len(texts)]
@@ -97,7 +100,8 @@ class LogicDomain(Domain):
         pairs, atoms = logic_checker.conflicting_demos(groups, names)
         hidden = ~np.any([g.observed.any(axis=0) for g in groups], axis=0)
         return {"conflicting_demos": pairs, "conflicting_entries": atoms,
-                "unobserved_entries": [names[a] for a in np.nonzero(hidden)[0]]}
+                "unobserved_entries": [names[a] for a in np.nonzero(hidden)[0]],
+                "num_entries": int(len(names))}
 
     def equivalent(self, drafts, truth, demos=None):
         """Same read values on every observed atom from every admissible fact set (all

@@ -7,6 +7,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from compiler import get_domain
+
 
 def markdown_table(header, rows) -> str:
     """`| a | b |` lines: the header, the separator, one line per row (cells as str)."""
@@ -27,7 +29,8 @@ def accuracy_table(rows: list[dict], metric: str = "exact") -> str:
     for name, g in keys:
         values = [cells.get((name, g, h), []) for h in horizons]
         text = [f"{100 * sum(v) / len(v):.1f}%" if v else "-" for v in values]
-        body.append([name, f"{g}x{g}", *text, max(len(v) for v in values)])
+        domain = next(r["domain"] for r in rows if r["reasoner"] == name and r["grid"] == g)
+        body.append([name, get_domain(domain).size_label(g), *text, max(len(v) for v in values)])
     return (f"{metric} accuracy by horizon (mean over tasks; n = tasks per cell)\n\n"
             + markdown_table(["reasoner", "grid", *(f"h={h}" for h in horizons), "n"], body))
 
@@ -41,7 +44,8 @@ def compiler_summary(rows: list[dict]) -> str:
     recovered = sum(r["rule_recovered"] for r in per_task)
     times = sorted(r["compile_s"] for r in per_task)
     lines = [
-        f"compiler: {n} tasks; true rule chosen {recovered}/{n} ({100 * recovered / n:.1f}%); "
+        f"compiler: {n} tasks; true rule chosen (or an equivalent one) {recovered}/{n} "
+        f"({100 * recovered / n:.1f}%); "
         f"consistent drafts per task {sum(r['consistent_drafts'] for r in per_task) / n:.1f}; "
         f"compile time median {times[len(times) // 2]:.3f}s, max {times[-1]:.3f}s",
     ]
@@ -51,7 +55,7 @@ def compiler_summary(rows: list[dict]) -> str:
     full = [r["task_id"] for r in counted if r["unobserved_count"] == 0]
     unobserved = sum(r["unobserved_count"] for r in counted)
     entries = sum(r["rule_entries"] for r in counted)
-    lines.append(f"unobserved table entries: {unobserved}/{entries} "
+    lines.append(f"unobserved entries (life: table entries; logic: atoms): {unobserved}/{entries} "
                  f"({100 * unobserved / entries:.2f}%); "
                  f"tasks with every entry observed: {len(full)}/{len(counted)}")
     full = set(full)
