@@ -9,19 +9,23 @@ import numpy as np
 from compiler.logic.executor import CLOSED, FALSE, TRUE, closure_and_depth, read
 
 PARTIAL_LIMIT = 8  # inputs up to which every partial assignment (3^I) is compared
+TOTAL_LIMIT = 16  # above this many inputs, 2^16 random total assignments stand for all
 
 
 def admissible_fact_sets(group) -> np.ndarray:
     """`[M, A]` fact states: every partial assignment of the inputs (I <= 8), else every
-    total one; closed-world when the demos are."""
+    total one (above 16 inputs: 2^16 of them at random, a fixed sample); closed-world when
+    the demos are."""
     inputs = np.asarray(group.inputs)
     n = len(inputs)
     if n <= PARTIAL_LIMIT:
         index = np.arange(3 ** n)
         values = (index[:, None] // 3 ** np.arange(n)) % 3
-    else:
+    elif n <= TOTAL_LIMIT:
         index = np.arange(1 << n)
         values = 1 + ((index[:, None] >> np.arange(n)) & 1)
+    else:
+        values = 1 + np.random.default_rng(0).integers(0, 2, size=(1 << TOTAL_LIMIT, n))
     states = np.zeros((len(values), group.num_atoms), np.uint8)
     states[:, inputs] = np.where(values == 1, TRUE, np.where(values == 2, FALSE, 0))
     if ((group.facts & CLOSED) > 0).any():
