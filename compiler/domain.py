@@ -109,6 +109,12 @@ class Domain:
         drafts = np.asarray(drafts)
         return (drafts == np.asarray(truth)[None]).reshape(len(drafts), -1).all(axis=1)
 
+    def completions(self, rule: np.ndarray, diagnostics: dict, limit: int = 256):
+        """The RuleSets the demos cannot tell apart from `rule` (life: every setting of the
+        entries no demo shows), at most `limit` of them; None where the domain has no such
+        set (logic: its vote already says `undetermined`) or it is larger than `limit`."""
+        return None
+
     def corrupt(self, rule: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
         """`rule` with `m` random edits (the inconsistency preset's injected errors)."""
         raise NotImplementedError

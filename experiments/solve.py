@@ -97,8 +97,27 @@ def solve(cfg: DictConfig) -> dict:
         result["conflicting_entries"] = conflicts
         if demos:
             result["conflicting_demos"] = demos
+    if "unobserved_entries" in diag:
+        result["unobserved_entries"] = diag["unobserved_entries"]
+    if compiled.selector == "vote":
+        mark_undetermined(domain, compiled, task, result)
     write_atomic(cfg.out, json.dumps(result) + "\n")
     return result
+
+
+def mark_undetermined(domain, compiled, task, result) -> None:
+    """Under `vote`: per test query, the cells whose answer depends on what the demos never
+    showed, i.e. where the RuleSets the demos cannot tell apart from the chosen one (life:
+    every setting of the unobserved entries) disagree. Each answer gets `undetermined` (a
+    count) and `undetermined_mask` (1 where undetermined)."""
+    completions = domain.completions(compiled.chosen, compiled.diagnostics)
+    if completions is None:
+        return
+    for entry, x, h in zip(result["test"], task.test_inputs, task.test_horizons, strict=True):
+        outs = np.asarray(domain.run_batch(completions, np.repeat(x[None], len(completions), 0), h))
+        mask = (outs != outs[:1]).any(axis=0)
+        entry["undetermined"] = int(mask.sum())
+        entry["undetermined_mask"] = mask.astype(int).tolist()
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="solve")

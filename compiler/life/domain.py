@@ -69,6 +69,16 @@ class LifeDomain(Domain):
         return {"conflicting_entries": life_checker.conflicting_entries(evidence),
                 "unobserved_entries": life_checker.unobserved_entries(evidence)}
 
+    def completions(self, rule, diagnostics, limit=256):
+        names = diagnostics.get("unobserved_entries")
+        if names is None or (1 << len(names)) > limit:
+            return None
+        entries = [("BS".index(n[0]), int(n[1:])) for n in names]
+        out = np.repeat(np.asarray(rule, np.uint8)[None], 1 << len(entries), axis=0)
+        for i, (state, count) in enumerate(entries):
+            out[:, state, count] = (np.arange(len(out)) >> i) & 1
+        return out
+
     def corrupt(self, rule, m, rng):
         """`m` distinct table entries flipped."""
         flat = np.asarray(rule).reshape(-1).copy()
