@@ -1,0 +1,49 @@
+"""The pieces of the learned life proposer (issue 13): best-first tables against brute
+force, the demo features against counting, a proposer around a network."""
+
+import jax
+import numpy as np
+from flax import nnx
+
+from compiler.life import Demos, parse_rule, run_batch_jit, table_from_index
+from compiler.life.proposer_net import (
+    NUM_FEATURES,
+    ProposerNet,
+    demo_features,
+    most_likely_tables,
+    neural_proposer,
+)
+
+
+def test_most_likely_tables_are_the_brute_force_top_k():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 2, size=18)
+    top = most_likely_tables(logits, 300)
+    tables = table_from_index(np.arange(1 << 18)).reshape(-1, 18).astype(np.float64)
+    log_p = (tables * logits - np.logaddexp(0, logits)).sum(axis=1)  # log Bernoulli(sigmoid)
+    expected = np.sort(log_p)[::-1][:300]
+    got = (top.reshape(-1, 18) * logits - np.logaddexp(0, logits)).sum(axis=1)
+    assert np.allclose(got, expected)  # the same likelihoods in the same order
+    assert len({t.tobytes() for t in top}) == 300  # all distinct
+
+
+def test_features_read_a_horizon_1_table_off_the_demos():
+    rule = parse_rule("B36/S23")
+    rng = np.random.default_rng(1)
+    xs = (rng.random((6, 24, 24)) < 0.5).astype(np.uint8)
+    ys = np.asarray(run_batch_jit(np.repeat(rule[None], 6, 0), xs, 1))
+    f = demo_features(Demos(xs, ys, 1))
+    assert f.shape == (NUM_FEATURES,)
+    share, seen = f[:18], f[36:54]
+    observed = seen > 0
+    assert np.array_equal(share[observed], rule.reshape(-1)[observed].astype(np.float32))
+    assert f[-3:].tolist() == [1.0, 0.0, 0.0]
+
+
+def test_a_proposer_around_a_network_drafts_distinct_tables():
+    model = ProposerNet(32, rngs=nnx.Rngs(0))
+    rng = np.random.default_rng(2)
+    xs = (rng.random((2, 12, 12)) < 0.4).astype(np.uint8)
+    demos = Demos(xs, xs, 2)
+    drafts, info = neural_proposer(model)(jax.random.key(0), demos, 16)
+    assert drafts.shape == (16, 2, 9) and len({d.tobytes() for d in drafts}) == 16
