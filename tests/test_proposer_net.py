@@ -55,3 +55,19 @@ def test_training_runs_and_pass_at_k_is_a_share():
     model = train(steps=3, batch=4, width=16, progress=None)
     result = pass_at_k(model, 0, 4, ks=(1, 4), horizon=1, noise=0.0, num_demos=2, grid=12)
     assert set(result) == {"pass@1", "pass@4"} and 0 <= result["pass@1"] <= result["pass@4"] <= 1
+
+
+def test_the_shipped_proposer_is_registered_and_finds_horizon_1_rules():
+    from compiler import CompilerConfig, compile, get_domain
+    from experiments.core.learned_proposers import load_proposer_net
+
+    assert "neural" in get_domain("life").proposers
+    load_proposer_net()  # the shipped parameters fit the network
+    rule = parse_rule("B36/S23")
+    rng = np.random.default_rng(3)
+    xs = (rng.random((4, 16, 16)) < 0.5).astype(np.uint8)
+    ys = np.asarray(run_batch_jit(np.repeat(rule[None], 4, 0), xs, 1))
+    compiled = compile(get_domain("life"), Demos(xs, ys, 1), jax.random.key(0),
+                       CompilerConfig(proposer="neural", num_drafts=16))
+    assert (compiled.drafts == rule).all(axis=(1, 2)).any()
+    assert compiled.consistent_drafts >= 1

@@ -15,6 +15,7 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
+import experiments.core.learned_proposers  # noqa: F401,E402  (compiler.proposer=neural)
 from compiler import SELECTORS, CompilerConfig, get_domain
 from reasoner import get_spec
 from reasoner.life.neural import NeuralConfig

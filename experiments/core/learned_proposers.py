@@ -1,0 +1,64 @@
+"""Learned proposers in the compiler's registries (the wiring: `compiler/` does no file I/O).
+
+`pretrained/life-proposer/` holds a trained `ProposerNet` (`params.npz`, `meta.json`); on
+import, life's registry gains `compiler.proposer=neural`, which loads the net the first
+time it is called. `save_proposer_net`/`load_proposer_net` write and read that folder
+(arrays only: device-neutral).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import jax
+import numpy as np
+from flax import nnx
+
+from compiler import get_domain
+from compiler.life.proposer_net import ProposerNet, neural_proposer
+from experiments.core.runio import write_atomic
+
+ROOT = Path(__file__).resolve().parents[2]
+LIFE_PROPOSER = ROOT / "pretrained" / "life-proposer"
+
+
+def save_proposer_net(model: ProposerNet, path, meta: dict) -> None:
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    leaves = jax.tree.leaves(nnx.state(model, nnx.Param))
+    np.savez(path / "params.npz", *[np.asarray(leaf) for leaf in leaves])
+    write_atomic(path / "meta.json", json.dumps(meta, indent=2) + "\n")
+
+
+def load_proposer_net(path=LIFE_PROPOSER) -> ProposerNet:
+    path = Path(path)
+    meta = json.loads((path / "meta.json").read_text())
+    model = ProposerNet(meta["width"], rngs=nnx.Rngs(0))
+    state = nnx.state(model, nnx.Param)
+    with np.load(path / "params.npz") as data:
+        arrays = [data[f"arr_{i}"] for i in range(len(data.files))]
+    leaves, treedef = jax.tree.flatten(state)
+    if [a.shape for a in arrays] != [leaf.shape for leaf in leaves]:
+        raise ValueError(f"{path}: parameters do not fit ProposerNet(width={meta['width']})")
+    nnx.update(model, jax.tree.unflatten(treedef, [np.asarray(a) for a in arrays]))
+    return model
+
+
+@functools.cache
+def _life_neural():
+    return neural_proposer(load_proposer_net())
+
+
+def _propose_life_neural(key, demos, num_drafts, config=None, truth=None):
+    """The shipped life proposer (pretrained/life-proposer), loaded on first use."""
+    return _life_neural()(key, demos, num_drafts, config, truth)
+
+
+def install() -> None:
+    if (LIFE_PROPOSER / "params.npz").exists():
+        get_domain("life").proposers.setdefault("neural", _propose_life_neural)
+
+
+install()
