@@ -18,7 +18,7 @@ from compiler.selectors import SELECTORS, ranking
 
 @dataclass(frozen=True)
 class CompilerConfig:
-    proposer: str = "induce"  # a proposer of the task's domain (life: induce | random | exhaustive | oracle | neural)
+    proposer: str = "induce"  # the domain's: induce | random | exhaustive | oracle (life: | neural)
     num_drafts: int = 16
     selector: str = "best"  # best | vote | random | first
     search_restarts: int = 32  # induce on horizon > 1: hill-climbing population
