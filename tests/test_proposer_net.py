@@ -71,3 +71,16 @@ def test_the_shipped_proposer_is_registered_and_finds_horizon_1_rules():
                        CompilerConfig(proposer="neural", num_drafts=16))
     assert (compiled.drafts == rule).all(axis=(1, 2)).any()
     assert compiled.consistent_drafts >= 1
+
+
+def test_the_hybrid_climbs_from_the_nets_drafts_on_horizon_2():
+    from compiler import CompilerConfig, compile, get_domain
+
+    assert "hybrid" in get_domain("life").proposers
+    rule = parse_rule("B36/S23")
+    rng = np.random.default_rng(4)
+    xs = (rng.random((4, 16, 16)) < 0.5).astype(np.uint8)
+    ys = np.asarray(run_batch_jit(np.repeat(rule[None], 4, 0), xs, 2))
+    compiled = compile(get_domain("life"), Demos(xs, ys, 2), jax.random.key(0),
+                       CompilerConfig(proposer="hybrid", num_drafts=16))
+    assert np.array_equal(compiled.chosen, rule) and "search_iterations" in compiled.diagnostics

@@ -109,11 +109,34 @@ def _induce_by_counting(groups, num_drafts, rng):
     return _dedupe(np.stack(drafts)), info
 
 
-def _induce_by_search(groups, num_drafts, rng, config):
+def search_from(start_proposer):
+    """A proposer (the registry signature) that hill-climbs like `induce` on horizon > 1,
+    starting from the drafts of `start_proposer` (the hybrid: learned starts, checked
+    search); on horizon-1 demos it returns `start_proposer`'s drafts."""
+
+    def propose(key, demos, num_drafts, config=None, truth=None):
+        groups = as_groups(demos)
+        config = config or CompilerConfig()
+        starts, info = start_proposer(key, groups, max(num_drafts, config.search_restarts),
+                                      config, truth)
+        if all(g.horizon == 1 for g in groups):
+            return starts[:num_drafts], info
+        drafts, more = _induce_by_search(groups, num_drafts, _rng(key), config, starts)
+        return drafts, {**info, **more}
+
+    return propose
+
+
+def _induce_by_search(groups, num_drafts, rng, config, starts=None):
+    """Hill climbing from `starts` `[S, 2, 9]` (the first `search_restarts` of them; random
+    tables fill the rest), else from random tables."""
     config = config or CompilerConfig()
     restarts, steps = config.search_restarts, config.search_steps
     flips = np.eye(NUM_ENTRIES, dtype=np.uint8).reshape(NUM_ENTRIES, 2, 9)
     population = rng.integers(0, 2, size=(restarts, 2, 9), dtype=np.uint8)
+    if starts is not None:
+        starts = np.asarray(starts, np.uint8)[:restarts]
+        population[:len(starts)] = starts
     seen: dict[bytes, tuple[int, int]] = {}  # draft bytes -> (mismatches, discovery order)
     iterations = 0
     for _ in range(steps):
@@ -129,6 +152,10 @@ def _induce_by_search(groups, num_drafts, rng, config):
         stuck = best == 0  # no flip improves: restart from a random rule
         population = candidates[np.arange(restarts), best]
         population[stuck] = rng.integers(0, 2, size=(int(stuck.sum()), 2, 9), dtype=np.uint8)
+    if starts is not None:  # the starts themselves are drafts too (before any step)
+        for draft in np.asarray(starts, np.uint8):
+            seen.setdefault(draft.tobytes(), (int(check(_life(), draft[None], groups,
+                                                          with_blame=False).mismatches[0]), len(seen)))
     ranked = sorted(seen.items(), key=lambda item: item[1])[:num_drafts]
     drafts = np.stack([np.frombuffer(b, np.uint8).reshape(2, 9) for b, _ in ranked])
     return drafts, {"search_iterations": iterations, "search_evaluated": len(seen)}

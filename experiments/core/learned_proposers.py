@@ -18,6 +18,7 @@ from flax import nnx
 
 from compiler import get_domain
 from compiler.life.proposer_net import ProposerNet, neural_proposer
+from compiler.life.proposers import search_from
 from experiments.core.runio import write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,9 +57,16 @@ def _propose_life_neural(key, demos, num_drafts, config=None, truth=None):
     return _life_neural()(key, demos, num_drafts, config, truth)
 
 
+_propose_life_hybrid = search_from(_propose_life_neural)
+_propose_life_hybrid.__doc__ = ("The hybrid: the shipped net's most likely tables as the starts "
+                                "of induce's hill climbing on horizon > 1.")
+
+
 def install() -> None:
     if (LIFE_PROPOSER / "params.npz").exists():
-        get_domain("life").proposers.setdefault("neural", _propose_life_neural)
+        life = get_domain("life").proposers
+        life.setdefault("neural", _propose_life_neural)
+        life.setdefault("hybrid", _propose_life_hybrid)
 
 
 install()
