@@ -15,6 +15,15 @@ from compiler.life.proposer_net import (
 )
 
 
+def b36_demos(horizon: int, seed: int):
+    """B36/S23 and four random 16 x 16 demos of it at `horizon`."""
+    rule = parse_rule("B36/S23")
+    rng = np.random.default_rng(seed)
+    xs = (rng.random((4, 16, 16)) < 0.5).astype(np.uint8)
+    ys = np.asarray(run_batch_jit(np.repeat(rule[None], 4, 0), xs, horizon))
+    return rule, Demos(xs, ys, horizon)
+
+
 def test_most_likely_tables_are_the_brute_force_top_k():
     rng = np.random.default_rng(0)
     logits = rng.normal(0, 2, size=18)
@@ -63,11 +72,8 @@ def test_the_shipped_proposer_is_registered_and_finds_horizon_1_rules():
 
     assert "neural" in get_domain("life").proposers
     load_proposer_net()  # the shipped parameters fit the network
-    rule = parse_rule("B36/S23")
-    rng = np.random.default_rng(3)
-    xs = (rng.random((4, 16, 16)) < 0.5).astype(np.uint8)
-    ys = np.asarray(run_batch_jit(np.repeat(rule[None], 4, 0), xs, 1))
-    compiled = compile(get_domain("life"), Demos(xs, ys, 1), jax.random.key(0),
+    rule, demos = b36_demos(horizon=1, seed=3)
+    compiled = compile(get_domain("life"), demos, jax.random.key(0),
                        CompilerConfig(proposer="neural", num_drafts=16))
     assert (compiled.drafts == rule).all(axis=(1, 2)).any()
     assert compiled.consistent_drafts >= 1
@@ -77,10 +83,7 @@ def test_the_hybrid_climbs_from_the_nets_drafts_on_horizon_2():
     from compiler import CompilerConfig, compile, get_domain
 
     assert "hybrid" in get_domain("life").proposers
-    rule = parse_rule("B36/S23")
-    rng = np.random.default_rng(4)
-    xs = (rng.random((4, 16, 16)) < 0.5).astype(np.uint8)
-    ys = np.asarray(run_batch_jit(np.repeat(rule[None], 4, 0), xs, 2))
-    compiled = compile(get_domain("life"), Demos(xs, ys, 2), jax.random.key(0),
+    rule, demos = b36_demos(horizon=2, seed=4)
+    compiled = compile(get_domain("life"), demos, jax.random.key(0),
                        CompilerConfig(proposer="hybrid", num_drafts=16))
     assert np.array_equal(compiled.chosen, rule) and "search_iterations" in compiled.diagnostics
