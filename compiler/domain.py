@@ -15,6 +15,7 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import jax
 import numpy as np
 
 
@@ -28,6 +29,12 @@ class DemoCheck(NamedTuple):
     check_one: Callable
     demos: Any
     params: Any
+
+
+def host_rng(key) -> np.random.Generator:
+    """A NumPy generator seeded from a JAX key (proposers run on the host)."""
+    seed = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint32)
+    return np.random.default_rng(seed)
 
 
 def as_groups(demos) -> list:

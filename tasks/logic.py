@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from compiler.logic import Demos, canonical
-from compiler.logic.consistency import internal_consistency
 from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, closure_many_jit, read_np, run_batch_jit
 from compiler.logic.rules import FALSE_HEAD, MAX_ATOMS, MAX_RULES, default_names, literal
 from tasks.domain import TaskDomain
@@ -226,11 +225,6 @@ def make_task(rng, task_id: int, cfg: LogicTaskConfig, horizons, split: str = "h
         queries.append(Query(x, int(h), np.where(asked, truth, NOT_ASKED).astype(np.uint8),
                              int(pool_depths[choice])))
     return LogicTask(task_id, rule, demos, queries, default_names(atoms))
-
-
-def validate_rule_set(rule, cfg: LogicTaskConfig, atoms: int) -> bool:
-    """The hidden rule set derives no contradiction from any admissible fact set."""
-    return bool(internal_consistency(rule[None], atoms, list(range(cfg.inputs)))[0][0])
 
 
 class LogicTasks(TaskDomain):

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import jax
 import numpy as np
 
 from compiler.checker import check
-from compiler.domain import as_groups
+from compiler.domain import as_groups, host_rng
 from compiler.life.checker import Demos, evidence_counts
 from compiler.life.rules import NUM_ENTRIES, NUM_RULES, table_from_index
 from compiler.pipeline import CompilerConfig
@@ -21,12 +20,6 @@ from compiler.registry import registrar
 
 PROPOSERS: dict[str, Callable] = {}
 register = registrar(PROPOSERS)
-
-
-def _rng(key) -> np.random.Generator:
-    """A NumPy generator seeded from a JAX key (proposers run on the host)."""
-    seed = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint32)
-    return np.random.default_rng(seed)
 
 
 def _life():
@@ -42,7 +35,7 @@ def _dedupe(drafts: np.ndarray) -> np.ndarray:
 
 @register("random")
 def propose_random(key, demos, num_drafts, config=None, truth=None):
-    drafts = _rng(key).integers(0, 2, size=(num_drafts, 2, 9), dtype=np.uint8)
+    drafts = host_rng(key).integers(0, 2, size=(num_drafts, 2, 9), dtype=np.uint8)
     return drafts, {}
 
 
@@ -88,7 +81,7 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
     flips from random restarts, keeping drafts that reproduce the demos.
     """
     groups = as_groups(demos)
-    rng = _rng(key)
+    rng = host_rng(key)
     if all(g.horizon == 1 for g in groups):
         return _induce_by_counting(groups, num_drafts, rng)
     return _induce_by_search(groups, num_drafts, rng, config)
@@ -121,7 +114,7 @@ def search_from(start_proposer):
                                       config, truth)
         if all(g.horizon == 1 for g in groups):
             return starts[:num_drafts], info
-        drafts, more = _induce_by_search(groups, num_drafts, _rng(key), config, starts)
+        drafts, more = _induce_by_search(groups, num_drafts, host_rng(key), config, starts)
         return drafts, {**info, **more}
 
     return propose

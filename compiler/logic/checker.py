@@ -15,8 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from compiler.domain import DemoCheck
-from compiler.logic.executor import FALSE, NOT_ASKED, TRUE, closure_and_depth, read, slot_indices, to_bits
-from compiler.logic.rules import MAX_RULES
+from compiler.logic.executor import FALSE, NOT_ASKED, TRUE, fixed_point_bits, from_bits, read
 
 
 @dataclass(frozen=True)
@@ -56,18 +55,17 @@ def check_one(rules, demo, params):
     """Wrong observed atoms of one draft on one demo, and blame per rule: a rule is blamed
     for each wrong atom it derives at the fixed point (a constraint for firing at all)."""
     facts, closure = demo
-    final, _ = closure_and_depth(rules, facts)
-    wrong = (read(final) != closure) & (closure != NOT_ASKED)
-    body_idx, head_idx = slot_indices(rules, facts.shape[-1])
-    bits = to_bits(final)
-    fires = bits[body_idx].all(axis=-1) & (rules[:, -1] > 0)
-    n = 2 * facts.shape[-1]
+    bits, _, (head_idx, fires) = fixed_point_bits(rules, facts)
+    wrong = (read(from_bits(bits, facts)) != closure) & (closure != NOT_ASKED)
+    # per head slot: a wrong atom's two slots, the constraint slot (a fired constraint is
+    # wrong), and never the always/never/discard slots (unused rows write the last)
     wrong_slots = jnp.concatenate([jnp.repeat(wrong, 2), jnp.array([True, False, False, False])])
-    blame = (fires & wrong_slots[jnp.clip(head_idx, 0, n + 3)]).astype(jnp.int32)
+    blame = (fires & wrong_slots[head_idx]).astype(jnp.int32)
     return wrong.sum(dtype=jnp.int32), blame
 
 
 def demo_check(group: Demos, with_blame: bool) -> DemoCheck:
+    # blame costs one gather at the fixed point: computed either way
     return DemoCheck(check_one, (jnp.asarray(group.facts), jnp.asarray(group.closure)), None)
 
 
@@ -101,6 +99,3 @@ def conflicting_demos(groups, names) -> tuple[list, list]:
                 atoms |= set(np.nonzero(differ)[0].tolist())
     return pairs, [names[a] for a in sorted(atoms)]
 
-
-def blame_rows() -> int:
-    return MAX_RULES

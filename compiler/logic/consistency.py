@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.logic.executor import slot_indices
+from compiler.logic.executor import slot_indices, used_rows
 from compiler.logic.rules import BODY, FALSE_HEAD
 
 VECTOR_MAX_INPUTS = 16
@@ -76,14 +76,6 @@ def _contradictions(rules, init):
     return both | bits[:, 2 * num_atoms]
 
 
-def _rows_bucket(used: int) -> int:
-    """Rule rows actually checked: the used ones rounded up (few shapes, few compiles)."""
-    bucket = 8
-    while bucket < used:
-        bucket *= 2
-    return bucket
-
-
 def consistent_vectorized(drafts, num_atoms: int, inputs, chunk_bytes: int = 1 << 28):
     """(`[K]` consistent, `[K]` witness assignment index or -1) for drafts `[K, R, 4]`."""
     drafts = np.asarray(drafts)
@@ -93,11 +85,7 @@ def consistent_vectorized(drafts, num_atoms: int, inputs, chunk_bytes: int = 1 <
                          f"{VECTOR_MAX_INPUTS}; use consistent_sat")
     words = assignment_words(len(inputs))
     init = jnp.asarray(_initial_bits(num_atoms, inputs, words))
-    used = int((drafts[..., BODY] > 0).sum(axis=-1).max(initial=0))
-    # rules are canonical (used rows first) or at least padded at the end: keep the used rows
-    order = np.argsort(drafts[..., BODY] <= 0, axis=-1, kind="stable")
-    rows = np.take_along_axis(drafts, order[..., None], axis=1)[:, :min(_rows_bucket(used),
-                                                                          drafts.shape[1])]
+    rows = used_rows(drafts)
     per_draft = init.size * 4 * (1 + rows.shape[1] * BODY)
     chunk = int(max(1, min(len(drafts), chunk_bytes // per_draft)))
     consistent = np.ones(len(drafts), bool)

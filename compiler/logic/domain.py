@@ -28,12 +28,6 @@ from compiler.logic.rules import (
 )
 
 
-def _rows_first(rules) -> bool:
-    """Every RuleSet of the batch has its used rows before its unused ones."""
-    used = np.asarray(rules)[..., BODY] > 0
-    return bool((used[..., 1:] <= used[..., :-1]).all())
-
-
 class LogicDomain(Domain):
     name = "logic"
     rule_shape = (MAX_RULES, BODY + 1)
@@ -74,9 +68,7 @@ class LogicDomain(Domain):
         return [texts[r] for r in np.nonzero(np.asarray(blame))[0] if r < len(texts)]
 
     def run_batch(self, rules, states, steps):
-        # canonical RuleSets keep used rows first: run only those (a batch-wide bound)
-        rules = used_rows(rules) if _rows_first(rules) else rules
-        return run_batch_jit(jnp.asarray(rules, jnp.int32), jnp.asarray(states, jnp.uint8),
+        return run_batch_jit(jnp.asarray(used_rows(rules), jnp.int32), jnp.asarray(states, jnp.uint8),
                              jnp.asarray(steps, jnp.int32))
 
     def run_reference(self, rule, state, steps: int) -> np.ndarray:

@@ -68,6 +68,13 @@ def run(rules, state, steps):
 
 def closure_and_depth(rules, state):
     """The fixed point of one state and the steps it took (its proof depth)."""
+    bits, depth, _ = fixed_point_bits(rules, state)
+    return from_bits(bits, state), depth
+
+
+def fixed_point_bits(rules, state):
+    """The fixed point as bits `[2A + 4]`, the steps it took, and the rules' head slots
+    and whether each rule fires there (`[R]` each: for blame)."""
     body_idx, head_idx = slot_indices(rules, state.shape[-1])
     limit = 2 * state.shape[-1] + 2
 
@@ -82,7 +89,7 @@ def closure_and_depth(rules, state):
         return new, changed, t + changed.astype(jnp.int32)
 
     bits, _, depth = jax.lax.while_loop(cond, body, (to_bits(state), jnp.array(True), jnp.int32(0)))
-    return from_bits(bits, state), depth
+    return bits, depth, (head_idx, bits[body_idx].all(axis=-1))
 
 
 def contradictory(state):
@@ -121,10 +128,15 @@ def closure_many_jit(rules, states):
 
 
 def used_rows(rules) -> np.ndarray:
-    """The rule rows any RuleSet of the batch uses (unused rows sort last in canonical
-    form), rounded up to a power of two (>= 8) so few shapes are compiled."""
+    """A batch of RuleSets `[..., R, 4]` with each one's used rows first (rule order does
+    not matter to synchronous chaining) and only as many rows as the fullest one uses,
+    rounded up to a power of two (>= 8) so that few shapes are compiled."""
     rules = np.asarray(rules)
-    used = int((rules[..., BODY] > 0).sum(axis=-1).max(initial=0))
+    unused = rules[..., BODY] <= 0
+    if (unused[..., 1:] < unused[..., :-1]).any():  # some used row after an unused one
+        order = np.argsort(unused, axis=-1, kind="stable")
+        rules = np.take_along_axis(rules, order[..., None], axis=-2)
+    used = int((~unused).sum(axis=-1).max(initial=0))
     rows = 8
     while rows < used:
         rows *= 2

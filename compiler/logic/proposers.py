@@ -22,10 +22,9 @@ import heapq
 import itertools
 from collections.abc import Callable
 
-import jax
 import numpy as np
 
-from compiler.domain import as_groups
+from compiler.domain import as_groups, host_rng
 from compiler.logic.checker import Demos
 from compiler.logic.consistency import internal_consistency
 from compiler.logic.executor import CLOSED, FALSE, TRUE
@@ -38,11 +37,6 @@ register = registrar(PROPOSERS)
 ALTERNATIVES = 8  # covers kept per literal
 GREEDY_TRIES = 24  # randomized greedy covers tried per literal
 OVERSAMPLE = 4  # induce writes this many times K drafts and keeps the self-consistent first
-
-
-def _rng(key) -> np.random.Generator:
-    seed = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint32)
-    return np.random.default_rng(seed)
 
 
 def merged(demos) -> Demos:
@@ -204,7 +198,7 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
     specific one, later drafts random combinations; `OVERSAMPLE` x K distinct combinations
     are written and the self-consistent ones come first (the internal check inside the
     proposer; `config.check_consistency=False` keeps the first K as written)."""
-    rng = _rng(key)
+    rng = host_rng(key)
     group = merged(demos)
     covers, info = literal_covers(group, rng)
     drafts = [_draft(covers, [0] * len(covers)),
@@ -232,7 +226,7 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
 @register("exhaustive")
 def propose_exhaustive(key, demos, num_drafts, config=None, truth=None):
     """Every combination of the literals' covers, best-first by the sum of cover ranks."""
-    covers, info = literal_covers(merged(demos), _rng(key))
+    covers, info = literal_covers(merged(demos), host_rng(key))
     sizes = [len(a) for a in covers]
     start = tuple([0] * len(covers))
     heap, seen, drafts = [(0, start)], {start}, []
@@ -254,7 +248,7 @@ def propose_random(key, demos, num_drafts, config=None, truth=None):
     """Random rule sets over the demos' observed atoms: heads on non-input atoms (a tenth
     of them constraints), 1-3 body literals, as many rules as derived atoms."""
     group = merged(demos)
-    rng = _rng(key)
+    rng = host_rng(key)
     atoms = np.nonzero(group.observed.all(axis=0))[0]
     heads = np.array([a for a in atoms if a not in set(group.inputs)] or atoms)
     drafts = []

@@ -57,9 +57,8 @@ def _propose_life_neural(key, demos, num_drafts, config=None, truth=None):
     return _life_neural()(key, demos, num_drafts, config, truth)
 
 
+# the hybrid: the shipped net's most likely tables start induce's hill climbing (h > 1)
 _propose_life_hybrid = search_from(_propose_life_neural)
-_propose_life_hybrid.__doc__ = ("The hybrid: the shipped net's most likely tables as the starts "
-                                "of induce's hill climbing on horizon > 1.")
 
 
 def install() -> None:

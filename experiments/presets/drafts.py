@@ -31,16 +31,18 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     if config.proposer == "exhaustive":  # it ranks every rule: only the largest K is shown
         ks = ks[-1:]
     largest = largest_drafts(cfg, domain, config, tasks, ks[-1])
+    known = [{} for _ in tasks]  # per task: draft index -> equivalent to the truth
     rows = []
     for k in ks:
         compiled = [check_and_select(domain, drafts[:k], t.demos, job_key(cfg, t.task_id, 1),
                                      replace(config, num_drafts=k), info)
                     for (drafts, info), t in zip(largest, tasks, strict=True)]
-        truth_survives = [bool(domain.equivalent(c.drafts[c.survivors], t.rule, t.demos).any())
-                          for c, t in zip(compiled, tasks, strict=True)]
+        truth_survives = [any(equivalent(c, t, np.nonzero(c.survivors)[0], seen))
+                          for c, t, seen in zip(compiled, tasks, known, strict=True)]
+        chosen_true = [equivalent(c, t, [c.chosen_index], seen)[0] if c.chosen_index is not None
+                       else is_true_rule(c, t) for c, t, seen in zip(compiled, tasks, known, strict=True)]
         metrics = {"p_true_survives": float(np.mean(truth_survives)),
-                   "p_chosen_true": float(np.mean([is_true_rule(c, t)
-                                                   for c, t in zip(compiled, tasks, strict=True)])),
+                   "p_chosen_true": float(np.mean(chosen_true)),
                    "p_consistent": float(np.mean([c.consistent_drafts > 0 for c in compiled])),
                    **answers(cfg, neural, tasks, [c.voters for c in compiled])}
         rows.append({"condition": {"num_drafts": k}, "metrics": metrics})
@@ -49,6 +51,16 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
             write_atomic(job_dir / "example.json",
                          json.dumps(worked_example(cfg, tasks[0], compiled[0], neural)))
     return rows
+
+
+def equivalent(compiled, task, indices, seen: dict) -> list[bool]:
+    """Whether drafts `indices` compute what the truth does; the prefixes of one draft set
+    share `seen`, so no draft is checked twice across K."""
+    todo = [int(i) for i in indices if int(i) not in seen]
+    if todo:
+        found = compiled.domain.equivalent(compiled.drafts[todo], task.rule, task.demos)
+        seen.update(zip(todo, found.tolist(), strict=True))
+    return [seen[int(i)] for i in indices]
 
 
 def largest_drafts(cfg, domain, config, tasks, k: int) -> list[tuple]:
