@@ -38,6 +38,16 @@ class TaskDomain:
         `centre` (rule text)."""
         raise NotImplementedError
 
+    def training_pool(self, cfg):
+        """What training draws its rules from (a pytree of arrays, passed to every step):
+        rules outside the held-out split only."""
+        raise NotImplementedError
+
+    def batch_fn(self, cfg):
+        """`(key, pool, **loss_kwargs) -> batch`: the jittable fixed-shape training batch of
+        this domain at `cfg.train`'s sizes (the loss names the extra keys it needs)."""
+        raise NotImplementedError
+
     def demo_inputs(self, tasks):
         """What a reasoner that reads raw demos (end_to_end) gets for a batch of tasks."""
         raise NotImplementedError

@@ -251,6 +251,22 @@ class LifeTasks(TaskDomain):
             raise ValueError(f"family centre: {err}") from None
         return family_pool(pool, index, max_distance, min_distance)
 
+    def training_pool(self, cfg):
+        """Training-split rule ids within `train.family_radius` of `train.family_centre`."""
+        pool = self.rule_pool(cfg.task, "train", centre=cfg.train.family_centre,
+                              max_distance=cfg.train.family_radius)
+        if len(pool) == 0:
+            raise ValueError(f"train.family_radius={cfg.train.family_radius} around "
+                             f"{cfg.train.family_centre} leaves no training rules")
+        return jnp.asarray(pool, jnp.int32)
+
+    def batch_fn(self, cfg):
+        t = cfg.train
+
+        def batch(key, pool, **kwargs):
+            return training_batch(key, pool, t.batch_size, t.grid, t.horizon, **kwargs)
+        return batch
+
     def demo_inputs(self, tasks):
         return (np.stack([t.demos.inputs for t in tasks]), np.stack([t.demos.outputs for t in tasks]))
 

@@ -264,6 +264,19 @@ class LogicTasks(TaskDomain):
     def rule_pool(self, t, split, centre=None, max_distance=None, min_distance=None):
         return split
 
+    def training_pool(self, cfg):
+        from tasks.logic_training import training_pool
+        return training_pool(cfg.task, cfg.seed)
+
+    def batch_fn(self, cfg):
+        from tasks.logic_training import training_atoms, training_batch
+        t, atoms = cfg.train, training_atoms(cfg.task)
+
+        def batch(key, pool, **kwargs):
+            return training_batch(key, pool, t.batch_size, atoms, cfg.task.depth, cfg.task.inputs,
+                                  **kwargs)
+        return batch
+
     def demo_inputs(self, tasks):
         return (np.stack([t.demos.facts for t in tasks]), np.stack([t.demos.closure for t in tasks]))
 

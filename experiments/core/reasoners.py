@@ -14,7 +14,8 @@ from reasoner import SymbolicReasoner, get_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 # shipped trained reasoners, loaded by `reasoner=NAME` without `checkpoint=`: (domain, name)
-PRETRAINED = {("life", "neural"): ROOT / "pretrained" / "life-neural"}
+PRETRAINED = {("life", "neural"): ROOT / "pretrained" / "life-neural",
+              ("logic", "neural"): ROOT / "pretrained" / "logic-neural"}
 
 
 def compose_config(name: str, overrides=()) -> DictConfig:

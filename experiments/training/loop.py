@@ -54,7 +54,7 @@ def make_update(graphdef, tx, t: DictConfig, spec):
     return batch_kwargs, update
 
 
-def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, training_batch, mesh=None):
+def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, batch_fn, mesh=None):
     """The jitted step: the batch of step s made from (seed, s), then `make_update`'s step."""
     batch_kwargs, update = make_update(graphdef, tx, t, spec)
 
@@ -63,7 +63,7 @@ def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, training_batch,
         # the whole global batch is generated from (seed, step), then sharded over "data":
         # the numbers do not depend on the number of devices
         key = jax.random.fold_in(data_key, step)
-        batch = training_batch(key, pool, t.batch_size, t.grid, t.horizon, **batch_kwargs)
+        batch = batch_fn(key, pool, **batch_kwargs)
         batch = shard_batch(batch, mesh)
         params, opt_state, loss, metrics = update(params, opt_state, batch,
                                                   jax.random.fold_in(key, 1), step)
@@ -76,18 +76,13 @@ def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, training_batch,
     return train_step
 
 
-def training_rules(cfg: DictConfig) -> np.ndarray:
-    """Rule ids training draws from: the training split, restricted to the family
-    `train.family_radius` entries around `train.family_centre`."""
+def training_pool(cfg: DictConfig):
+    """What training draws its rules from: the task domain's training split (life: within
+    `train.family_radius` entries of `train.family_centre`)."""
     try:
-        pool = get_tasks(cfg.task.name).rule_pool(
-            cfg.task, "train", centre=cfg.train.family_centre, max_distance=cfg.train.family_radius)
+        return get_tasks(cfg.task.name).training_pool(cfg)
     except ValueError as err:
         raise ConfigError(f"train.family_centre: {err}") from None
-    if len(pool) == 0:
-        raise ConfigError(f"train.family_radius={cfg.train.family_radius} around "
-                          f"{cfg.train.family_centre} leaves no training rules")
-    return pool
 
 
 @dataclass
@@ -97,7 +92,7 @@ class TrainingSetup:
     params: object
     opt_state: object
     schedule: object
-    pool: jax.Array
+    pool: object  # the domain's training pool (a pytree of arrays)
     data_key: jax.Array
     train_step: object  # jitted (params, opt_state, pool, step, first_bad) -> ...
 
@@ -112,9 +107,9 @@ def build_training(cfg: DictConfig) -> TrainingSetup:
     graphdef, params = nnx.split(new_model(cfg, cfg.seed))
     tx, schedule = make_optimizer(t)
     data_key = jax.random.fold_in(jax.random.key(cfg.seed), 1)
-    pool = jnp.asarray(training_rules(cfg), jnp.int32)
+    pool = training_pool(cfg)
     spec = get_spec(cfg.task.name, cfg.reasoner.name)
-    step = make_train_step(graphdef, tx, data_key, t, spec, get_tasks(cfg.task.name).training_batch,
+    step = make_train_step(graphdef, tx, data_key, t, spec, get_tasks(cfg.task.name).batch_fn(cfg),
                            mesh)
     return TrainingSetup(mesh, graphdef, params, tx.init(params), schedule, pool, data_key, step)
 

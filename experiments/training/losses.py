@@ -87,5 +87,16 @@ def final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
     return {"trajectory": horizon + 1}, loss_fn
 
 
+def _chaining(*args, **kwargs):
+    from experiments.training.logic_losses import chaining_loss
+    return chaining_loss(*args, **kwargs)
+
+
+def _chaining_final_state(*args, **kwargs):
+    from experiments.training.logic_losses import chaining_final_state_loss
+    return chaining_final_state_loss(*args, **kwargs)
+
+
 # the registry specs name their loss (reasoner/<domain>/__init__.py)
-LOSSES = {"per_step": per_step_loss, "final_state": final_state_loss}
+LOSSES = {"per_step": per_step_loss, "final_state": final_state_loss,
+          "chaining": _chaining, "chaining_final_state": _chaining_final_state}
