@@ -20,8 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.logic.executor import CLOSED, EXPLODED, FALSE, TRUE, read, run, slot_indices, to_bits
-from compiler.logic.executor import used_rows
+from compiler.logic.executor import CLOSED, EXPLODED, FALSE, TRUE, read, run, slot_indices, to_bits, used_rows
 from compiler.logic.rules import BODY
 
 POOL_SIZE = 1024  # training rule sets per run (host generation: ~1 s per 1,000)

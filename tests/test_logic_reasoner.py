@@ -13,7 +13,7 @@ from compiler.logic.executor import EXPLODED, FALSE, TRUE, run_batch_jit
 from compiler.logic.rules import FALSE_HEAD, literal
 from experiments.core.reasoners import build_reasoner
 from reasoner import certify, certify_tables, get_spec
-from reasoner.logic.certify import RULE_FEATS, ATOM_EXPECTED, RULE_EXPECTED, local_verdicts
+from reasoner.logic.certify import ATOM_EXPECTED, RULE_EXPECTED, RULE_FEATS, local_verdicts
 from reasoner.logic.neural import ChainingReasoner
 from tests.helpers import cfg_for
 
