@@ -1,5 +1,6 @@
-"""Logic's reasoners: symbolic (the forward-chaining executor) and neural (message passing
-on the compiled rule graph, discrete, certified on every local configuration)."""
+"""Logic's reasoners: symbolic (the forward-chaining executor), neural (message passing on
+the compiled rule graph, discrete, certified on every local configuration), end_to_end
+(the same cell reading the raw demos) and latent (continuous state, final-state loss)."""
 
 from reasoner.logic.neural import ChainingCell, ChainingReasoner
 from reasoner.registry import ReasonerSpec
@@ -9,6 +10,11 @@ REASONERS = [
                  certifiable=False, halts=False),
     ReasonerSpec("neural", "logic", reads="rules", resumable=True, discrete=True,
                  certifiable=True, halts=True, loss="chaining", model=ChainingCell,
+                 wrap=ChainingReasoner),
+    # the no-compiler baseline: the same cell reading the raw demos; the demo reader is not
+    # local, so no certificate applies
+    ReasonerSpec("end_to_end", "logic", reads="demos", resumable=True, discrete=True,
+                 certifiable=False, halts=True, loss="chaining", model=ChainingCell,
                  wrap=ChainingReasoner),
 ]
 

@@ -132,8 +132,42 @@ class AtomNet(nnx.Module):
         return self.mlp.out(h).reshape(*shape[:-1], 2), h.reshape(*shape[:-1], -1)
 
 
+CLOSURE_VALUES = (0, 1, 2, 3, 255)  # a demo closure's read values: unknown, true, false,
+# contradiction, not shown
+
+
+class DemoReader(nnx.Module):
+    """The end-to-end baseline's stand-in for the rules (no compiler): attention over the
+    raw demos. Per demo, a score summed over atoms of (current state bits, the demo's fact
+    bits, its closure value) says how much the demo resembles the current state; per atom,
+    the softmax-weighted values of the demos give two evidence logits (derive true, derive
+    false), made discrete like the rule messages."""
+
+    def __init__(self, config: NeuralConfig, *, rngs: nnx.Rngs):
+        feats = 4 + len(CLOSURE_VALUES)
+        self.score = MLP(feats, config.width, 1, 1, rngs=rngs)
+        self.value = nnx.Linear(feats, config.width, rngs=rngs)
+        self.evidence = MLP(config.width, config.width, config.depth, 2, rngs=rngs)
+
+    def __call__(self, demos, bits):
+        facts, closure = demos  # [B, N, A] each
+        b, n, a = facts.shape
+        fact_bits = jnp.stack([(facts & TRUE) > 0, (facts & FALSE) > 0], axis=-1)
+        now = jnp.broadcast_to(bits[:, None, :a, :], (b, n, a, 2))
+        onehot = closure[..., None] == jnp.asarray(CLOSURE_VALUES, closure.dtype)
+        x = pm1(jnp.concatenate([now, fact_bits, onehot], axis=-1))  # [B, N, A, 9]
+        score = self.score.out(self.score.features(x))[..., 0].sum(axis=-1)  # [B, N]
+        weight = jax.nn.softmax(score, axis=1)
+        pooled = jnp.einsum("bn,bnaw->baw", weight, jax.nn.relu(self.value(x)))
+        logits = self.evidence.out(self.evidence.features(pooled))  # [B, A, 2]
+        incoming = jnp.concatenate([hard(logits), jnp.zeros((b, 1, 2), logits.dtype)], axis=1)
+        return incoming, logits
+
+
 class ChainingCell(nnx.Module):
-    """The compiled logic reasoner's recurrent cell (reads="rules")."""
+    """The logic reasoners' recurrent cell: reads="rules" (compiled: the rule graph) or
+    reads="demos" (end-to-end: a DemoReader in place of the rule network; the same atom
+    network, discrete state and halting head)."""
 
     def __init__(self, config: NeuralConfig, *, reads: str = "rules", rngs: nnx.Rngs):
         if min(config.channels, config.width, config.depth) < 1:
@@ -142,14 +176,20 @@ class ChainingCell(nnx.Module):
             raise ValueError(f"reads must be one of {READS}, got {reads!r}")
         self.config = config
         self.reads = reads
-        self.rule_net = RuleNet(config, rngs=rngs)
+        if reads == "rules":
+            self.rule_net = RuleNet(config, rngs=rngs)
+        else:
+            self.demo_reader = DemoReader(config, rngs=rngs)
         self.atom_net = AtomNet(config, rngs=rngs)
         self.halt = nnx.Linear(2 * config.width, 1, rngs=rngs,
                                bias_init=nnx.initializers.constant(config.halt_bias))
 
-    def messages(self, rules, bits):
-        """`[B, A + 1, 2]` messages into each atom's positive/negative slot, the rules'
-        fire logits `[B, R]` (soft/hard: straight-through)."""
+    def messages(self, task, bits):
+        """`[B, A + 1, 2]` messages into each atom's positive/negative slot, and the logits
+        they came from (the rules' fire logits `[B, R]`; straight-through in training)."""
+        if self.reads == "demos":
+            return self.demo_reader(task, bits)
+        rules = task
         logits = self.rule_net(slot_features(rules, bits))
         return route(hard(logits), head_slots(rules, bits.shape[1] - 1), bits.shape[1] - 1), logits
 
@@ -206,22 +246,24 @@ def rollout_fn(graphdef):
 
 
 class ChainingReasoner:
-    """A trained ChainingCell behind the common `rollout(rules, states, T)` interface:
-    rules `[B, R, 4]` (any R), states `[B, A]` uint8 (any A), like the executor."""
+    """A trained ChainingCell behind the common `rollout(task, states, T)` interface: `task`
+    is rules `[B, R, 4]` (any R; compiled) or the raw demos `(facts, closure)` `[B, N, A]`
+    (end-to-end); states `[B, A]` uint8 (any A), like the executor."""
 
     def __init__(self, model: ChainingCell):
         from reasoner.registry import get_spec
 
         self.graphdef, self.params = nnx.split(model)
         self.reads = model.reads
-        self.spec = get_spec("logic", "neural")
+        self.spec = get_spec("logic", "neural" if self.reads == "rules" else "end_to_end")
         self.name = self.spec.name
         self._rollout, self._rollout_halting = rollout_fn(self.graphdef)
         self._local = None
 
-    @staticmethod
-    def _rules(rules):
-        return jnp.asarray(used_rows(np.asarray(rules)), jnp.int16)
+    def _rules(self, task):
+        if self.reads == "demos":
+            return tuple(jnp.asarray(t, jnp.uint8) for t in task)
+        return jnp.asarray(used_rows(np.asarray(task)), jnp.int16)
 
     def rollout(self, rules, states, steps):
         return self._rollout(self.params, self._rules(rules), jnp.asarray(states, jnp.uint8),
