@@ -7,6 +7,7 @@ next state; compiled reasoner only) and the halting head's BCE ("already the fix
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import optax
 from flax import nnx
@@ -40,3 +41,41 @@ def chaining_loss(graphdef, t: DictConfig, reads_demos: bool):
         return loss, metrics
 
     return {"num_demos": t.num_demos if reads_demos else 0}, loss_fn
+
+
+def chaining_final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
+    """The logic latent reasoner's loss (as life's `final_state_loss`): only the decoded
+    bits after h iterations are supervised, against the chaining state h steps on, mixed
+    with the progressive loss; the halting head learns "the answer after h steps is the
+    fixed point"."""
+    from experiments.training.losses import iteration_counts
+    from reasoner.life.neural import pm1
+
+    if reads_demos:
+        raise ValueError("the final-state loss trains reasoners that read compiled rules")
+    horizon, alpha = t.horizon, t.progressive_alpha
+    counts = iteration_counts(t)
+
+    def loss_fn(p, batch, key, step):
+        model = nnx.merge(graphdef, p)
+        rules, x0, traj = batch["rules"], batch["state"], batch["trajectory"]
+        b = x0.shape[0]
+        h, n, k = counts(key, b, step)
+        x, z0, rows = pm1(state_bits(x0)), model.init_latent(x0), jnp.arange(b)
+        z, qs = model.run(rules, x, z0, h, horizon)
+        logits = model.decode(z)
+        target = state_bits(traj[rows, h - 1])
+        full = _bce(logits, target).mean()
+        zn = jax.lax.stop_gradient(model.run(rules, x, z0, n, max(horizon - 1, 1))[0])
+        zp, _ = model.run(rules, x, zn, k, horizon)
+        progressive = _bce(model.decode(zp), state_bits(traj[rows, n + k - 1])).mean()
+        fixed = (traj[rows, h - 1] == traj[rows, h]).all(axis=1)
+        q = qs[h - 1, rows]
+        halt = _bce(q, fixed).mean()
+        correct = (logits > 0) == target
+        metrics = {"step_loss": full, "progressive_loss": progressive,
+                   "cell_acc": correct.mean(), "exact": correct.all(axis=(1, 2)).mean(),
+                   "halt_acc": ((q > 0) == fixed).mean()}
+        return (1 - alpha) * full + alpha * progressive + t.halt_weight * halt, metrics
+
+    return {"trajectory": horizon + 1}, loss_fn

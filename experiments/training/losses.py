@@ -39,6 +39,29 @@ def per_step_loss(graphdef, t: DictConfig, reads_demos: bool):
     return batch_kwargs, loss_fn
 
 
+def iteration_counts(t: DictConfig):
+    """`counts(key, batch, step) -> (h, n, k)` `[B]` each: the final-state loss's
+    iterations h ~ U{1..top}, and the progressive loss's n ~ U{0..top-1} iterations without
+    gradient then k ~ U{1..top-n} with. `top` follows the curriculum: the first half of
+    `curriculum_fraction` of the steps trains h = 1 only (learning one step takes ~500
+    steps of batch 32 in life, measured), the second half raises it linearly to
+    `train.horizon`; `curriculum_fraction=0` disables it."""
+    horizon = t.horizon
+    hold = int(t.curriculum_fraction * t.steps) // 2
+    ramp = max(1, hold)
+
+    def counts(key, b, step):
+        kh, kn, kk = jax.random.split(key, 3)
+        top = (jnp.clip(1 + (horizon * (step - hold)) // ramp, 1, horizon)
+               if t.curriculum_fraction > 0 else horizon)
+        h = 1 + jnp.floor(jax.random.uniform(kh, (b,)) * top).astype(jnp.int32)
+        n = jnp.floor(jax.random.uniform(kn, (b,)) * top).astype(jnp.int32)
+        k = 1 + jnp.floor(jax.random.uniform(kk, (b,)) * (top - n)).astype(jnp.int32)
+        return h, n, k
+
+    return counts
+
+
 def final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
     """The latent reasoner's loss: only the decoded state after h iterations is supervised,
     against the life state h steps on (h ~ U{1..horizon} per example), mixed with the
@@ -48,22 +71,13 @@ def final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
     if reads_demos:
         raise ValueError("the final-state loss trains reasoners that read compiled rules")
     horizon, alpha = t.horizon, t.progressive_alpha
-    # curriculum: the first half of `curriculum_fraction` of the steps trains h = 1 only
-    # (learning one step takes ~500 steps of batch 32, measured), the second half raises
-    # the largest sampled horizon linearly to `horizon`; 0 disables it
-    hold = int(t.curriculum_fraction * t.steps) // 2
-    ramp = max(1, hold)
+    counts = iteration_counts(t)
 
     def loss_fn(p, batch, key, step):
         model = nnx.merge(graphdef, p)
         tables, x0, traj = batch["tables"], batch["state"], batch["trajectory"]
         b = x0.shape[0]
-        kh, kn, kk = jax.random.split(key, 3)
-        top = (jnp.clip(1 + (horizon * (step - hold)) // ramp, 1, horizon)
-               if t.curriculum_fraction > 0 else horizon)
-        h = 1 + jnp.floor(jax.random.uniform(kh, (b,)) * top).astype(jnp.int32)
-        n = jnp.floor(jax.random.uniform(kn, (b,)) * top).astype(jnp.int32)
-        k = 1 + jnp.floor(jax.random.uniform(kk, (b,)) * (top - n)).astype(jnp.int32)
+        h, n, k = counts(key, b, step)
         context, x, z0 = model.context(tables), pm1(x0)[..., None], model.init_latent(x0)
         rows = jnp.arange(b)
 

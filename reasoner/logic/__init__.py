@@ -2,6 +2,7 @@
 the compiled rule graph, discrete, certified on every local configuration), end_to_end
 (the same cell reading the raw demos) and latent (continuous state, final-state loss)."""
 
+from reasoner.logic.latent import LatentChainingCell, LatentChainingReasoner
 from reasoner.logic.neural import ChainingCell, ChainingReasoner
 from reasoner.registry import ReasonerSpec
 
@@ -16,6 +17,11 @@ REASONERS = [
     ReasonerSpec("end_to_end", "logic", reads="demos", resumable=True, discrete=True,
                  certifiable=False, halts=True, loss="chaining", model=ChainingCell,
                  wrap=ChainingReasoner),
+    # its answer after T iterations cannot be continued from the decoded state
+    ReasonerSpec("latent", "logic", reads="rules", resumable=False, discrete=False,
+                 certifiable=False, halts=True, loss="chaining_final_state",
+                 model=LatentChainingCell, wrap=LatentChainingReasoner),
 ]
 
-__all__ = ["REASONERS", "ChainingCell", "ChainingReasoner"]
+__all__ = ["REASONERS", "ChainingCell", "ChainingReasoner", "LatentChainingCell",
+           "LatentChainingReasoner"]

@@ -245,6 +245,14 @@ def rollout_fn(graphdef):
     return rollout, rollout_halting
 
 
+def reasoner_input(task, reads: str):
+    """What a rollout gets: the demos as uint8 arrays, or rule sets with their used rows
+    first and no more rows than the fullest one uses (fewer rows, less work)."""
+    if reads == "demos":
+        return tuple(jnp.asarray(t, jnp.uint8) for t in task)
+    return jnp.asarray(used_rows(np.asarray(task)), jnp.int16)
+
+
 class ChainingReasoner:
     """A trained ChainingCell behind the common `rollout(task, states, T)` interface: `task`
     is rules `[B, R, 4]` (any R; compiled) or the raw demos `(facts, closure)` `[B, N, A]`
@@ -261,9 +269,7 @@ class ChainingReasoner:
         self._local = None
 
     def _rules(self, task):
-        if self.reads == "demos":
-            return tuple(jnp.asarray(t, jnp.uint8) for t in task)
-        return jnp.asarray(used_rows(np.asarray(task)), jnp.int16)
+        return reasoner_input(task, self.reads)
 
     def rollout(self, rules, states, steps):
         return self._rollout(self.params, self._rules(rules), jnp.asarray(states, jnp.uint8),
