@@ -48,6 +48,11 @@ class TaskDomain:
         this domain at `cfg.train`'s sizes (the loss names the extra keys it needs)."""
         raise NotImplementedError
 
+    def counterfactual_sets(self, cfg) -> dict:
+        """H3's test sets: `{"near": (task overrides, pool), "far": (...)}`: held-out rules
+        like the training ones, and held-out rules far from them."""
+        raise NotImplementedError
+
     def demo_inputs(self, tasks):
         """What a reasoner that reads raw demos (end_to_end) gets for a batch of tasks."""
         raise NotImplementedError

@@ -267,6 +267,15 @@ class LifeTasks(TaskDomain):
             return training_batch(key, pool, t.batch_size, t.grid, t.horizon, **kwargs)
         return batch
 
+    def counterfactual_sets(self, cfg) -> dict:
+        """Near: held-out rules within `train.family_radius` of `train.family_centre` (the
+        training family); far: at least `experiment.far_distance` entries away."""
+        centre = cfg.train.family_centre
+        return {"near": ({}, self.rule_pool(cfg.task, "heldout", centre=centre,
+                                            max_distance=cfg.train.family_radius)),
+                "far": ({}, self.rule_pool(cfg.task, "heldout", centre=centre,
+                                           min_distance=cfg.experiment.far_distance))}
+
     def demo_inputs(self, tasks):
         return (np.stack([t.demos.inputs for t in tasks]), np.stack([t.demos.outputs for t in tasks]))
 

@@ -277,6 +277,12 @@ class LogicTasks(TaskDomain):
                                   **kwargs)
         return batch
 
+    def counterfactual_sets(self, cfg) -> dict:
+        """Near: held-out rule sets whose side rules follow the background theory (as the
+        training ones do under `task.theory=follow`); far: self-consistent held-out rule
+        sets whose side rules all contradict it (`task.theory=contradict`)."""
+        return {"near": ({"theory": "follow"}, None), "far": ({"theory": "contradict"}, None)}
+
     def demo_inputs(self, tasks):
         return (np.stack([t.demos.facts for t in tasks]), np.stack([t.demos.closure for t in tasks]))
 

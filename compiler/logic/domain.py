@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -68,6 +69,8 @@ class LogicDomain(Domain):
         return [texts[r] for r in np.nonzero(np.asarray(blame))[0] if r < len(texts)]
 
     def run_batch(self, rules, states, steps):
+        if isinstance(rules, jax.core.Tracer):  # inside a caller's jit (the cycle detector)
+            return run_batch_jit(rules, states, steps)
         return run_batch_jit(jnp.asarray(used_rows(rules), jnp.int32), jnp.asarray(states, jnp.uint8),
                              jnp.asarray(steps, jnp.int32))
 

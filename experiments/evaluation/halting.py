@@ -44,6 +44,23 @@ def in_final_cycle(domain, pred, x_mu, rules, period) -> np.ndarray:
     return hit
 
 
+def query_inputs(tasks):
+    """(size, `[B, ...]` inputs) of every distinct batch of query inputs: life asks every
+    horizon of one grid size on one input, logic has its own input per proof depth."""
+    out = []
+    for grid in query_sizes(tasks):
+        seen = set()
+        for j in range(len(tasks[0].queries)):
+            qs = [[q for q in t.queries if q.size == grid] for t in tasks]
+            if j >= min(len(q) for q in qs):
+                break
+            states = np.stack([q[j].input for q in qs])
+            if states.tobytes() not in seen:
+                seen.add(states.tobytes())
+                out.append((grid, states))
+    return out
+
+
 def evaluate_halting(cfg, reasoner, tasks, compiled, budgets=None) -> list[dict]:
     """Rows per (task, method, grid[, budget]): the reasoner's "until stable" answer with an
     iteration budget (each of `budgets`, default `eval.max_iterations`) against the true
@@ -55,15 +72,14 @@ def evaluate_halting(cfg, reasoner, tasks, compiled, budgets=None) -> list[dict]
     domain = get_domain(cfg.task.name)
     truth_rules = np.stack([t.rule for t in tasks])
     exact_executor = symbolic(cfg)
-    for grid in query_sizes(tasks):
-        states = np.stack([next(q.input for q in t.queries if q.size == grid) for t in tasks])
+    if reasoner.spec.reads == "demos":
+        task_input = get_tasks(cfg.task.name).demo_inputs(tasks)
+    else:
+        task_input = np.stack([c.chosen for c in compiled])
+    for grid, states in query_inputs(tasks):
         truth = detect(exact_executor, truth_rules, states, budget)
         mu, period = np.asarray(truth.mu), np.asarray(truth.period)
         x_mu = np.asarray(truth.states)
-        if reasoner.spec.reads == "demos":
-            task_input = get_tasks(cfg.task.name).demo_inputs(tasks)
-        else:
-            task_input = np.stack([c.chosen for c in compiled])
         for limit in budgets or [budget]:
             answers = {}
             if reasoner.spec.discrete:  # a discrete state to detect cycles on

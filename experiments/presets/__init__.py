@@ -17,4 +17,6 @@ PRESETS = {
     "logic_selection": selection.run,
     "logic_inconsistency": inconsistency.run,
     "logic_consistency_check": consistency_check.run,
+    "logic_test_time": test_time.run,
+    "logic_counterfactual": counterfactual.run,
 }

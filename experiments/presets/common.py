@@ -81,6 +81,12 @@ def is_true_rule(compiled, task) -> bool:
     return bool(compiled.domain.equivalent(compiled.chosen[None], task.rule, task.demos)[0])
 
 
+def per_reasoner(cfg: DictConfig, table, default):
+    """A per-reasoner preset value: `DOMAIN_NAME` (e.g. `logic_latent`), else `NAME`."""
+    name = cfg.reasoner.name
+    return table.get(f"{cfg.task.name}_{name}", table.get(name, default))
+
+
 def trained_reasoner(cfg: DictConfig, job_dir: Path):
     """The job's reasoner: symbolic, or trained here (resuming) in `job_dir/train` with the
     preset's per-reasoner steps and batch size."""
@@ -88,9 +94,9 @@ def trained_reasoner(cfg: DictConfig, job_dir: Path):
         return symbolic(cfg)
     e, name = cfg.experiment, cfg.reasoner.name
     with open_dict(cfg):
-        cfg.train.steps = e.train_steps.get(name, cfg.train.steps)
-        cfg.train.batch_size = e.train_batch_size.get(name, cfg.train.batch_size)
-        for key, value in e.reasoner_sizes.get(name, {}).items():
+        cfg.train.steps = per_reasoner(cfg, e.train_steps, cfg.train.steps)
+        cfg.train.batch_size = per_reasoner(cfg, e.train_batch_size, cfg.train.batch_size)
+        for key, value in per_reasoner(cfg, e.reasoner_sizes, {}).items():
             cfg.reasoner[key] = value
     model = train(cfg, job_dir / "train")
     return build_reasoner(cfg, model)
@@ -101,8 +107,8 @@ def preset_parameters(cfg: DictConfig) -> dict:
     t, e = cfg.train, cfg.experiment
     return {"domain": cfg.task.name, "reasoner": cfg.reasoner.name,
             "train_horizon": t.horizon, "train_grid": t.grid,
-            "train_steps": e.train_steps.get(cfg.reasoner.name, t.steps),
-            "train_batch_size": e.train_batch_size.get(cfg.reasoner.name, t.batch_size),
+            "train_steps": per_reasoner(cfg, e.train_steps, t.steps),
+            "train_batch_size": per_reasoner(cfg, e.train_batch_size, t.batch_size),
             "family_centre": t.family_centre, "family_radius": t.family_radius,
             "far_distance": e.far_distance, "query_horizon": e.query_horizon,
             "query_horizons": query_horizons(cfg),

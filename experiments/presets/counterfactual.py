@@ -1,6 +1,8 @@
-"""H3, counterfactual rule sets: train on a restricted family (train.family_radius entries
-around train.family_centre), test on held-out rules inside it ("near") and at least
-experiment.far_distance entries away ("far"); the symbolic reasoner is the reference."""
+"""H3, counterfactual rule sets: train on a restricted family, test on held-out rules inside
+it ("near") and far from it ("far"); the symbolic reasoner is the reference. The task
+domain says what the sets are (life: within train.family_radius entries of
+train.family_centre vs at least experiment.far_distance away; logic: rule sets that follow
+the background theory vs rule sets that contradict it)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from omegaconf import DictConfig
+from omegaconf import DictConfig, open_dict
 
 from experiments.core.config import domain_of
 from experiments.evaluation.queries import compile_tasks, evaluate_reasoner, make_eval_tasks, symbolic
@@ -18,20 +20,20 @@ from experiments.presets.common import trained_reasoner
 def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     _, task_domain = domain_of(cfg)
     reasoner = trained_reasoner(cfg, job_dir)
-    centre = cfg.train.family_centre
-    pools = {"near": task_domain.rule_pool(cfg.task, "heldout", centre=centre,
-                                           max_distance=cfg.train.family_radius),
-             "far": task_domain.rule_pool(cfg.task, "heldout", centre=centre,
-                                          min_distance=cfg.experiment.far_distance)}
     reference = symbolic(cfg)
     rows = []
-    for which, pool in pools.items():
-        tasks = make_eval_tasks(cfg, pool=pool)
-        compiled = compile_tasks(cfg, tasks)
+    for which, (overrides, pool) in task_domain.counterfactual_sets(cfg).items():
+        test_cfg = cfg.copy()
+        with open_dict(test_cfg):
+            test_cfg.task.update(overrides)
+            if cfg.experiment.query_horizons:  # logic: proof depths (scale= sets eval's)
+                test_cfg.eval.horizons = list(cfg.experiment.query_horizons)
+        tasks = make_eval_tasks(test_cfg, pool=pool)
+        compiled = compile_tasks(test_cfg, tasks)
         evaluated = (reasoner, reference) if reasoner.name != "symbolic" else (reference,)
         for r in evaluated:
             cells = defaultdict(list)
-            for row in evaluate_reasoner(cfg, r, tasks, compiled):
+            for row in evaluate_reasoner(test_cfg, r, tasks, compiled):
                 cells[(row["grid"], row["horizon"])].append(row)
             for (grid, horizon), rs in sorted(cells.items()):
                 certified = [x["certified"] for x in rs if x["certified"] is not None]

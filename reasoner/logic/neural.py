@@ -250,6 +250,8 @@ def reasoner_input(task, reads: str):
     first and no more rows than the fullest one uses (fewer rows, less work)."""
     if reads == "demos":
         return tuple(jnp.asarray(t, jnp.uint8) for t in task)
+    if isinstance(task, jax.core.Tracer):  # inside a caller's jit (the cycle detector)
+        return task
     return jnp.asarray(used_rows(np.asarray(task)), jnp.int16)
 
 
