@@ -92,7 +92,7 @@ def trained_reasoner(cfg: DictConfig, job_dir: Path):
     preset's per-reasoner steps and batch size."""
     if not get_spec(cfg.task.name, cfg.reasoner.name).trainable:
         return symbolic(cfg)
-    e, name = cfg.experiment, cfg.reasoner.name
+    e = cfg.experiment
     with open_dict(cfg):
         cfg.train.steps = per_reasoner(cfg, e.train_steps, cfg.train.steps)
         cfg.train.batch_size = per_reasoner(cfg, e.train_batch_size, cfg.train.batch_size)
