@@ -45,8 +45,9 @@ def in_final_cycle(domain, pred, x_mu, rules, period) -> np.ndarray:
 
 
 def query_inputs(tasks):
-    """(size, `[B, ...]` inputs) of every distinct batch of query inputs: life asks every
-    horizon of one grid size on one input, logic has its own input per proof depth."""
+    """(size, `[B, ...]` inputs, the first horizon asked on them) of every distinct batch of
+    query inputs: life asks every horizon of one grid size on one input, logic has its own
+    input per proof depth."""
     out = []
     for grid in query_sizes(tasks):
         seen = set()
@@ -57,7 +58,7 @@ def query_inputs(tasks):
             states = np.stack([q[j].input for q in qs])
             if states.tobytes() not in seen:
                 seen.add(states.tobytes())
-                out.append((grid, states))
+                out.append((grid, states, qs[0][j].horizon))
     return out
 
 
@@ -76,7 +77,7 @@ def evaluate_halting(cfg, reasoner, tasks, compiled, budgets=None) -> list[dict]
         task_input = get_tasks(cfg.task.name).demo_inputs(tasks)
     else:
         task_input = np.stack([c.chosen for c in compiled])
-    for grid, states in query_inputs(tasks):
+    for grid, states, query in query_inputs(tasks):
         truth = detect(exact_executor, truth_rules, states, budget)
         mu, period = np.asarray(truth.mu), np.asarray(truth.period)
         x_mu = np.asarray(truth.states)
@@ -93,7 +94,7 @@ def evaluate_halting(cfg, reasoner, tasks, compiled, budgets=None) -> list[dict]
                 for i, task in enumerate(tasks):
                     row = {"domain": cfg.task.name, "task_id": task.task_id, "seed": cfg.seed,
                            "reasoner": reasoner.name, "halting": method, "grid": grid,
-                           "horizon": int(mu[i]), "mu_true": int(mu[i]),
+                           "horizon": int(mu[i]), "query": int(query), "mu_true": int(mu[i]),
                            "period_true": int(period[i]), "iterations": int(used[i]),
                            "exact": bool(exact[i]) if mu[i] >= 0 else None}
                     if budgets:

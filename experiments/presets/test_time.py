@@ -71,6 +71,18 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     for r in evaluate_halting(cfg, reasoner, tasks, compiled, budgets=budgets):
         if r["exact"] is not None:  # runs that stabilize within the largest budget
             cells[(r["halting"], r["grid"], r["budget"])].append(r)
+    by_query = defaultdict(list)
+    for (method, grid, budget), rs in cells.items():
+        for r in rs:
+            if budget == budgets[-1]:
+                by_query[(method, grid, r["query"])].append(r)
+    if len({q for _, _, q in by_query}) > 1:  # one input per horizon (logic: per proof depth)
+        for (method, grid, query), rs in sorted(by_query.items()):
+            rows.append({"condition": {"kind": "until_stable_depth", "mode": method, "grid": grid,
+                                       "horizon": query},
+                         "metrics": {"exact": float(np.mean([r["exact"] for r in rs])),
+                                     "iterations_used": float(np.mean([r["iterations"] for r in rs])),
+                                     "mu_true": float(np.mean([r["mu_true"] for r in rs]))}})
     for (method, grid, budget), rs in sorted(cells.items()):
         metrics = {"exact": float(np.mean([r["exact"] for r in rs])),
                    "iterations_used": float(np.mean([r["iterations"] for r in rs])),

@@ -200,7 +200,15 @@ def fig_extrapolation(rows, out, train_h):
     return save(fig, out, "test_time_extrapolation")
 
 
-def fig_test_time(rows, out):
+def grid_label(g) -> str:
+    return f"{int(g)}x{int(g)} grid"
+
+
+def fig_test_time(rows, out, name="test_time", size_label=grid_label, horizon_word="horizon",
+                  stable_word="stable"):
+    """Exact vs iterations per (horizon, size), and the until-stable iterations used;
+    `size_label` and the words name a domain's axes (life: grids and horizons; logic: atoms
+    and proof depths, "the fixed point")."""
     curve = where(rows, kind="curve")
     horizons = sorted({r["horizon"] for r in curve})
     grids = sorted({r["grid"] for r in curve})
@@ -220,7 +228,7 @@ def fig_test_time(rows, out):
             ax.axvline(h, color="grey", lw=0.6, ls=":")
             ax.set_xscale("log", base=2)
             ax.set_ylim(-0.03, 1.03)
-            ax.set_title(f"horizon {int(h)}, {int(g)}x{int(g)} grid")
+            ax.set_title(f"{horizon_word} {int(h)}, {size_label(g)}")
             if j == 0:
                 ax.set_ylabel("exact (fraction of tasks)")
             if i == len(horizons) - 1:
@@ -228,27 +236,28 @@ def fig_test_time(rows, out):
     axes[0, -1].legend(loc="upper left", frameon=False, fontsize=6)
     fig.suptitle(f"H4: accuracy vs test-time iterations ({seeds_note(curve)}; "
                  "dotted: T = horizon)", y=1.0)
-    paths = save(fig, out, "test_time")
+    paths = save(fig, out, name)
     stable = where(rows, kind="until_stable")
     if stable:
         fig, ax = plt.subplots(figsize=(max(4.2, 0.55 * len(stable)), 2.6))
         labels = [f"{r['reasoner'].replace('end_to_end', 'e2e')}, {r['mode']}, "
-                  f"{int(r['grid'])}x{int(r['grid'])}" for r in stable]
+                  f"{size_label(r['grid'])}" for r in stable]
         x = np.arange(len(stable))
         ax.bar(x - 0.2, [r["iterations_used_mean"] for r in stable], 0.4,
                yerr=[r["iterations_used_std"] for r in stable], label="iterations used",
                color=OKABE_ITO[0], capsize=1.5)
         ax.bar(x + 0.2, [r["mu_true_mean"] for r in stable], 0.4,
-               label="true stabilization time mu", color=OKABE_ITO[1])
+               label=f"true steps to {stable_word} mu", color=OKABE_ITO[1])
         ax.set_xticks(x, labels, fontsize=6, rotation=40, ha="right")
         ax.set_ylabel("iterations (count)")
         ax.legend(frameon=False)
-        ax.set_title("run until stable: iterations used vs true stabilization time")
-        paths += save(fig, out, "test_time_halting")
+        ax.set_title(f"run until {stable_word}: iterations used vs the true number")
+        paths += save(fig, out, f"{name}_halting")
     return paths
 
 
-def fig_counterfactual(rows, out):
+def fig_counterfactual(rows, out, name="counterfactual",
+                       sets=("near (in family)", "far (>= 6 entries)"), title="H3: counterfactual rules"):
     horizons = sorted({r["horizon"] for r in rows})
     fig, axes = plt.subplots(1, len(horizons), figsize=(2.6 * len(horizons), 2.4), sharey=True,
                              squeeze=False)
@@ -264,14 +273,14 @@ def fig_counterfactual(rows, out):
             label = evaluated if evaluated == "symbolic" else f"{evaluated} (trained on family)"
             ax.bar(np.arange(2) + (k - 1) * 0.27, vals, 0.27, yerr=errs, capsize=1.5,
                    label=label, color=COLOURS[evaluated])
-        ax.set_xticks(range(2), ["near (in family)", "far (>= 6 entries)"])
+        ax.set_xticks(range(2), list(sets))
         ax.set_ylim(0, 1.05)
         ax.set_title(f"horizon {int(h)}")
         if j == 0:
             ax.set_ylabel("exact (fraction of tasks)")
     axes[0, 0].legend(frameon=False, fontsize=6)
-    fig.suptitle(f"H3: counterfactual rules ({seeds_note(rows)})", y=1.02)
-    return save(fig, out, "counterfactual")
+    fig.suptitle(f"{title} ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, name)
 
 
 def fig_inconsistency(rows, out, name="inconsistency"):
