@@ -24,7 +24,12 @@ PRESETS = {  # two jobs each: the remaining sweep axes pinned to one value
                         "seed=0,1", "experiment.query_horizons=[1,3]"],
     "logic_inconsistency": ["seed=0,1", "experiment.query_horizons=[1,3]"],
     "logic_consistency_check": ["task.num_demos=4,8", "seed=0", "experiment.query_horizons=[1,3]"],
+    "logic_test_time": ["reasoner=neural,latent", "seed=0", "experiment.horizons=[1,3]",
+                        "experiment.iterations=[1,2,8]"],
+    "logic_counterfactual": ["reasoner=neural,end_to_end", "compiler.proposer=oracle", "seed=0",
+                             "experiment.query_horizons=[1,3]"],
 }
+FIGURE_NAMES = {"logic_counterfactual": "logic_counterfactual_oracle"}  # one per compiler
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +68,17 @@ def test_figures_and_results_md_from_saved_results(swept):
     out = swept / "figures"
     made = {p.name for p in figures.make_figures(swept / "results", out)}
     for name in [*PRESETS, "example", "test_time_extrapolation"]:
+        name = FIGURE_NAMES.get(name, name)
         assert {f"{name}.pdf", f"{name}.png"} <= made
     text = results_md.render(swept / "results", out)
     for title in ("H1: drafts", "H1: selection", "H4: test-time", "H3: counterfactual",
                   "H3: inconsistent", "Logic H1: drafts", "Logic H1: selection",
-                  "Logic: the internal-consistency check", "Logic H3: inconsistent"):
+                  "Logic: the internal-consistency check", "Logic H3: inconsistent",
+                  "Logic H4/H2: test-time", "Logic H3: counterfactual"):
         assert f"## {title}" in text
     verdicts = [ln for ln in text.splitlines() if ln.startswith("- H")]
-    assert len(verdicts) == 10  # life: H1 x 2, H4, H2 (from test_time), H3 x 2; logic: 4
+    # life: H1 x 2, H4, H2 (from test_time), H3 x 2; logic: 4, H4 and H2, H3 (one compiler)
+    assert len(verdicts) == 13
     assert any(ln.startswith("- H2") for ln in verdicts)
     # every verdict names its scale; at scale=tiny a rule not met is "not reached at this budget"
     assert all("scale=tiny" in ln for ln in verdicts)

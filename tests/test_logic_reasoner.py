@@ -164,3 +164,12 @@ def test_solve_uses_the_certified_shipped_reasoner_and_falls_back_when_not(tmp_p
                         f"task_file={task}", f"out={tmp_path / 'b.json'}", name="solve"))
     assert out["certified"] is False and out["fallback"] == "symbolic"
     assert out["reasoner"] == "symbolic" and out["test"] == [{"answers": {"c": True}}]
+
+
+def test_certify_app_checks_every_local_configuration_once(tmp_path):
+    from experiments import certify as certify_app
+
+    result = certify_app.run(cfg_for("task=logic", "reasoner=neural", name="certify"), tmp_path)
+    assert result["certified"] and result["failing"] == []
+    assert result["rule_configurations"] == 728 and result["atom_configurations"] == 16
+    assert json.loads((tmp_path / "certify.json").read_text())["min_margin"] > 0
