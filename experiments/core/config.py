@@ -123,6 +123,7 @@ class ExperimentConfig:
     # test_time, counterfactual: training steps / batch size per reasoner (missing: train.*)
     train_steps: dict[str, int] = field(default_factory=dict)
     train_batch_size: dict[str, int] = field(default_factory=dict)
+    train_lr: dict[str, float] = field(default_factory=dict)  # e.g. the end-to-end's own sweep
     # test_time, counterfactual: reasoner sizes per reasoner, e.g. {latent: {width: 128}}
     reasoner_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
     corruptions: list[int] = field(default_factory=lambda: [0, 1, 2, 4, 8])  # inconsistency

@@ -96,6 +96,7 @@ def trained_reasoner(cfg: DictConfig, job_dir: Path):
     with open_dict(cfg):
         cfg.train.steps = per_reasoner(cfg, e.train_steps, cfg.train.steps)
         cfg.train.batch_size = per_reasoner(cfg, e.train_batch_size, cfg.train.batch_size)
+        cfg.train.lr = per_reasoner(cfg, e.train_lr, cfg.train.lr)
         for key, value in per_reasoner(cfg, e.reasoner_sizes, {}).items():
             cfg.reasoner[key] = value
     model = train(cfg, job_dir / "train")
@@ -109,6 +110,7 @@ def preset_parameters(cfg: DictConfig) -> dict:
             "train_horizon": t.horizon, "train_grid": t.grid,
             "train_steps": per_reasoner(cfg, e.train_steps, t.steps),
             "train_batch_size": per_reasoner(cfg, e.train_batch_size, t.batch_size),
+            "train_lr": per_reasoner(cfg, e.train_lr, t.lr),
             "family_centre": t.family_centre, "family_radius": t.family_radius,
             "far_distance": e.far_distance, "query_horizon": e.query_horizon,
             "query_horizons": query_horizons(cfg),

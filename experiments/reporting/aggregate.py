@@ -33,6 +33,7 @@ from experiments.core.runio import read_jsonl, write_atomic
 from experiments.reporting.tables import markdown_table
 
 METRICS = ("exact", "cell_acc")
+OPTIONAL_METRICS = ("exact_vs_compiled", "certified")  # None where they do not apply
 
 
 def find_jobs(roots) -> list[Path]:
@@ -138,13 +139,18 @@ def aggregate(roots) -> tuple[list[dict], list[dict]]:
             cells[(r["reasoner"], r["grid"], r["horizon"])].append(r)
         for (reasoner, grid, horizon), rows in cells.items():
             means = {m: float(np.mean([float(r[m]) for r in rows])) for m in METRICS}
+            for m in OPTIONAL_METRICS:
+                values = [float(r[m]) for r in rows if r.get(m) is not None]
+                if values:
+                    means[m] = float(np.mean(values))
             per_run[(condition_of(job), reasoner, grid, horizon)].append(means)
     summary = []
     for (condition, reasoner, grid, horizon), runs in sorted(per_run.items()):
         row = {"condition": condition, "reasoner": reasoner, "grid": grid, "horizon": horizon}
-        for m in METRICS:
-            values = [r[m] for r in runs]
-            row[f"{m}_mean"], row[f"{m}_std"] = float(np.mean(values)), float(np.std(values))
+        for m in METRICS + OPTIONAL_METRICS:
+            values = [r[m] for r in runs if m in r]
+            row[f"{m}_mean"], row[f"{m}_std"] = ((float(np.mean(values)), float(np.std(values)))
+                                                 if values else ("", ""))
         row["count"] = len(runs)
         summary.append(row)
     return summary, problems
@@ -190,10 +196,13 @@ def to_csv(rows) -> str:
 
 def to_markdown(rows, problems) -> str:
     lines = [markdown_table(
-        ["condition", "reasoner", "grid", "horizon", "exact (mean ± std)", "cell acc", "seeds"],
+        ["condition", "reasoner", "grid", "horizon", "exact (mean ± std)", "cell acc",
+         "exact vs compiled", "certified", "seeds"],
         [[r["condition"], r["reasoner"], r["grid"], r["horizon"],
           f"{100 * r['exact_mean']:.1f} ± {100 * r['exact_std']:.1f}%",
-          f"{100 * r['cell_acc_mean']:.2f}%", r["count"]] for r in rows])]
+          f"{100 * r['cell_acc_mean']:.2f}%",
+          *(f"{100 * r[m + '_mean']:.1f}%" if r.get(m + "_mean", "") != "" else "-"
+            for m in OPTIONAL_METRICS), r["count"]] for r in rows])]
     if problems:
         lines += ["", "Jobs without results:", ""]
         lines += [f"- {p['status']}: `{p['job']}`: {p['error']}" for p in problems]
