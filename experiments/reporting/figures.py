@@ -257,7 +257,8 @@ def fig_test_time(rows, out, name="test_time", size_label=grid_label, horizon_wo
 
 
 def fig_counterfactual(rows, out, name="counterfactual",
-                       sets=("near (in family)", "far (>= 6 entries)"), title="H3: counterfactual rules"):
+                       sets=("near (in family)", "far (>= 6 entries)"), title="H3: counterfactual rules",
+                       horizon_word="horizon"):
     horizons = sorted({r["horizon"] for r in rows})
     fig, axes = plt.subplots(1, len(horizons), figsize=(2.6 * len(horizons), 2.4), sharey=True,
                              squeeze=False)
@@ -275,7 +276,7 @@ def fig_counterfactual(rows, out, name="counterfactual",
                    label=label, color=COLOURS[evaluated])
         ax.set_xticks(range(2), list(sets))
         ax.set_ylim(0, 1.05)
-        ax.set_title(f"horizon {int(h)}")
+        ax.set_title(f"{horizon_word} {int(h)}")
         if j == 0:
             ax.set_ylabel("exact (fraction of tasks)")
     axes[0, 0].legend(frameon=False, fontsize=6)

@@ -275,8 +275,9 @@ def fig_logic_counterfactual(rows, out):
     for proposer in sorted({r["compiler.proposer"] for r in rows}):
         paths += fig_counterfactual(
             where(rows, **{"compiler.proposer": proposer}), out,
-            f"logic_counterfactual_{proposer}", ("near (follow the theory)", "far (contradict it)"),
-            f"H3 in logic: counterfactual rule sets, compiler.proposer={proposer}")
+            f"logic_counterfactual_{proposer}", ("follow", "contradict"),
+            f"H3 in logic: rule sets that follow / contradict the training theory, "
+            f"compiler.proposer={proposer}", "depth")
     return paths
 
 
@@ -378,6 +379,10 @@ COMMANDS = {"logic_targets": (
     "task.num_demos=8,32 task.observed=1.0,0.5 seed=0 hydra.sweep.dir=results/logic_targets/runs "
     "&& python -m experiments.aggregate results/logic_targets/runs --name logic_targets")}
 
+
+# sections whose figures are not one file named after the section
+EXTRA_FIGURES = {"logic_counterfactual": ["logic_counterfactual_oracle", "logic_counterfactual_induce"],
+                 "logic_test_time": ["logic_test_time", "logic_test_time_halting"]}
 
 FIGURES = {"logic_drafts": fig_logic_drafts, "logic_selection": fig_logic_selection,
            "logic_inconsistency": fig_logic_inconsistency,
