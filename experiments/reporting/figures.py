@@ -219,12 +219,12 @@ def fig_test_time(rows, out, name="test_time", size_label=grid_label, horizon_wo
     for i, h in enumerate(horizons):
         for j, g in enumerate(grids):
             ax = axes[i, j]
-            for name in reasoners:
+            for reasoner in reasoners:
                 for mode in ("fixed", "halting"):
-                    sub = where(curve, reasoner=name, mode=mode, horizon=h, grid=g)
+                    sub = where(curve, reasoner=reasoner, mode=mode, horizon=h, grid=g)
                     line(ax, sub, "iterations", "exact",
-                         f"{name}" + (" + halting head" if mode == "halting" else ""),
-                         COLOURS[name], dashed=mode == "halting")
+                         f"{reasoner}" + (" + halting head" if mode == "halting" else ""),
+                         COLOURS[reasoner], dashed=mode == "halting")
             ax.axvline(h, color="grey", lw=0.6, ls=":")
             ax.set_xscale("log", base=2)
             ax.set_ylim(-0.03, 1.03)

@@ -81,7 +81,9 @@ def parameters(meta: dict, name: str, scale: str) -> dict:
     the preset's config composes them (older results saved none)."""
     if meta.get("parameters"):
         return meta["parameters"]
-    from experiments.core.reasoners import compose_config
+    from experiments.core.reasoners import ROOT, compose_config
+    if not (ROOT / "conf" / "experiment" / f"{name}.yaml").exists():
+        return {}  # not a preset (e.g. evaluation runs aggregated under their own name)
     from experiments.presets.common import preset_parameters
 
     out = {}
