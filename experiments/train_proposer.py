@@ -1,9 +1,11 @@
 """Train the life proposer net and ship it: `python -m experiments.train_proposer
-[--steps 2000] [--seed 0] [--out pretrained/life-proposer]`.
+[--steps 2000] [--seed 0] [--self-taught] [--out DIR]`.
 
-Trains on training-split rules over the hard regimes (experiments/training/proposer.py),
-measures pass@K on held-out rules per regime, and writes the parameters and `meta.json`
-(with those numbers) to `--out`.
+Trains on training-split tasks over the hard regimes (experiments/training/proposer.py):
+supervised by the true tables (default; `pretrained/life-proposer`), or `--self-taught`
+with no true table, only the checker's verdicts on its own drafts and hindsight pairs
+(`pretrained/life-proposer-self-taught`). Measures pass@K on held-out rules per regime and
+writes the parameters and `meta.json` (with those numbers) to `--out`.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from experiments.core.learned_proposers import LIFE_PROPOSER, save_proposer_net
-from experiments.training.proposer import pass_at_k, train
+from experiments.core.learned_proposers import LIFE_PROPOSER, LIFE_SELF_TAUGHT, save_proposer_net
+from experiments.training.proposer import pass_at_k, train, train_self_taught
 
 REPORTED = [dict(horizon=1, noise=0.0, num_demos=4, grid=16),
             dict(horizon=1, noise=0.0, num_demos=2, grid=12),
@@ -27,20 +29,30 @@ def main(argv=None) -> dict:
     parser.add_argument("--width", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--eval-tasks", type=int, default=200)
-    parser.add_argument("--out", default=str(LIFE_PROPOSER))
+    parser.add_argument("--self-taught", action="store_true",
+                        help="no true tables: the checker's verdicts and hindsight pairs")
+    parser.add_argument("--explore", type=float, default=0.25,
+                        help="self-taught: share of entries re-drawn uniformly in hindsight samples")
+    parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
+    out = args.out or str(LIFE_SELF_TAUGHT if args.self_taught else LIFE_PROPOSER)
     started = time.perf_counter()
-    model = train(args.seed, args.steps, args.batch, width=args.width)
+    if args.self_taught:
+        model = train_self_taught(args.seed, args.steps, args.batch, width=args.width,
+                                  explore=args.explore)
+    else:
+        model = train(args.seed, args.steps, args.batch, width=args.width)
     seconds = time.perf_counter() - started
     results = [{**regime, **pass_at_k(model, args.seed, args.eval_tasks, **regime)}
                for regime in REPORTED]
     meta = {"width": args.width, "steps": args.steps, "batch": args.batch, "seed": args.seed,
+            "self_taught": args.self_taught, "explore": args.explore if args.self_taught else None,
             "train_seconds": round(seconds, 1), "heldout_tasks": args.eval_tasks,
             "pass_at_k": results}
-    save_proposer_net(model, args.out, meta)
+    save_proposer_net(model, out, meta)
     for r in results:
         print(r)
-    print(f"trained in {seconds:.0f} s -> {args.out}")
+    print(f"trained in {seconds:.0f} s -> {out}")
     return meta
 
 

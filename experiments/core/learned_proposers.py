@@ -1,9 +1,10 @@
 """Learned proposers in the compiler's registries (the wiring: `compiler/` does no file I/O).
 
 `pretrained/life-proposer/` holds a trained `ProposerNet` (`params.npz`, `meta.json`); on
-import, life's registry gains `compiler.proposer=neural`, which loads the net the first
-time it is called. `save_proposer_net`/`load_proposer_net` write and read that folder
-(arrays only: device-neutral).
+import, life's registry gains `compiler.proposer=neural` (and `hybrid`), which load the net
+the first time they are called; `pretrained/life-proposer-self-taught/` (trained without
+true rules) gives `compiler.proposer=neural_self_taught`. `save_proposer_net` and
+`load_proposer_net` write and read such a folder (arrays only: device-neutral).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from experiments.core.runio import write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 LIFE_PROPOSER = ROOT / "pretrained" / "life-proposer"
+LIFE_SELF_TAUGHT = ROOT / "pretrained" / "life-proposer-self-taught"  # no true rules seen
 
 
 def save_proposer_net(model: ProposerNet, path, meta: dict) -> None:
@@ -48,13 +50,18 @@ def load_proposer_net(path=LIFE_PROPOSER) -> ProposerNet:
 
 
 @functools.cache
-def _life_neural():
-    return neural_proposer(load_proposer_net())
+def _life_neural(path=LIFE_PROPOSER):
+    return neural_proposer(load_proposer_net(path))
 
 
 def _propose_life_neural(key, demos, num_drafts, config=None, truth=None):
     """The shipped life proposer (pretrained/life-proposer), loaded on first use."""
     return _life_neural()(key, demos, num_drafts, config, truth)
+
+
+def _propose_life_self_taught(key, demos, num_drafts, config=None, truth=None):
+    """The self-taught net (pretrained/life-proposer-self-taught), loaded on first use."""
+    return _life_neural(LIFE_SELF_TAUGHT)(key, demos, num_drafts, config, truth)
 
 
 # the hybrid: the shipped net's most likely tables start induce's hill climbing (h > 1)
@@ -66,6 +73,8 @@ def install() -> None:
         life = get_domain("life").proposers
         life.setdefault("neural", _propose_life_neural)
         life.setdefault("hybrid", _propose_life_hybrid)
+    if (LIFE_SELF_TAUGHT / "params.npz").exists():
+        get_domain("life").proposers.setdefault("neural_self_taught", _propose_life_self_taught)
 
 
 install()

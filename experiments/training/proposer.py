@@ -1,4 +1,6 @@
-"""Train the learned life proposer (compiler/life/proposer_net.py) on training-split rules.
+"""Train the learned life proposer (compiler/life/proposer_net.py) on training-split rules:
+supervised (`train`: the true table is the target) or self-taught (`train_self_taught`: no
+true table, only the checker's verdicts on the net's own drafts, plus hindsight pairs).
 
 Each example is a task drawn from the regimes where one guess fails (issue 13): demo
 horizon 1-3, output noise 0-0.05, 2-8 demos of 12-32 cells square; the target is the true
@@ -64,6 +66,88 @@ def train(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3, 
         if progress and (s + 1) % log_every == 0:
             progress(f"step {s + 1}/{steps} loss {float(loss):.4f} "
                      f"({time.perf_counter() - started:.0f} s)")
+    return model
+
+
+def demo_mismatches(drafts, demos) -> np.ndarray:
+    """`[B, K]` demo output cells each draft `[B, K, 2, 9]` gets wrong on its task's demos
+    (one regime per batch: every task has n demos of one grid and horizon)."""
+    b, k = drafts.shape[:2]
+    xs = np.stack([d.inputs for d in demos])  # [B, n, G, G]
+    ys = np.stack([d.outputs for d in demos])
+    n = xs.shape[1]
+    tables = np.repeat(drafts.reshape(b * k, 2, 9), n, axis=0)
+    states = np.repeat(xs[:, None], k, axis=1).reshape(b * k * n, *xs.shape[2:])
+    out = np.asarray(run_batch_jit(tables, states, demos[0].horizon)).reshape(b, k, n, -1)
+    return (out != ys.reshape(b, 1, n, -1)).sum(axis=(2, 3))
+
+
+def hindsight_pairs(drafts, demos):
+    """(features, tables): each draft run on its task's own demo inputs makes demos it
+    reproduces exactly, so (those demos, the draft) is a correct training pair without any
+    true rule (hindsight relabelling)."""
+    b = len(drafts)
+    xs = np.concatenate([d.inputs for d in demos])
+    n, h = len(demos[0].inputs), demos[0].horizon
+    ys = np.asarray(run_batch_jit(np.repeat(drafts, n, axis=0), xs, h))
+    relabelled = [Demos(xs[i * n:(i + 1) * n], ys[i * n:(i + 1) * n], h) for i in range(b)]
+    features = np.stack([demo_features(d) for d in relabelled])
+    return features, drafts.reshape(b, -1).astype(np.float32)
+
+
+def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3,
+                      width: int = 128, drafts: int = 16, hindsight: bool = True,
+                      explore: float = 0.25, heldout_fraction: float = 0.1, log_every: int = 200,
+                      progress=print):
+    """The same network trained with *no true rules*: per task, the net's `drafts` most
+    likely tables are checked against the demos; a draft that reproduces them (the
+    checker's verdict: zero wrong cells) is the target on those demos (expert iteration).
+    With `hindsight`, a table *sampled* from the net's distribution for each task (each
+    entry re-drawn uniformly with probability `explore`) becomes a correct pair on demos it
+    makes itself from the task's inputs. (Its own most likely table would not do: the net
+    learns to predict one table everywhere, which then explains its own demos, loss 0 after
+    20 steps, measured.) Tasks come from training-split rules, whose tables the loss never
+    sees."""
+    rng = np.random.default_rng([seed, 0x5E1F])
+    pool = train_rule_pool(heldout_fraction)
+    model = ProposerNet(width, rngs=nnx.Rngs(seed))
+    schedule = optax.cosine_decay_schedule(lr, steps, alpha=0.05)
+    optimizer = nnx.Optimizer(model, optax.adam(schedule), wrt=nnx.Param)
+
+    @nnx.jit
+    def step(model, optimizer, x, y, w):
+        def loss_fn(m):
+            per = optax.sigmoid_binary_cross_entropy(m(x), y).mean(axis=1)
+            return (per * w).sum() / jnp.maximum(w.sum(), 1.0)
+
+        loss, grads = nnx.value_and_grad(loss_fn)(model)
+        optimizer.update(model, grads)
+        return loss
+
+    started = time.perf_counter()
+    solved = []
+    for s in range(steps):
+        x, _, demos = sample_batch(rng, pool, batch)  # the true tables are dropped here
+        logits = np.asarray(model(jnp.asarray(x)))
+        cands = np.stack([most_likely_tables(row, drafts) for row in logits])  # [B, K, 2, 9]
+        wrong = demo_mismatches(cands, demos)
+        best = wrong.argmin(axis=1)
+        ok = wrong[np.arange(batch), best] == 0
+        solved.append(float(ok.mean()))
+        xs, ys, ws = [x], [cands[np.arange(batch), best].reshape(batch, -1).astype(np.float32)], [ok]
+        if hindsight:
+            p = 1 / (1 + np.exp(-logits))
+            p = (1 - explore) * p + explore * 0.5
+            sampled = (rng.random(p.shape) < p).astype(np.uint8).reshape(batch, 2, 9)
+            hx, hy = hindsight_pairs(sampled, demos)
+            xs.append(hx)
+            ys.append(hy)
+            ws.append(np.ones(batch, bool))
+        loss = step(model, optimizer, jnp.asarray(np.concatenate(xs)), jnp.asarray(np.concatenate(ys)),
+                    jnp.asarray(np.concatenate(ws), jnp.float32))
+        if progress and (s + 1) % log_every == 0:
+            progress(f"step {s + 1}/{steps} loss {float(loss):.4f} consistent draft found "
+                     f"{np.mean(solved[-log_every:]):.2f} ({time.perf_counter() - started:.0f} s)")
     return model
 
 
