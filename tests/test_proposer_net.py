@@ -87,3 +87,39 @@ def test_the_hybrid_climbs_from_the_nets_drafts_on_horizon_2():
     compiled = compile(get_domain("life"), demos, jax.random.key(0),
                        CompilerConfig(proposer="hybrid", num_drafts=16))
     assert np.array_equal(compiled.chosen, rule) and "search_iterations" in compiled.diagnostics
+
+
+def test_self_taught_training_never_reads_the_true_tables(monkeypatch):
+    """The self-taught proposer learns from the checker's verdicts and hindsight pairs:
+    with every true table replaced by garbage, training ends with the same parameters."""
+    import jax
+
+    from experiments.training import proposer
+
+    def params(model):
+        return [np.asarray(x) for x in jax.tree.leaves(nnx.state(model, nnx.Param))]
+
+    honest = params(proposer.train_self_taught(steps=3, batch=8, progress=None))
+    real = proposer.sample_batch
+
+    def garbage(*args, **kwargs):
+        x, y, demos = real(*args, **kwargs)
+        return x, np.ones_like(y), demos
+
+    monkeypatch.setattr(proposer, "sample_batch", garbage)
+    blind = params(proposer.train_self_taught(steps=3, batch=8, progress=None))
+    assert all(np.array_equal(a, b) for a, b in zip(honest, blind, strict=True))
+
+
+def test_checker_counts_and_hindsight_pairs():
+    from experiments.training.proposer import demo_mismatches, hindsight_pairs
+
+    rule, demos = b36_demos(2, 0)
+    other = parse_rule("B3/S23")
+    wrong = demo_mismatches(np.stack([rule, other])[None], [demos])
+    assert wrong[0, 0] == 0 and wrong[0, 1] > 0
+    # a draft run on the task's inputs makes demos it reproduces: a correct pair
+    features, tables = hindsight_pairs(other[None], [demos])
+    assert np.array_equal(tables[0], other.reshape(-1))
+    own = Demos(demos.inputs, np.asarray(run_batch_jit(np.repeat(other[None], 4, 0), demos.inputs, 2)), 2)
+    assert np.allclose(features[0], demo_features(own))

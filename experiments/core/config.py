@@ -129,6 +129,7 @@ class ExperimentConfig:
     corruptions: list[int] = field(default_factory=lambda: [0, 1, 2, 4, 8])  # inconsistency
     noises: list[float] = field(default_factory=lambda: [0.0, 0.01, 0.02, 0.05])
     example: bool = True  # drafts: seed 0 also saves one worked example (the grids figure)
+    pass_at_k: bool = True  # drafts: also check every draft's equivalence to the truth
 
 
 @dataclass

@@ -6,6 +6,7 @@ from experiments.presets import consistency_check, counterfactual, drafts, incon
 
 PRESETS = {
     "drafts": drafts.run,
+    "drafts_few_demos": drafts.run,  # the drafts preset with 2 demos of 12 x 12
     "selection": selection.run,
     "inconsistency": inconsistency.run,
     "test_time": test_time.run,

@@ -8,6 +8,7 @@ sampling noise between K values.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,19 +31,35 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     ks = sorted(cfg.experiment.num_drafts)
     if config.proposer == "exhaustive":  # it ranks every rule: only the largest K is shown
         ks = ks[-1:]
+    started = time.perf_counter()
     largest = largest_drafts(cfg, domain, config, tasks, ks[-1])
+    propose_s = (time.perf_counter() - started) / len(tasks)
     known = [{} for _ in tasks]  # per task: draft index -> equivalent to the truth
     rows = []
     for k in ks:
+        started = time.perf_counter()
         compiled = [check_and_select(domain, drafts[:k], t.demos, job_key(cfg, t.task_id, 1),
                                      replace(config, num_drafts=k), info)
                     for (drafts, info), t in zip(largest, tasks, strict=True)]
+        check_s = (time.perf_counter() - started) / len(tasks)
         truth_survives = [any(equivalent(c, t, np.nonzero(c.survivors)[0], seen))
                           for c, t, seen in zip(compiled, tasks, known, strict=True)]
+        # pass@K: the truth (or an equivalent rule set) among all K drafts, checked or not
+        # (every draft's equivalence: `experiment.pass_at_k=false` skips it where that is dear)
+        drafted = ({"p_true_drafted": float(np.mean(
+            [any(equivalent(c, t, np.arange(len(c.drafts)), seen))
+             for c, t, seen in zip(compiled, tasks, known, strict=True)]))}
+            if cfg.experiment.pass_at_k else {})
         chosen_true = [equivalent(c, t, [c.chosen_index], seen)[0] if c.chosen_index is not None
                        else is_true_rule(c, t) for c, t, seen in zip(compiled, tasks, known, strict=True)]
         metrics = {"p_true_survives": float(np.mean(truth_survives)),
+                   **drafted,
                    "p_chosen_true": float(np.mean(chosen_true)),
+                   # the checker's work and verdicts: drafts checked per task, the share it
+                   # rejects, seconds per task (proposing the largest K once; checking K)
+                   "drafts_checked": float(np.mean([len(c.drafts) for c in compiled])),
+                   "p_rejected": float(np.mean([1 - c.survivors.mean() for c in compiled])),
+                   "propose_s": propose_s, "check_s": check_s,
                    "p_consistent": float(np.mean([c.consistent_drafts > 0 for c in compiled])),
                    **answers(cfg, neural, tasks, [c.voters for c in compiled])}
         rows.append({"condition": {"num_drafts": k}, "metrics": metrics})

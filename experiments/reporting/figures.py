@@ -74,48 +74,60 @@ def seeds_note(rows) -> str:
     return f"mean ± std over {'/'.join(map(str, counts))} seeds"
 
 
-def fig_drafts(rows, out):
-    horizons = sorted({r["task.demo_horizon"] for r in rows})
-    metrics = [("p_true_survives", "P(true rule survives)"), ("p_chosen_true", "P(chosen = true)"),
+PROPOSERS = ("random", "induce", "neural", "neural_self_taught", "hybrid")  # drawn in this order
+PROPOSER_COLOURS = {"random": OKABE_ITO[0], "induce": OKABE_ITO[1], "neural": OKABE_ITO[4],
+                    "neural_self_taught": OKABE_ITO[5], "hybrid": OKABE_ITO[3],
+                    "exhaustive": OKABE_ITO[7]}
+
+
+def fig_drafts(rows, out, name="drafts"):
+    """One column per (demo horizon, noise), one row per metric, one line per proposer vs
+    K; the exhaustive ceiling (its largest K) as a horizontal line."""
+    panels = [(h, n) for h in sorted({r["task.demo_horizon"] for r in rows})
+              for n in sorted({r["task.noise"] for r in rows})]
+    metrics = [("p_true_drafted", "pass@K (true among drafts)"),
+               ("p_true_survives", "P(true survives)"), ("p_chosen_true", "P(chosen = true)"),
                ("exact_symbolic", "exact @h, symbolic"), ("exact_neural", "exact @h, neural")]
-    fig, axes = plt.subplots(len(metrics), len(horizons), figsize=(2.3 * len(horizons), 6.4),
+    metrics = [(m, label) for m, label in metrics
+               if any(r.get(f"{m}_mean", "") != "" for r in rows)]
+    proposers = [p for p in PROPOSERS if where(rows, **{"compiler.proposer": p})]
+    fig, axes = plt.subplots(len(metrics), len(panels), figsize=(1.9 * len(panels), 1.6 * len(metrics)),
                              sharex=True, sharey=True, squeeze=False)
-    for j, h in enumerate(horizons):
+    for j, (h, noise) in enumerate(panels):
         for i, (metric, label) in enumerate(metrics):
             ax = axes[i, j]
-            for proposer in ("random", "induce"):
-                for noise in sorted({r["task.noise"] for r in rows}):
-                    sub = where(rows, **{"compiler.proposer": proposer, "task.demo_horizon": h,
-                                         "task.noise": noise})
-                    line(ax, sub, "num_drafts", metric, f"{proposer}, noise {noise:g}",
-                         COLOURS[proposer], dashed=noise > 0)
-            for noise in sorted({r["task.noise"] for r in rows}):
-                ceil = where(rows, **{"compiler.proposer": "exhaustive", "task.demo_horizon": h,
-                                      "task.noise": noise})
-                if ceil and ceil[0].get(f"{metric}_mean", "") != "":
-                    ax.axhline(ceil[0][f"{metric}_mean"], color=COLOURS["exhaustive"], lw=0.8,
-                               ls="--" if noise > 0 else ":",
-                               label=f"exhaustive (ceiling), noise {noise:g}")
+            c = {"task.demo_horizon": h, "task.noise": noise}
+            for proposer in proposers:
+                line(ax, where(rows, **{"compiler.proposer": proposer}, **c), "num_drafts", metric,
+                     proposer, PROPOSER_COLOURS[proposer])
+            ceil = where(rows, **{"compiler.proposer": "exhaustive"}, **c)
+            if ceil and ceil[0].get(f"{metric}_mean", "") != "":
+                ax.axhline(ceil[0][f"{metric}_mean"], color=PROPOSER_COLOURS["exhaustive"], lw=0.8,
+                           ls=":", label="exhaustive (ceiling)")
             ax.set_xscale("log", base=2)
             ax.set_ylim(-0.03, 1.03)
             if i == 0:
-                ax.set_title(f"demo horizon {int(h)}")
+                ax.set_title(f"h={int(h)}, noise {noise:g}")
             if j == 0:
                 ax.set_ylabel(label)
             if i == len(metrics) - 1:
-                ax.set_xlabel("drafts K (count)")
+                ax.set_xlabel("drafts K")
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False,
-               bbox_to_anchor=(0.5, -0.05))
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
+               bbox_to_anchor=(0.5, -0.03))
     fig.suptitle(f"H1: drafts vs K ({seeds_note(rows)})", y=1.0)
-    return save(fig, out, "drafts")
+    return save(fig, out, name)
+
+
+def fig_drafts_few_demos(rows, out):
+    return fig_drafts(rows, out, "drafts_few_demos")
 
 
 def fig_selection(rows, out):
     horizons = sorted({r["task.demo_horizon"] for r in rows})
     noises = sorted({r["task.noise"] for r in rows})
     selectors = list(dict.fromkeys(r["selector"] for r in rows))
-    proposers = [p for p in ("random", "induce") if where(rows, **{"compiler.proposer": p})]
+    proposers = [p for p in PROPOSERS if where(rows, **{"compiler.proposer": p})]
     fig, axes = plt.subplots(len(noises), len(horizons), figsize=(2.4 * len(horizons), 4.2),
                              sharey=True, squeeze=False)
     width = 0.8 / max(len(proposers), 1)
@@ -130,7 +142,7 @@ def fig_selection(rows, out):
                     vals.append(r[0]["exact_symbolic_mean"] if r else np.nan)
                     errs.append(r[0]["exact_symbolic_std"] if r else 0)
                 ax.bar(np.arange(len(selectors)) + (k - (len(proposers) - 1) / 2) * width, vals,
-                       width, yerr=errs, label=proposer, color=COLOURS[proposer], capsize=1.5)
+                       width, yerr=errs, label=proposer, color=PROPOSER_COLOURS[proposer], capsize=1.5)
             ax.set_xticks(range(len(selectors)), selectors)
             ax.set_ylim(0, 1.05)
             ax.set_title(f"demo horizon {int(h)}, noise {noise:g}")
@@ -339,7 +351,8 @@ def fig_example(example: dict, out):
     return save(fig, out, "example")
 
 
-FIGURES = {"drafts": fig_drafts, "selection": fig_selection, "test_time": fig_test_time,
+FIGURES = {"drafts": fig_drafts, "drafts_few_demos": fig_drafts_few_demos,
+           "selection": fig_selection, "test_time": fig_test_time,
            "counterfactual": fig_counterfactual, "inconsistency": fig_inconsistency}
 
 
