@@ -57,6 +57,18 @@ def test_preset_runs_two_jobs_into_a_summary(swept, name):
     assert meta["jobs_complete"] == 2 and meta["scale"] == ["tiny"], meta
 
 
+def test_drafts_rows_carry_pass_at_k_and_the_checkers_work(swept):
+    with open(swept / "results" / "drafts" / "summary.csv") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        drafted, survives = float(r["p_true_drafted_mean"]), float(r["p_true_survives_mean"])
+        assert survives <= drafted  # a survivor is a draft
+        assert float(r["drafts_checked_mean"]) == float(r["num_drafts"])
+        assert 0.0 <= float(r["p_rejected_mean"]) <= 1.0 and float(r["check_s_mean"]) > 0
+    with open(swept / "results" / "logic_drafts" / "summary.csv") as f:
+        assert "p_true_drafted_mean" not in next(csv.DictReader(f))  # pass_at_k: false there
+
+
 def test_rerunning_a_sweep_skips_finished_jobs(swept):
     proc = run_cli("experiments.job", "-m", "experiment=inconsistency", "scale=tiny", "seed=0,1",
                    "task.grid=12",
