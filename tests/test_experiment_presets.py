@@ -63,7 +63,7 @@ def test_drafts_rows_carry_pass_at_k_and_the_checkers_work(swept):
     for r in rows:
         drafted, survives = float(r["p_true_drafted_mean"]), float(r["p_true_survives_mean"])
         assert survives <= drafted  # a survivor is a draft
-        assert float(r["drafts_checked_mean"]) == float(r["num_drafts"])
+        assert 1 <= float(r["drafts_checked_mean"]) <= float(r["num_drafts"])
         assert 0.0 <= float(r["p_rejected_mean"]) <= 1.0 and float(r["check_s_mean"]) > 0
     with open(swept / "results" / "logic_drafts" / "summary.csv") as f:
         assert "p_true_drafted_mean" not in next(csv.DictReader(f))  # pass_at_k: false there
