@@ -35,10 +35,13 @@ certify: venv
 
 # The five experiment presets (conf/experiment/) as Hydra multiruns, then their summaries
 # in results/NAME/. SCALE=small (default): life's five presets 42 min on 2 cores with the
-# figures, logic's four 19 min more (measured 2026-11-28);
+# figures, logic's four 19 min more (measured 2026-11-28); added 2026-11-29: drafts with
+# the learned proposers 11 min (was ~4) and drafts_few_demos 8 min, logic_test_time 8.5
+# min, logic_counterfactual 15 min (job wall time, 2 at a time): about 1 h 45 min in all;
 # SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
-EXPERIMENTS := drafts selection inconsistency counterfactual test_time \
-  logic_drafts logic_selection logic_inconsistency logic_consistency_check
+EXPERIMENTS := drafts drafts_few_demos selection inconsistency counterfactual test_time \
+  logic_drafts logic_selection logic_inconsistency logic_consistency_check \
+  logic_test_time logic_counterfactual
 SCALE ?= small
 # two jobs at a time: the compiler jobs are mostly Python, so 2 processes use both cores
 LAUNCHER ?= hydra/launcher=joblib hydra.launcher.n_jobs=2
