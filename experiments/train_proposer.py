@@ -13,7 +13,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from experiments.core.learned_proposers import LIFE_PROPOSER, LIFE_SELF_TAUGHT, save_proposer_net
+from experiments.core.learned_proposers import (
+    LIFE_PROPOSER,
+    LIFE_SELF_TAUGHT,
+    LOGIC_PROPOSER,
+    save_proposer_net,
+)
 from experiments.training.proposer import pass_at_k, train, train_self_taught
 
 REPORTED = [dict(horizon=1, noise=0.0, num_demos=4, grid=16),
@@ -33,8 +38,11 @@ def main(argv=None) -> dict:
                         help="no true tables: the checker's verdicts and hindsight pairs")
     parser.add_argument("--explore", type=float, default=0.25,
                         help="self-taught: share of entries re-drawn uniformly in hindsight samples")
+    parser.add_argument("--domain", choices=("life", "logic"), default="life")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
+    if args.domain == "logic":
+        return main_logic(args)
     out = args.out or str(LIFE_SELF_TAUGHT if args.self_taught else LIFE_PROPOSER)
     started = time.perf_counter()
     if args.self_taught:
@@ -49,6 +57,29 @@ def main(argv=None) -> dict:
             "self_taught": args.self_taught, "explore": args.explore if args.self_taught else None,
             "train_seconds": round(seconds, 1), "heldout_tasks": args.eval_tasks,
             "pass_at_k": results}
+    save_proposer_net(model, out, meta)
+    for r in results:
+        print(r)
+    print(f"trained in {seconds:.0f} s -> {out}")
+    return meta
+
+
+def main_logic(args) -> dict:
+    """The logic proposer: teacher forcing on training-split rule sets (8 and 32 demos),
+    pass@K on held-out rule sets per demo count."""
+    from experiments.training.logic_proposer import pass_at_k as logic_pass_at_k
+    from experiments.training.logic_proposer import train as train_logic
+
+    out = args.out or str(LOGIC_PROPOSER)
+    width = 64 if args.width == 128 else args.width  # the logic net's default width
+    started = time.perf_counter()
+    model = train_logic(args.seed, args.steps, min(args.batch, 32), width=width)
+    seconds = time.perf_counter() - started
+    results = [{"num_demos": n, **logic_pass_at_k(model, args.seed, min(args.eval_tasks, 100), n)}
+               for n in (8, 32)]
+    meta = {"domain": "logic", "width": width, "steps": args.steps, "batch": min(args.batch, 32),
+            "seed": args.seed, "train_seconds": round(seconds, 1),
+            "heldout_tasks": min(args.eval_tasks, 100), "pass_at_k": results}
     save_proposer_net(model, out, meta)
     for r in results:
         print(r)

@@ -25,6 +25,7 @@ from experiments.core.runio import write_atomic
 ROOT = Path(__file__).resolve().parents[2]
 LIFE_PROPOSER = ROOT / "pretrained" / "life-proposer"
 LIFE_SELF_TAUGHT = ROOT / "pretrained" / "life-proposer-self-taught"  # no true rules seen
+LOGIC_PROPOSER = ROOT / "pretrained" / "logic-proposer"
 
 
 def save_proposer_net(model: ProposerNet, path, meta: dict) -> None:
@@ -35,16 +36,16 @@ def save_proposer_net(model: ProposerNet, path, meta: dict) -> None:
     write_atomic(path / "meta.json", json.dumps(meta, indent=2) + "\n")
 
 
-def load_proposer_net(path=LIFE_PROPOSER) -> ProposerNet:
+def load_proposer_net(path=LIFE_PROPOSER, cls=ProposerNet):
     path = Path(path)
     meta = json.loads((path / "meta.json").read_text())
-    model = ProposerNet(meta["width"], rngs=nnx.Rngs(0))
+    model = cls(meta["width"], rngs=nnx.Rngs(0))
     state = nnx.state(model, nnx.Param)
     with np.load(path / "params.npz") as data:
         arrays = [data[f"arr_{i}"] for i in range(len(data.files))]
     leaves, treedef = jax.tree.flatten(state)
     if [a.shape for a in arrays] != [leaf.shape for leaf in leaves]:
-        raise ValueError(f"{path}: parameters do not fit ProposerNet(width={meta['width']})")
+        raise ValueError(f"{path}: parameters do not fit {cls.__name__}(width={meta['width']})")
     nnx.update(model, jax.tree.unflatten(treedef, [np.asarray(a) for a in arrays]))
     return model
 
@@ -68,11 +69,30 @@ def _propose_life_self_taught(key, demos, num_drafts, config=None, truth=None):
 _propose_life_hybrid = search_from(_propose_life_neural)
 
 
+@functools.cache
+def _logic_net():
+    from compiler.logic.proposer_net import LogicProposerNet
+    return load_proposer_net(LOGIC_PROPOSER, LogicProposerNet)
+
+
+def _propose_logic_neural(key, demos, num_drafts, config=None, truth=None):
+    """The shipped logic proposer (pretrained/logic-proposer): the greedy decode, then
+    distinct samples by log-probability (fewer than K when the samples repeat)."""
+    from compiler.logic.proposer_net import sample_rule_sets
+    from compiler.logic.rules import RULE_DTYPE
+
+    drafts, logp = sample_rule_sets(_logic_net(), demos, num_drafts, key)
+    return drafts.astype(RULE_DTYPE), {"distinct_samples": len(drafts),
+                                        "best_log_prob": logp[0] if logp else None}
+
+
 def install() -> None:
     if (LIFE_PROPOSER / "params.npz").exists():
         life = get_domain("life").proposers
         life.setdefault("neural", _propose_life_neural)
         life.setdefault("hybrid", _propose_life_hybrid)
+    if (LOGIC_PROPOSER / "params.npz").exists():
+        get_domain("logic").proposers.setdefault("neural", _propose_logic_neural)
     if (LIFE_SELF_TAUGHT / "params.npz").exists():
         get_domain("life").proposers.setdefault("neural_self_taught", _propose_life_self_taught)
 
