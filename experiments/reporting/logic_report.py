@@ -406,7 +406,45 @@ def logic_reasoner_targets(rows, meta):
     return [sentence], tab
 
 
-COMMANDS = {"logic_reasoner_targets": (
+def logic_proposers(rows, meta):
+    """The learned logic proposer against the hand-written ones on depth-3 rule sets (the
+    depth it is trained on): pass@K, P(chosen equivalent), exact, the checker's rejections."""
+    ks = sorted({r["num_drafts"] for r in rows if r["compiler.proposer"] != "exhaustive"})
+    lines = []
+    for p in ("random", "induce", "neural", "exhaustive"):
+        for demos in sorted({r["task.num_demos"] for r in rows}):
+            c = {"compiler.proposer": p, "task.num_demos": demos}
+            if not where(rows, **c):
+                continue
+            kk = [max(r["num_drafts"] for r in where(rows, **c))] if p == "exhaustive" else ks
+
+            def cell(m, c=c, kk=kk):
+                return " / ".join(pct(where(rows, **c, num_drafts=k), m) for k in kk)
+            lines.append([p, int(demos), cell("p_true_drafted"), cell("p_chosen_true"),
+                          cell("exact_symbolic"), pct(where(rows, **c, num_drafts=kk[-1]), "p_rejected")])
+    k_text = " / ".join(f"K={int(k)}" for k in ks)
+    tab = table(["proposer", "demos", f"pass@K % ({k_text}; exhaustive: its K)",
+                 "P(chosen equivalent) %", "exact % (depths 1-3)", "rejected % (largest K)"], lines)
+    def top(p):
+        return 100 * mean_of(where(rows, **{"compiler.proposer": p}, num_drafts=ks[-1]),
+                             "p_true_drafted")
+    parts = [f"{p} pass@{int(ks[-1])} {top(p):.1f}%" for p in ("random", "induce", "neural")
+             if where(rows, **{"compiler.proposer": p})]
+    sentence = ("Logic proposers (the learned one, issue 13 part 6; "
+                f"{budget(meta, meta['_scale'])}; held-out depth-3 rule sets, the depth the "
+                "net is trained on; pass@K counts a draft equivalent to the truth on every "
+                "admissible fact set): " + "; ".join(parts) + ", mean over demo counts.")
+    return [sentence], tab
+
+
+COMMANDS = {"logic_proposers": (
+    "python -m experiments.job -m experiment=logic_drafts scale=small "
+    "'experiment.num_drafts=[1,4,16,64]' 'experiment.query_horizons=[1,2,3]' "
+    "experiment.pass_at_k=true compiler.proposer=random,induce,neural,exhaustive "
+    "compiler.selector=best task.observed=1.0 task.num_demos=8,32 seed=0,1,2 "
+    "hydra.sweep.dir=results/logic_proposers/runs && python -m experiments.aggregate "
+    "results/logic_proposers/runs --name logic_proposers"),
+    "logic_reasoner_targets": (
     "python -m experiments.evaluate -m task=logic reasoner=neural eval=logic seed=0,1,2 "
     "task.atoms=32 task.rules=16 hydra.sweep.dir=results/logic_reasoner_targets/runs "
     "'hydra.sweep.subdir=${hydra:job.override_dirname}' (and again with task.atoms=128 "
@@ -436,4 +474,5 @@ SECTIONS = [("logic_drafts", "Logic H1: drafts", logic_drafts),
              logic_test_time),
             ("logic_counterfactual", "Logic H3: counterfactual rule sets", logic_counterfactual),
             ("logic_reasoner_targets", "Logic: the compiled neural reasoner's targets",
-             logic_reasoner_targets)]
+             logic_reasoner_targets),
+            ("logic_proposers", "Logic: the learned proposer", logic_proposers)]
