@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
@@ -46,7 +47,7 @@ def load_proposer_net(path=LIFE_PROPOSER, cls=ProposerNet):
     leaves, treedef = jax.tree.flatten(state)
     if [a.shape for a in arrays] != [leaf.shape for leaf in leaves]:
         raise ValueError(f"{path}: parameters do not fit {cls.__name__}(width={meta['width']})")
-    nnx.update(model, jax.tree.unflatten(treedef, [np.asarray(a) for a in arrays]))
+    nnx.update(model, jax.tree.unflatten(treedef, [jnp.asarray(a) for a in arrays]))
     return model
 
 
