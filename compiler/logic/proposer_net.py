@@ -29,6 +29,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from compiler.domain import as_groups
 from compiler.logic.executor import FALSE, NOT_ASKED, READ_FALSE, READ_TRUE, TRUE
 from compiler.logic.rules import BODY, FALSE_HEAD, canonical
 
@@ -247,10 +248,14 @@ def decode(model, per, pair, key, samples: int, max_rules: int, greedy_first: bo
 
 
 def sample_rule_sets(model, demos, k: int, key, max_rules: int = 32, oversample: int = 4):
-    """`[<= k, MAX_RULES, 4]` distinct canonical rule sets for one task's demos, the greedy
+    """`[<= k, MAX_RULES, 4]` distinct canonical rule sets for one task's demos (a Demos or
+    a list of them, pooled), the greedy
     decode first, then samples by decreasing log-probability; and their log-probabilities."""
-    per, pair = literal_features(demos.facts, demos.closure)
-    num_atoms = demos.facts.shape[1]
+    groups = as_groups(demos)
+    facts = np.concatenate([g.facts for g in groups])
+    closure = np.concatenate([g.closure for g in groups])
+    per, pair = literal_features(facts, closure)
+    num_atoms = facts.shape[1]
     tokens, logp = decode(model, jnp.asarray(per)[None], jnp.asarray(pair)[None], key,
                           max(k * oversample, 1), max_rules)
     tokens, logp = np.asarray(tokens[0]), np.asarray(logp[0])
