@@ -114,7 +114,8 @@ def mean_of(rows, metric):
     return float(np.mean(values)) if values else float("nan")
 
 
-def drafts(rows, meta):
+def drafts(rows, meta, regime: str = ""):
+    """`regime` names a variant of the preset in the verdicts (e.g. the few-demos one)."""
     from experiments.reporting.figures import PROPOSERS
 
     ks = sorted({r["num_drafts"] for r in rows if r["compiler.proposer"] != "exhaustive"})
@@ -160,7 +161,7 @@ def drafts(rows, meta):
     word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"])
     survive = {k: mean_of(where(rows, **{"compiler.proposer": "induce"}, num_drafts=k),
                           "p_true_survives") for k in (ks[0], ks[-1])}
-    sentences = [(f"H1 (drafts) **{word}** ({budget(meta, meta['_scale'])}): going from "
+    sentences = [(f"H1 (drafts{regime}) **{word}** ({budget(meta, meta['_scale'])}): going from "
                   f"K={int(ks[0])} to K={int(ks[-1])} drafts "
                   f"changes query exact accuracy (symbolic, mean over demo horizons and noise) by "
                   + ", ".join(f"{100 * g:+.1f} points ({p})" for p, g in gains.items())
@@ -178,7 +179,7 @@ def drafts(rows, meta):
         best, worst = max(per_regime, key=per_regime.get), min(per_regime, key=per_regime.get)
         word = verdict_drafts(per_regime[best], per_regime[worst], meta["_scale"])
         sentences.append(
-            f"H1 with the learned proposer **{word}** ({budget(meta, meta['_scale'])}): from "
+            f"H1 with the learned proposer{regime} **{word}** ({budget(meta, meta['_scale'])}): from "
             f"K={int(ks[0])} to K=64 neural drafts, exact accuracy changes by "
             f"{100 * per_regime[best]:+.1f} points at best (demo horizon {int(best[0])}, noise "
             f"{best[1]:g}) and {100 * per_regime[worst]:+.1f} at worst (horizon {int(worst[0])}, "
@@ -310,7 +311,8 @@ def inconsistency(rows, meta):
 
 
 SECTIONS = [("drafts", "H1: drafts", drafts),
-            ("drafts_few_demos", "H1: drafts with 2 demos of 12 x 12", drafts),
+            ("drafts_few_demos", "H1: drafts with 2 demos of 12 x 12",
+             lambda rows, meta: drafts(rows, meta, ", 2 demos of 12 x 12")),
             ("selection", "H1: selection", selection),
             ("test_time", "H4: test-time computation", test_time),
             ("counterfactual", "H3: counterfactual rule sets", counterfactual),
