@@ -78,3 +78,37 @@ def run_until_cycle(step, states, max_steps) -> CycleResult:
     iterations = used1 + lam + 2 * mu
     return CycleResult(states=x_mu, mu=jnp.where(found, mu, -1),
                        period=jnp.where(found, lam, -1), iterations=iterations)
+
+
+def halting_loop(step, state, max_steps, halt_before_update: bool = True):
+    """Iterate `step(state) -> (next state, halting logit [B])` until every example has
+    halted or `max_steps` iterations; returns (states, iterations used `[B]`). `state` is a
+    pytree of `[B, ...]` arrays. `halt_before_update`: a positive logit keeps the state it
+    was computed on (the discrete reasoners: "this state is final"); otherwise that
+    iteration's new state is kept and the example halts after it (the latent reasoners)."""
+    b = jax.tree.leaves(state)[0].shape[0]
+
+    def keep(done, old, new):
+        return jax.tree.map(lambda o, n: jnp.where(done.reshape((-1,) + (1,) * (o.ndim - 1)), o, n),
+                            old, new)
+
+    def cond(carry):
+        t, _, done, _ = carry
+        return (t < max_steps) & ~done.all()
+
+    def body(carry):
+        t, s, done, used = carry
+        nxt, q = step(s)
+        if halt_before_update:
+            done = done | (q > 0.0)
+            s = keep(done, s, nxt)
+            used = used + (~done).astype(jnp.int32)
+        else:
+            s = keep(done, s, nxt)
+            used = used + (~done).astype(jnp.int32)
+            done = done | (q > 0.0)
+        return t + 1, s, done, used
+
+    init = (jnp.int32(0), state, jnp.zeros(b, bool), jnp.zeros(b, jnp.int32))
+    _, state, _, used = jax.lax.while_loop(cond, body, init)
+    return state, used

@@ -42,13 +42,18 @@ def sample_batch(rng: np.random.Generator, pool, batch: int, horizon=None, noise
     return features, tables.reshape(batch, -1).astype(np.float32), demos
 
 
+def new_net(seed: int, width: int, lr: float, steps: int):
+    """A fresh ProposerNet and its Adam optimizer (cosine decay to 5% over `steps`)."""
+    model = ProposerNet(width, rngs=nnx.Rngs(seed))
+    schedule = optax.cosine_decay_schedule(lr, steps, alpha=0.05)
+    return model, nnx.Optimizer(model, optax.adam(schedule), wrt=nnx.Param)
+
+
 def train(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3, width: int = 128,
           heldout_fraction: float = 0.1, log_every: int = 200, progress=print):
     rng = np.random.default_rng([seed, 0x9E0])
     pool = train_rule_pool(heldout_fraction)
-    model = ProposerNet(width, rngs=nnx.Rngs(seed))
-    schedule = optax.cosine_decay_schedule(lr, steps, alpha=0.05)
-    optimizer = nnx.Optimizer(model, optax.adam(schedule), wrt=nnx.Param)
+    model, optimizer = new_net(seed, width, lr, steps)
 
     @nnx.jit
     def step(model, optimizer, x, y):
@@ -110,9 +115,7 @@ def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: fl
     sees."""
     rng = np.random.default_rng([seed, 0x5E1F])
     pool = train_rule_pool(heldout_fraction)
-    model = ProposerNet(width, rngs=nnx.Rngs(seed))
-    schedule = optax.cosine_decay_schedule(lr, steps, alpha=0.05)
-    optimizer = nnx.Optimizer(model, optax.adam(schedule), wrt=nnx.Param)
+    model, optimizer = new_net(seed, width, lr, steps)
 
     @nnx.jit
     def step(model, optimizer, x, y, w):

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from compiler.life import NUM_ENTRIES
+from reasoner.halting import halting_loop
 from reasoner.life.neural import NeuralConfig, circular_patches, pm1
 
 
@@ -93,22 +94,8 @@ def latent_rollout_fn(graphdef):
     def rollout_halting(params, tables, states, max_steps):
         model = nnx.merge(graphdef, params)
         context, x = model.context(tables), pm1(states)[..., None]
-
-        def cond(carry):
-            t, _, done, _ = carry
-            return (t < max_steps) & ~done.all()
-
-        def body(carry):
-            t, z, done, used = carry
-            nz, q = model.iterate(context, x, z)
-            z = jnp.where(done[:, None, None, None], z, nz)
-            used = used + (~done).astype(jnp.int32)
-            return t + 1, z, done | (q > 0.0), used
-
-        b = states.shape[0]
-        init = (jnp.int32(0), model.init_latent(states), jnp.zeros(b, bool),
-                jnp.zeros(b, jnp.int32))
-        _, z, _, used = jax.lax.while_loop(cond, body, init)
+        z, used = halting_loop(lambda z: model.iterate(context, x, z), model.init_latent(states),
+                               max_steps, halt_before_update=False)
         return jnp.argmax(model.decode(z), -1).astype(states.dtype), used
 
     return rollout, rollout_halting

@@ -25,6 +25,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from compiler.life import NUM_ENTRIES
+from reasoner.halting import halting_loop
 from reasoner.registry import READS
 
 TRACE_COUNTS = {"rollout": 0}  # incremented at trace time only: tests read it for retraces
@@ -167,22 +168,11 @@ def rollout_fn(graphdef):
         model = nnx.merge(graphdef, params)
         context = model.context(task)
 
-        def cond(carry):
-            t, _, done, _ = carry
-            return (t < max_steps) & ~done.all()
-
-        def body(carry):
-            t, s, done, used = carry
+        def step(s):
             logits, q = model.core(context, s)
-            done = done | (q > 0.0)
-            nxt = jnp.argmax(logits, -1).astype(s.dtype)
-            s = jnp.where(done[:, None, None], s, nxt)
-            return t + 1, s, done, used + (~done).astype(jnp.int32)
+            return jnp.argmax(logits, -1).astype(s.dtype), q
 
-        b = states.shape[0]
-        init = (jnp.int32(0), states, jnp.zeros(b, bool), jnp.zeros(b, jnp.int32))
-        _, states, _, used = jax.lax.while_loop(cond, body, init)
-        return states, used
+        return halting_loop(step, states, max_steps)
 
     return rollout, rollout_halting
 

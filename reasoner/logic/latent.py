@@ -19,6 +19,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from compiler.logic.rules import BODY
+from reasoner.halting import halting_loop
 from reasoner.life.neural import NeuralConfig, pm1
 from reasoner.logic.neural import MLP, bits_state, head_slots, reasoner_input, state_bits
 
@@ -96,22 +97,8 @@ def latent_rollout_fn(graphdef):
     def rollout_halting(params, rules, states, max_steps):
         model = nnx.merge(graphdef, params)
         x = pm1(state_bits(states))
-
-        def cond(carry):
-            t, _, done, _ = carry
-            return (t < max_steps) & ~done.all()
-
-        def body(carry):
-            t, z, done, used = carry
-            nz, q = model.iterate(rules, x, z)
-            z = jnp.where(done[:, None, None], z, nz)
-            used = used + (~done).astype(jnp.int32)
-            return t + 1, z, done | (q > 0.0), used
-
-        b = states.shape[0]
-        init = (jnp.int32(0), model.init_latent(states), jnp.zeros(b, bool),
-                jnp.zeros(b, jnp.int32))
-        _, z, _, used = jax.lax.while_loop(cond, body, init)
+        z, used = halting_loop(lambda z: model.iterate(rules, x, z), model.init_latent(states),
+                               max_steps, halt_before_update=False)
         return bits_state(model.decode(z) > 0, states), used
 
     return rollout, rollout_halting

@@ -29,6 +29,7 @@ from flax import nnx
 
 from compiler.logic.executor import CLOSED, EXPLODED, FALSE, TRUE, used_rows
 from compiler.logic.rules import BODY, FALSE_HEAD
+from reasoner.halting import halting_loop
 from reasoner.life.neural import NeuralConfig, pm1
 from reasoner.registry import READS
 
@@ -226,21 +227,11 @@ def rollout_fn(graphdef):
     def rollout_halting(params, rules, states, max_steps):
         model = nnx.merge(graphdef, params)
 
-        def cond(carry):
-            t, _, done, _ = carry
-            return (t < max_steps) & ~done.all()
-
-        def body(carry):
-            t, s, done, used = carry
+        def step(s):
             logits, q, _ = model.core(rules, s)
-            done = done | (q > 0.0)
-            s = jnp.where(done[:, None], s, bits_state(logits > 0, s))
-            return t + 1, s, done, used + (~done).astype(jnp.int32)
+            return bits_state(logits > 0, s), q
 
-        b = states.shape[0]
-        init = (jnp.int32(0), states, jnp.zeros(b, bool), jnp.zeros(b, jnp.int32))
-        _, states, _, used = jax.lax.while_loop(cond, body, init)
-        return states, used
+        return halting_loop(step, states, max_steps)
 
     return rollout, rollout_halting
 
