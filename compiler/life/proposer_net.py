@@ -14,8 +14,9 @@ demos, the network, and how K distinct drafts come out of its distribution.
 - `most_likely_tables(logits, k)`: the k most likely distinct tables under that
   distribution, best first (exact best-first enumeration, no sampling duplicates).
 
-Training, the registry entry `compiler.proposer=neural` and the shipped weights are not
-here yet (the experiments layer will load a trained net and hand it to `neural_proposer`).
+Training is `experiments/training/proposer.py`; the experiments layer loads the shipped
+weights and hands the net to `neural_proposer` (or, as the first start of the mean-field
+refinement, to `compiler.life.mean_field.mean_field_proposer`).
 """
 
 from __future__ import annotations
@@ -97,12 +98,17 @@ def most_likely_tables(logits, k: int) -> np.ndarray:
     return np.stack(tables).reshape(-1, 2, 9)
 
 
+def demo_logits(model: ProposerNet, demos) -> np.ndarray:
+    """`[18]` the trained `model`'s logits for one task's demos."""
+    return np.asarray(model(jnp.asarray(demo_features(demos))[None]))[0]
+
+
 def neural_proposer(model: ProposerNet):
     """A proposer (the registry signature) that drafts the k most likely tables the trained
     `model` assigns to the demos."""
 
     def propose(key, demos, num_drafts, config=None, truth=None):
-        logits = np.asarray(model(jnp.asarray(demo_features(demos))[None]))[0]
+        logits = demo_logits(model, demos)
         return most_likely_tables(logits, num_drafts), {"neural_confidence": float(
             np.mean(np.abs(logits)))}
 

@@ -152,3 +152,14 @@ def _induce_by_search(groups, num_drafts, rng, config, starts=None):
     ranked = sorted(seen.items(), key=lambda item: item[1])[:num_drafts]
     drafts = np.stack([np.frombuffer(b, np.uint8).reshape(2, 9) for b, _ in ranked])
     return drafts, {"search_iterations": iterations, "search_evaluated": len(seen)}
+
+
+def _register_mean_field():
+    # (imported here: mean_field builds on this module's registry neighbours)
+    from compiler.life.mean_field import mean_field_proposer
+
+    # random starts only: the unlearned baseline of `neural_mean_field` (experiments layer)
+    PROPOSERS["mean_field"] = mean_field_proposer()
+
+
+_register_mean_field()

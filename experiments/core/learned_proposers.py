@@ -1,7 +1,8 @@
 """Learned proposers in the compiler's registries (the wiring: `compiler/` does no file I/O).
 
 `pretrained/life-proposer/` holds a trained `ProposerNet` (`params.npz`, `meta.json`); on
-import, life's registry gains `compiler.proposer=neural` (and `hybrid`), which load the net
+import, life's registry gains `compiler.proposer=neural` (and `hybrid`, and
+`neural_mean_field`: its logits start the mean-field refinement), which load the net
 the first time they are called; `pretrained/life-proposer-self-taught/` (trained without
 true rules) gives `compiler.proposer=neural_self_taught`. `save_proposer_net` and
 `load_proposer_net` write and read such a folder (arrays only: device-neutral).
@@ -19,7 +20,8 @@ import numpy as np
 from flax import nnx
 
 from compiler import get_domain
-from compiler.life.proposer_net import ProposerNet, neural_proposer
+from compiler.life.mean_field import mean_field_proposer
+from compiler.life.proposer_net import ProposerNet, demo_logits, neural_proposer
 from compiler.life.proposers import search_from
 from experiments.core.runio import write_atomic
 
@@ -52,8 +54,13 @@ def load_proposer_net(path=LIFE_PROPOSER, cls=ProposerNet):
 
 
 @functools.cache
+def load_cached_net(path=LIFE_PROPOSER):
+    return load_proposer_net(path)
+
+
+@functools.cache
 def _life_neural(path=LIFE_PROPOSER):
-    return neural_proposer(load_proposer_net(path))
+    return neural_proposer(load_cached_net(path))
 
 
 def _propose_life_neural(key, demos, num_drafts, config=None, truth=None):
@@ -68,6 +75,10 @@ def _propose_life_self_taught(key, demos, num_drafts, config=None, truth=None):
 
 # the hybrid: the shipped net's most likely tables start induce's hill climbing (h > 1)
 _propose_life_hybrid = search_from(_propose_life_neural)
+
+# the shipped net's logits are the first start of the mean-field refinement (the others random)
+_propose_life_neural_mean_field = mean_field_proposer(
+    lambda groups: demo_logits(load_cached_net(LIFE_PROPOSER), groups))
 
 
 @functools.cache
@@ -92,6 +103,7 @@ def install() -> None:
         life = get_domain("life").proposers
         life.setdefault("neural", _propose_life_neural)
         life.setdefault("hybrid", _propose_life_hybrid)
+        life.setdefault("neural_mean_field", _propose_life_neural_mean_field)
     if (LOGIC_PROPOSER / "params.npz").exists():
         get_domain("logic").proposers.setdefault("neural", _propose_logic_neural)
     if (LIFE_SELF_TAUGHT / "params.npz").exists():

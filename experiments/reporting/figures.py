@@ -74,9 +74,11 @@ def seeds_note(rows) -> str:
     return f"mean ± std over {'/'.join(map(str, counts))} seeds"
 
 
-PROPOSERS = ("random", "induce", "neural", "neural_self_taught", "hybrid")  # drawn in this order
+PROPOSERS = ("random", "induce", "neural", "neural_self_taught", "hybrid", "mean_field",
+             "neural_mean_field")  # drawn in this order
 PROPOSER_COLOURS = {"random": OKABE_ITO[0], "induce": OKABE_ITO[1], "neural": OKABE_ITO[4],
                     "neural_self_taught": OKABE_ITO[5], "hybrid": OKABE_ITO[3],
+                    "mean_field": OKABE_ITO[6], "neural_mean_field": OKABE_ITO[2],
                     "exhaustive": OKABE_ITO[7]}
 
 
