@@ -11,8 +11,10 @@ from compiler.logic import format_rules
 from compiler.logic.proposer_net import (
     LogicProposerNet,
     literal_features,
+    rule_set_log_probs,
     rule_tokens,
     sample_rule_sets,
+    sequence_log_probs,
     teacher_forced_loss,
     tokens_to_rules,
 )
@@ -75,3 +77,41 @@ def test_a_net_fit_to_one_task_decodes_its_rule_set_first():
     assert loss < 0.05 * first
     drafts, _ = sample_rule_sets(model, task.demos, 4, jax.random.key(0), max_rules=20)
     assert format_rules(drafts[0]) == format_rules(task.rule)
+    # the hybrid's score: the fitted net ranks the truth above induce's other drafts
+    from compiler.logic.proposers import induce_candidates
+    others, _, _ = induce_candidates(jax.random.key(1), task.demos, 16, with_consistency=False)
+    others = [d for d in others if format_rules(d) != format_rules(task.rule)]
+    scores = rule_set_log_probs(model, task.demos, [canonical(task.rule), *others])
+    assert scores.argmax() == 0 and (scores <= 0).all()
+
+
+def test_sequence_log_probs_sum_to_the_teacher_forced_loss():
+    tasks = [small_task(s) for s in (2, 3)]
+    atoms = tasks[0].demos.facts.shape[1]
+    feats = [literal_features(t.demos.facts, t.demos.closure) for t in tasks]
+    per = jnp.asarray(np.stack([f[0] for f in feats]))
+    pair = jnp.asarray(np.stack([f[1] for f in feats]))
+    targets = jnp.asarray(np.stack([rule_tokens(t.rule, atoms, 20) for t in tasks]))
+    model = LogicProposerNet(16, rngs=nnx.Rngs(0))
+    total, count = sequence_log_probs(model, per, pair, targets)
+    assert np.allclose(count, (np.asarray(targets) >= 0).sum(axis=1))
+    assert np.isclose(-float(total.sum() / count.sum()),
+                      float(teacher_forced_loss(model, per, pair, targets)), rtol=1e-5)
+    one = rule_set_log_probs(model, tasks[1].demos, [tasks[1].rule])  # one task, chunked
+    assert np.isclose(one[0], float(total[1]), rtol=1e-4)
+
+
+def test_ranked_induce_puts_self_consistent_drafts_first_then_by_score():
+    from compiler.logic.proposers import induce_candidates, ranked_induce
+
+    task = small_task(4)
+    candidates, consistent, _ = induce_candidates(jax.random.key(0), task.demos, 4 * 8)
+    fewest_rules = lambda demos, drafts: -(np.asarray(drafts)[:, :, BODY] > 0).sum(axis=1)  # noqa: E731
+    drafts, _ = ranked_induce(fewest_rules)(jax.random.key(0), task.demos, 8)
+    index = {c.tobytes(): i for i, c in enumerate(candidates)}
+    picked = [index[d.tobytes()] for d in drafts]  # every draft is one of induce's
+    ok = consistent[picked]
+    assert list(ok) == sorted(ok, reverse=True)
+    score = fewest_rules(None, drafts)
+    for part in (ok, ~ok):
+        assert list(score[part]) == sorted(score[part], reverse=True)

@@ -177,10 +177,15 @@ class LogicProposerNet(nnx.Module):
         return self.gru(g, x)[0]
 
 
-def teacher_forced_loss(model, per, pair, targets):
-    """Mean cross-entropy per token of the target sequences `[B, T]` (-1: no loss)."""
+def sequence_log_probs(model, per, pair, targets):
+    """(log-probability `[B]` of each target sequence `[B, T]` under teacher forcing, tokens
+    per sequence `[B]`); -1 targets are padding. `per` and `pair` may hold one task for
+    all B sequences (leading axis 1)."""
     e, g0 = model.encode(per)
     b, steps = targets.shape
+    e = jnp.broadcast_to(e, (b, *e.shape[1:]))
+    pair = jnp.broadcast_to(pair, (b, *pair.shape[1:]))
+    g0 = jnp.broadcast_to(g0, (b, *g0.shape[1:]))
 
     def body(carry, t):
         g, head, total, count = carry
@@ -189,14 +194,46 @@ def teacher_forced_loss(model, per, pair, targets):
         mask = target >= 0
         logp = jax.nn.log_softmax(model.next_logits(g, e, pair, slot, head), axis=-1)
         picked = jnp.take_along_axis(logp, jnp.clip(target, 0, logp.shape[1] - 1)[:, None], axis=1)[:, 0]
-        total = total - jnp.where(mask, picked, 0.0).sum()
+        total = total + jnp.where(mask, picked, 0.0)
         head = jnp.where(mask & (slot == 0), target, head)
         g = jnp.where(mask[:, None], model.read_token(g, e, target, slot), g)
-        return (g, head, total, count + mask.sum()), None
+        return (g, head, total, count + mask), None
 
-    init = (g0, jnp.zeros(b, jnp.int32), jnp.float32(0.0), jnp.float32(0.0))
+    init = (g0, jnp.zeros(b, jnp.int32), jnp.zeros(b), jnp.zeros(b))
     (_, _, total, count), _ = jax.lax.scan(body, init, jnp.arange(steps))
-    return total / jnp.maximum(count, 1.0)
+    return total, count
+
+
+def teacher_forced_loss(model, per, pair, targets):
+    """Mean cross-entropy per token of the target sequences `[B, T]` (-1: no loss)."""
+    total, count = sequence_log_probs(model, per, pair, targets)
+    return -total.sum() / jnp.maximum(count.sum(), 1.0)
+
+
+@nnx.jit
+def _score_chunk(model, per, pair, targets):
+    return sequence_log_probs(model, per, pair, targets)[0]
+
+
+def rule_set_log_probs(model, demos, rule_sets, chunk: int = 256) -> np.ndarray:
+    """`[K]` the net's log-probability of each canonical rule set `[K, R, 4]` given one
+    task's demos (pooled), scored in chunks of a fixed size (one compile)."""
+    groups = as_groups(demos)
+    facts = np.concatenate([g.facts for g in groups])
+    closure = np.concatenate([g.closure for g in groups])
+    per, pair = literal_features(facts, closure)
+    num_atoms = facts.shape[1]
+    max_rules = max(int((np.asarray(r)[:, BODY] > 0).sum()) for r in rule_sets)
+    max_rules = 8 * -(-max(max_rules, 1) // 8)  # a few sequence lengths only (compiles)
+    targets = np.stack([rule_tokens(r, num_atoms, max_rules) for r in rule_sets])
+    out = np.zeros(len(targets))
+    per, pair = jnp.asarray(per)[None], jnp.asarray(pair)[None]
+    for start in range(0, len(targets), chunk):
+        part = targets[start:start + chunk]
+        padded = np.concatenate([part, np.full((chunk - len(part), part.shape[1]), -1, np.int32)])
+        out[start:start + len(part)] = np.asarray(
+            _score_chunk(model, per, pair, jnp.asarray(padded)))[:len(part)]
+    return out
 
 
 def decode(model, per, pair, key, samples: int, max_rules: int, greedy_first: bool = True):

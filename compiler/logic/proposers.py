@@ -198,6 +198,17 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
     specific one, later drafts random combinations; `OVERSAMPLE` x K distinct combinations
     are written and the self-consistent ones come first (the internal check inside the
     proposer; `config.check_consistency=False` keeps the first K as written)."""
+    drafts, consistent, info = induce_candidates(key, demos, OVERSAMPLE * num_drafts)
+    if consistent is not None and OVERSAMPLE > 1 and (config or CompilerConfig()).check_consistency:
+        drafts = drafts[np.argsort(~consistent, kind="stable")]
+        info["consistent_proposed"] = int(consistent.sum())
+    return drafts[:num_drafts], info
+
+
+def induce_candidates(key, demos, want: int, with_consistency: bool = True):
+    """(up to `want` distinct drafts `[M, R, 4]` combining the literals' covers, as written:
+    most general, most specific, then random combinations; their internal consistency `[M]`
+    (None without `with_consistency`); info)."""
     rng = host_rng(key)
     group = merged(demos)
     covers, info = literal_covers(group, rng)
@@ -205,7 +216,6 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
               _draft(covers, [min(1, len(a) - 1) for a in covers])]
     drafts = list({d.tobytes(): d for d in drafts}.values())
     seen = {d.tobytes() for d in drafts}
-    want = OVERSAMPLE * num_drafts
     for _ in range(20 * want):
         if len(drafts) >= want or info["choices"] <= len(drafts):
             break
@@ -216,11 +226,25 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
             seen.add(d.tobytes())
             drafts.append(d)
     drafts = np.stack(drafts)
-    if OVERSAMPLE > 1 and (config or CompilerConfig()).check_consistency:
-        consistent, _ = internal_consistency(drafts, group.num_atoms, list(group.inputs))
-        drafts = drafts[np.argsort(~consistent, kind="stable")]
-        info["consistent_proposed"] = int(consistent.sum())
-    return drafts[:num_drafts], info
+    consistent = (internal_consistency(drafts, group.num_atoms, list(group.inputs))[0]
+                  if with_consistency else None)
+    return drafts, consistent, info
+
+
+def ranked_induce(score):
+    """A proposer (the registry signature): induce's `OVERSAMPLE` x K combinations,
+    self-consistent first (unless `config.check_consistency=False`), each part ordered by
+    `score(demos, drafts) -> [M]` (higher first; e.g. a learned proposer's log-probability:
+    the logic hybrid of the learned and the checked search)."""
+
+    def propose(key, demos, num_drafts, config=None, truth=None):
+        check = (config or CompilerConfig()).check_consistency
+        drafts, consistent, info = induce_candidates(key, demos, OVERSAMPLE * num_drafts, check)
+        scores = np.asarray(score(demos, drafts), np.float64)
+        order = np.lexsort((-scores, ~consistent)) if check else np.argsort(-scores, kind="stable")
+        return drafts[order[:num_drafts]], {**info, "best_score": float(scores.max())}
+
+    return propose
 
 
 @register("exhaustive")

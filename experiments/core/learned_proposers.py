@@ -98,6 +98,18 @@ def _propose_logic_neural(key, demos, num_drafts, config=None, truth=None):
                                         "best_log_prob": logp[0] if logp else None}
 
 
+def _logic_log_probs(demos, drafts):
+    from compiler.logic.proposer_net import rule_set_log_probs
+    return rule_set_log_probs(_logic_net(), demos, drafts)
+
+
+def _propose_logic_hybrid(key, demos, num_drafts, config=None, truth=None):
+    """induce's combinations of covers ranked by the shipped logic proposer's
+    log-probability (self-consistent first)."""
+    from compiler.logic.proposers import ranked_induce
+    return ranked_induce(_logic_log_probs)(key, demos, num_drafts, config, truth)
+
+
 def install() -> None:
     if (LIFE_PROPOSER / "params.npz").exists():
         life = get_domain("life").proposers
@@ -106,6 +118,7 @@ def install() -> None:
         life.setdefault("neural_mean_field", _propose_life_neural_mean_field)
     if (LOGIC_PROPOSER / "params.npz").exists():
         get_domain("logic").proposers.setdefault("neural", _propose_logic_neural)
+        get_domain("logic").proposers.setdefault("hybrid", _propose_logic_hybrid)
     if (LIFE_SELF_TAUGHT / "params.npz").exists():
         get_domain("life").proposers.setdefault("neural_self_taught", _propose_life_self_taught)
 
