@@ -5,7 +5,9 @@ Trains on training-split tasks over the hard regimes (experiments/training/propo
 supervised by the true tables (default; `pretrained/life-proposer`), or `--self-taught`
 with no true table, only the checker's verdicts on its own drafts and hindsight pairs
 (`pretrained/life-proposer-self-taught`). Measures pass@K on held-out rules per regime and
-writes the parameters and `meta.json` (with those numbers) to `--out`.
+writes the parameters and `meta.json` (with those numbers) to `--out`. `--domain logic`
+trains the logic proposer (`pretrained/logic-proposer`; with `--self-taught`, on the
+checker's verdicts only: `pretrained/logic-proposer-self-taught`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from experiments.core.learned_proposers import (
     LIFE_PROPOSER,
     LIFE_SELF_TAUGHT,
     LOGIC_PROPOSER,
+    LOGIC_SELF_TAUGHT,
     save_proposer_net,
 )
 from experiments.training.proposer import pass_at_k, train, train_self_taught
@@ -69,15 +72,18 @@ def main_logic(args) -> dict:
     pass@K on held-out rule sets per demo count."""
     from experiments.training.logic_proposer import pass_at_k as logic_pass_at_k
     from experiments.training.logic_proposer import train as train_logic
+    from experiments.training.logic_proposer import train_self_taught as train_logic_self_taught
 
-    out = args.out or str(LOGIC_PROPOSER)
+    out = args.out or str(LOGIC_SELF_TAUGHT if args.self_taught else LOGIC_PROPOSER)
     width = 64 if args.width == 128 else args.width  # the logic net's default width
     started = time.perf_counter()
-    model = train_logic(args.seed, args.steps, min(args.batch, 32), width=width)
+    trainer = train_logic_self_taught if args.self_taught else train_logic
+    model = trainer(args.seed, args.steps, min(args.batch, 32), width=width)
     seconds = time.perf_counter() - started
     results = [{"num_demos": n, **logic_pass_at_k(model, args.seed, min(args.eval_tasks, 100), n)}
                for n in (8, 32)]
     meta = {"domain": "logic", "width": width, "steps": args.steps, "batch": min(args.batch, 32),
+            "self_taught": args.self_taught,
             "seed": args.seed, "train_seconds": round(seconds, 1),
             "heldout_tasks": min(args.eval_tasks, 100), "pass_at_k": results}
     save_proposer_net(model, out, meta)

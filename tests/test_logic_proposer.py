@@ -115,3 +115,27 @@ def test_ranked_induce_puts_self_consistent_drafts_first_then_by_score():
     score = fewest_rules(None, drafts)
     for part in (ok, ~ok):
         assert list(score[part]) == sorted(score[part], reverse=True)
+
+
+def test_logic_self_taught_training_never_reads_the_true_rule_sets(monkeypatch):
+    import dataclasses
+
+    from experiments.training import logic_proposer as lp
+
+    real_pool = lp.task_pool
+    tiny = dict(seed=0, steps=3, batch=4, width=16, pool_size=4, demo_counts=(8,),
+                induce_drafts=4, samples=2, refresh_every=2, progress=None)
+
+    def params(model):
+        return [np.asarray(x) for x in jax.tree.leaves(nnx.state(model, nnx.Param))]
+
+    honest = params(lp.train_self_taught(**tiny))
+
+    def garbage_pool(*args, **kwargs):
+        tasks, per, pair, targets = real_pool(*args, **kwargs)
+        tasks = [dataclasses.replace(t, rule=np.zeros_like(t.rule)) for t in tasks]
+        return tasks, per, pair, np.full_like(targets, 7)
+
+    monkeypatch.setattr(lp, "task_pool", garbage_pool)
+    blind = params(lp.train_self_taught(**tiny))
+    assert all(np.array_equal(a, b) for a, b in zip(honest, blind, strict=True))

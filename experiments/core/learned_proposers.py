@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LIFE_PROPOSER = ROOT / "pretrained" / "life-proposer"
 LIFE_SELF_TAUGHT = ROOT / "pretrained" / "life-proposer-self-taught"  # no true rules seen
 LOGIC_PROPOSER = ROOT / "pretrained" / "logic-proposer"
+LOGIC_SELF_TAUGHT = ROOT / "pretrained" / "logic-proposer-self-taught"  # no true rule sets seen
 
 
 def save_proposer_net(model: ProposerNet, path, meta: dict) -> None:
@@ -82,20 +83,27 @@ _propose_life_neural_mean_field = mean_field_proposer(
 
 
 @functools.cache
-def _logic_net():
+def _logic_net(path=LOGIC_PROPOSER):
     from compiler.logic.proposer_net import LogicProposerNet
-    return load_proposer_net(LOGIC_PROPOSER, LogicProposerNet)
+    return load_proposer_net(path, LogicProposerNet)
 
 
-def _propose_logic_neural(key, demos, num_drafts, config=None, truth=None):
-    """The shipped logic proposer (pretrained/logic-proposer): the greedy decode, then
-    distinct samples by log-probability (fewer than K when the samples repeat)."""
-    from compiler.logic.proposer_net import sample_rule_sets
-    from compiler.logic.rules import RULE_DTYPE
+def _logic_sampler(path):
+    def propose(key, demos, num_drafts, config=None, truth=None):
+        """The greedy decode of the net at `path`, then distinct samples by log-probability
+        (fewer than K when the samples repeat)."""
+        from compiler.logic.proposer_net import sample_rule_sets
+        from compiler.logic.rules import RULE_DTYPE
 
-    drafts, logp = sample_rule_sets(_logic_net(), demos, num_drafts, key)
-    return drafts.astype(RULE_DTYPE), {"distinct_samples": len(drafts),
-                                        "best_log_prob": logp[0] if logp else None}
+        drafts, logp = sample_rule_sets(_logic_net(path), demos, num_drafts, key)
+        return drafts.astype(RULE_DTYPE), {"distinct_samples": len(drafts),
+                                            "best_log_prob": logp[0] if logp else None}
+
+    return propose
+
+
+_propose_logic_neural = _logic_sampler(LOGIC_PROPOSER)  # pretrained/logic-proposer
+_propose_logic_self_taught = _logic_sampler(LOGIC_SELF_TAUGHT)
 
 
 def _logic_log_probs(demos, drafts):
@@ -119,6 +127,8 @@ def install() -> None:
     if (LOGIC_PROPOSER / "params.npz").exists():
         get_domain("logic").proposers.setdefault("neural", _propose_logic_neural)
         get_domain("logic").proposers.setdefault("hybrid", _propose_logic_hybrid)
+    if (LOGIC_SELF_TAUGHT / "params.npz").exists():
+        get_domain("logic").proposers.setdefault("neural_self_taught", _propose_logic_self_taught)
     if (LIFE_SELF_TAUGHT / "params.npz").exists():
         get_domain("life").proposers.setdefault("neural_self_taught", _propose_life_self_taught)
 

@@ -162,12 +162,15 @@ def logic_reasoner_targets(rows, meta):
     return [sentence], tab
 
 
+LOGIC_PROPOSERS = ("random", "induce", "neural", "neural_self_taught", "hybrid", "exhaustive")
+
+
 def logic_proposers(rows, meta):
     """The learned logic proposer against the hand-written ones on depth-3 rule sets (the
     depth it is trained on): pass@K, P(chosen equivalent), exact, the checker's rejections."""
     ks = sorted({r["num_drafts"] for r in rows if r["compiler.proposer"] != "exhaustive"})
     lines = []
-    for p in ("random", "induce", "neural", "exhaustive"):
+    for p in LOGIC_PROPOSERS:
         for demos in sorted({r["task.num_demos"] for r in rows}):
             c = {"compiler.proposer": p, "task.num_demos": demos}
             if not where(rows, **c):
@@ -184,7 +187,7 @@ def logic_proposers(rows, meta):
     def top(p):
         return 100 * mean_of(where(rows, **{"compiler.proposer": p}, num_drafts=ks[-1]),
                              "p_true_drafted")
-    parts = [f"{p} pass@{int(ks[-1])} {top(p):.1f}%" for p in ("random", "induce", "neural")
+    parts = [f"{p} pass@{int(ks[-1])} {top(p):.1f}%" for p in LOGIC_PROPOSERS[:-1]
              if where(rows, **{"compiler.proposer": p})]
     sentence = ("Logic proposers (the learned one, issue 13 part 6; "
                 f"{budget(meta, meta['_scale'])}; held-out depth-3 rule sets, the depth the "

@@ -185,7 +185,34 @@ def drafts(rows, meta, regime: str = ""):
             f"{best[1]:g}) and {100 * per_regime[worst]:+.1f} at worst (horizon {int(worst[0])}, "
             f"noise {worst[1]:g}) (rule: supported if one regime gains >= 10 points and none "
             "loses > 2).")
+    if 64 in ks and where(rows, **{"task.demo_horizon": 2, "task.noise": 0.02}):
+        sentences.append(proposer_target(rows, ks, proposers, regime))
     return sentences, tab
+
+
+def proposer_target(rows, ks, proposers, regime: str = "") -> str:
+    """Issue 13's life target at demo horizon 2, noise 0.02: pass@64 >= 95% (with pass@1),
+    and exhaustive's exact accuracy with >= 10x fewer drafts checked (exhaustive runs all
+    2^18 tables)."""
+    c = {"task.demo_horizon": 2, "task.noise": 0.02}
+    ceiling = mean_of(where(rows, **c, **{"compiler.proposer": "exhaustive"}), "exact_symbolic")
+    parts = []
+    for p in proposers:
+        if p in ("exhaustive", "random"):
+            continue
+        mine = where(rows, **c, **{"compiler.proposer": p})
+        reach = [k for k in ks if mean_of(where(mine, num_drafts=k), "exact_symbolic") >= ceiling - 1e-9]
+        at = (f"exhaustive's exact {100 * ceiling:.1f}% reached at K={int(reach[0])} "
+              f"({mean_of(where(mine, num_drafts=reach[0]), 'drafts_checked'):.0f} drafts checked)"
+              if reach else f"exhaustive's exact {100 * ceiling:.1f}% not reached")
+        parts.append(f"{p} pass@1 {pct(where(mine, num_drafts=ks[0]), 'p_true_drafted')}%, "
+                     f"pass@64 {pct(where(mine, num_drafts=64), 'p_true_drafted')}%, {at}")
+    best = max(mean_of(where(rows, **c, **{"compiler.proposer": p}, num_drafts=64), "p_true_drafted")
+               for p in proposers if p not in ("exhaustive", "random"))
+    word = "reached" if best >= 0.95 else "not reached"
+    return (f"Learned-proposer target{regime} (demo horizon 2, noise 0.02: pass@64 >= 95%, "
+            f"exhaustive's accuracy with >= 10x fewer than its 262,144 tables) **{word}** by the "
+            "best proposer: " + "; ".join(parts) + ".")
 
 
 def selection(rows, meta):

@@ -1,5 +1,6 @@
 """Train the learned logic proposer (compiler/logic/proposer_net.py) with teacher forcing on
-training-split rule sets, and measure pass@K on held-out ones.
+training-split rule sets (`train`), or self-taught on the checker's verdicts with no true
+rule set (`train_self_taught`), and measure pass@K on held-out ones.
 
 Tasks are the logic generator's (tasks/logic.py, `task.*` defaults: 32 atoms, depth 3, 16
 rules), 8 or 32 demos, generated once into a pool (host NumPy, ~50 ms a task); each step
@@ -17,13 +18,19 @@ import optax
 from flax import nnx
 
 from compiler import get_domain
+from compiler.checker import check
 from compiler.logic.proposer_net import (
+    TOKENS_PER_RULE,
     LogicProposerNet,
+    decode,
     literal_features,
     rule_tokens,
     sample_rule_sets,
+    sequence_log_probs,
     teacher_forced_loss,
+    tokens_to_rules,
 )
+from compiler.logic.rules import BODY
 from tasks.logic import LogicTaskConfig, make_task
 
 MAX_RULES = 20  # training sequences: depth-3 rule sets have at most 16 rules
@@ -81,3 +88,110 @@ def pass_at_k(model, seed: int, num_tasks: int, num_demos: int, ks=(1, 4, 16, 64
         rank.append(int(hit[0]) if len(hit) else top)
     rank = np.array(rank)
     return {f"pass@{k}": float((rank < k).mean()) for k in ks}
+
+
+def verified_drafts(domain, tasks, drafts_per_task: list, out: list) -> int:
+    """Append to `out[i]` the drafts of `drafts_per_task[i]` the checker accepts on task i's
+    demos (every demo reproduced, self-consistent), without repeats; returns how many."""
+    added = 0
+    for i, (task, drafts) in enumerate(zip(tasks, drafts_per_task, strict=True)):
+        if not len(drafts):
+            continue
+        scores = check(domain, drafts, task.demos, with_blame=False)
+        known = {d.tobytes() for d in out[i]}
+        for d in drafts[scores.exact & scores.self_consistent]:
+            if d.tobytes() not in known:
+                known.add(d.tobytes())
+                out[i].append(d)
+                added += 1
+    return added
+
+
+def own_samples(model, per, pair, key, samples: int, num_atoms: int, chunk: int = 64) -> list:
+    """Per task, the distinct canonical rule sets among `samples` decodes of the net."""
+    out = []
+    for start in range(0, len(per), chunk):
+        key, sub = jax.random.split(key)
+        tokens, _ = decode(model, jnp.asarray(per[start:start + chunk]),
+                           jnp.asarray(pair[start:start + chunk]), sub, samples, MAX_RULES)
+        for row in np.asarray(tokens):
+            sets = {}
+            for seq in row:
+                rules = tokens_to_rules(seq, num_atoms)
+                if (rules[:, BODY] > 0).any():
+                    sets.setdefault(rules.tobytes(), rules)
+            out.append(np.stack(list(sets.values())) if sets else np.zeros((0, 1, 4), np.int16))
+    return out
+
+
+def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: float = 3e-3,
+                      width: int = 64, pool_size: int = 1024, demo_counts=(8, 32),
+                      induce_drafts: int = 16, samples: int = 8, refresh_every: int = 500,
+                      candidates: int = 8, log_every: int = 100, progress=print):
+    """The same network trained with *no true rules* (the pools' rule sets are dropped):
+    expert iteration on the checker's verdicts. Every training task keeps the drafts the
+    checker accepts (reproduce every demo, self-consistent): `induce`'s first
+    `induce_drafts`, and every `refresh_every` steps the net's own `samples` decodes. Each
+    step, a task's target is the accepted draft the net itself finds most likely (of up to
+    `candidates`): the net sharpens onto one of the explanations the demos allow, its own
+    favourite. Tasks with no accepted draft are not trained on."""
+    domain = get_domain("logic")
+    pools = [task_pool(seed, pool_size // len(demo_counts), n)[:3] for n in demo_counts]
+    verified = [[[] for _ in tasks] for tasks, _, _ in pools]
+    for p, (tasks, _, _) in enumerate(pools):
+        proposed = [domain.proposers["induce"](jax.random.key(seed * 7919 + 1000 * p + i), t.demos,
+                                               induce_drafts)[0] for i, t in enumerate(tasks)]
+        n = verified_drafts(domain, tasks, proposed, verified[p])
+        if progress:
+            progress(f"{demo_counts[p]} demos: {n} accepted induce drafts, "
+                     f"{sum(map(bool, verified[p]))}/{len(tasks)} tasks with one")
+    model = LogicProposerNet(width, rngs=nnx.Rngs(seed))
+    schedule = optax.warmup_cosine_decay_schedule(0.0, lr, min(100, steps // 10), steps, lr * 0.05)
+    optimizer = nnx.Optimizer(model, optax.chain(optax.clip_by_global_norm(1.0), optax.adam(schedule)),
+                              wrt=nnx.Param)
+    atoms = pools[0][0][0].demos.facts.shape[1]
+
+    @nnx.jit
+    def step(model, optimizer, per, pair, targets):
+        loss, grads = nnx.value_and_grad(lambda m: teacher_forced_loss(m, per, pair, targets))(model)
+        optimizer.update(model, grads)
+        return loss
+
+    @nnx.jit
+    def favourite(model, per, pair, cands, valid):
+        """Index `[B]` of each task's most likely accepted candidate `[B, C, T]`."""
+        b, c, t = cands.shape
+        logp, _ = sequence_log_probs(model, jnp.repeat(per, c, axis=0),
+                                     jnp.repeat(pair, c, axis=0), cands.reshape(b * c, t))
+        return jnp.argmax(jnp.where(valid, logp.reshape(b, c), -jnp.inf), axis=1)
+
+    rng = np.random.default_rng([seed, 0x5E1F])
+    key = jax.random.key(seed)
+    started = time.perf_counter()
+    for s in range(steps):
+        if s and s % refresh_every == 0:
+            for p, (tasks, per, pair) in enumerate(pools):
+                key, sub = jax.random.split(key)
+                n = verified_drafts(domain, tasks, own_samples(model, per, pair, sub, samples, atoms),
+                                    verified[p])
+                if progress:
+                    progress(f"step {s}: {n} of the net's own drafts accepted ({demo_counts[p]} demos)")
+        p = s % len(pools)
+        tasks, per, pair = pools[p]
+        usable = [i for i, v in enumerate(verified[p]) if v]
+        pick = rng.choice(usable, size=batch)
+        cands = np.full((batch, candidates, MAX_RULES * TOKENS_PER_RULE + 1), -1, np.int32)
+        valid = np.zeros((batch, candidates), bool)
+        for b, i in enumerate(pick):
+            options = verified[p][i]
+            chosen = rng.choice(len(options), size=min(candidates, len(options)), replace=False)
+            for c, j in enumerate(chosen):
+                cands[b, c] = rule_tokens(options[j], atoms, MAX_RULES)
+                valid[b, c] = True
+        per_b, pair_b = jnp.asarray(per[pick]), jnp.asarray(pair[pick])
+        best = np.asarray(favourite(model, per_b, pair_b, jnp.asarray(cands), jnp.asarray(valid)))
+        loss = step(model, optimizer, per_b, pair_b, jnp.asarray(cands[np.arange(batch), best]))
+        if progress and (s + 1) % log_every == 0:
+            progress(f"step {s + 1}/{steps} loss {float(loss):.4f} "
+                     f"({time.perf_counter() - started:.0f} s)")
+    return model
