@@ -12,7 +12,8 @@ best-first tables around them, are the drafts.
 
 Why: a learned net reading demo statistics could not invert two steps (pass@64 10-16% at
 demo horizon 2, noise 0.02); descending the relaxed likelihood from its guess or from
-random starts finds the rule (../shared/notes/learned-proposer.md has the table).
+random starts finds the rule (`python -m experiments.benchmarks.mean_field_ablation`
+measures each part; README "proposers" has the table).
 """
 
 from __future__ import annotations

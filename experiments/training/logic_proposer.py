@@ -47,19 +47,35 @@ def task_pool(seed: int, size: int, num_demos: int, split: str = "train"):
     return tasks, np.stack([f[0] for f in feats]), np.stack([f[1] for f in feats]), targets
 
 
+@nnx.jit
+def step(model, optimizer, per, pair, targets):
+    """One teacher-forced Adam step on target sequences `[B, T]`; returns the loss."""
+    loss, grads = nnx.value_and_grad(lambda m: teacher_forced_loss(m, per, pair, targets))(model)
+    optimizer.update(model, grads)
+    return loss
+
+
+@nnx.jit
+def favourite(model, per, pair, cands, valid):
+    """Index `[B]` of each task's most likely valid candidate sequence `[B, C, T]`."""
+    b, c, t = cands.shape
+    logp, _ = sequence_log_probs(model, jnp.repeat(per, c, axis=0), jnp.repeat(pair, c, axis=0),
+                                 cands.reshape(b * c, t))
+    return jnp.argmax(jnp.where(valid, logp.reshape(b, c), -jnp.inf), axis=1)
+
+
+def new_net(seed: int, width: int, lr: float, steps: int):
+    """A fresh LogicProposerNet and its optimizer (warm-up, cosine decay, clipped Adam)."""
+    model = LogicProposerNet(width, rngs=nnx.Rngs(seed))
+    schedule = optax.warmup_cosine_decay_schedule(0.0, lr, min(100, steps // 10), steps, lr * 0.05)
+    return model, nnx.Optimizer(model, optax.chain(optax.clip_by_global_norm(1.0), optax.adam(schedule)),
+                                wrt=nnx.Param)
+
+
 def train(seed: int = 0, steps: int = 1500, batch: int = 32, lr: float = 3e-3, width: int = 64,
           pool_size: int = 1024, demo_counts=(8, 32), log_every: int = 100, progress=print):
     pools = [task_pool(seed, pool_size // len(demo_counts), n) for n in demo_counts]
-    model = LogicProposerNet(width, rngs=nnx.Rngs(seed))
-    schedule = optax.warmup_cosine_decay_schedule(0.0, lr, min(100, steps // 10), steps, lr * 0.05)
-    optimizer = nnx.Optimizer(model, optax.chain(optax.clip_by_global_norm(1.0), optax.adam(schedule)),
-                              wrt=nnx.Param)
-
-    @nnx.jit
-    def step(model, optimizer, per, pair, targets):
-        loss, grads = nnx.value_and_grad(lambda m: teacher_forced_loss(m, per, pair, targets))(model)
-        optimizer.update(model, grads)
-        return loss
+    model, optimizer = new_net(seed, width, lr, steps)
 
     rng = np.random.default_rng([seed, 0x57E9])
     started = time.perf_counter()
@@ -145,25 +161,8 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
         if progress:
             progress(f"{demo_counts[p]} demos: {n} accepted induce drafts, "
                      f"{sum(map(bool, verified[p]))}/{len(tasks)} tasks with one")
-    model = LogicProposerNet(width, rngs=nnx.Rngs(seed))
-    schedule = optax.warmup_cosine_decay_schedule(0.0, lr, min(100, steps // 10), steps, lr * 0.05)
-    optimizer = nnx.Optimizer(model, optax.chain(optax.clip_by_global_norm(1.0), optax.adam(schedule)),
-                              wrt=nnx.Param)
+    model, optimizer = new_net(seed, width, lr, steps)
     atoms = pools[0][0][0].demos.facts.shape[1]
-
-    @nnx.jit
-    def step(model, optimizer, per, pair, targets):
-        loss, grads = nnx.value_and_grad(lambda m: teacher_forced_loss(m, per, pair, targets))(model)
-        optimizer.update(model, grads)
-        return loss
-
-    @nnx.jit
-    def favourite(model, per, pair, cands, valid):
-        """Index `[B]` of each task's most likely accepted candidate `[B, C, T]`."""
-        b, c, t = cands.shape
-        logp, _ = sequence_log_probs(model, jnp.repeat(per, c, axis=0),
-                                     jnp.repeat(pair, c, axis=0), cands.reshape(b * c, t))
-        return jnp.argmax(jnp.where(valid, logp.reshape(b, c), -jnp.inf), axis=1)
 
     rng = np.random.default_rng([seed, 0x5E1F])
     key = jax.random.key(seed)
