@@ -258,8 +258,9 @@ def logic_targets(rows, meta):
 
 COMMANDS = {"logic_proposers": (
     "python -m experiments.job -m experiment=logic_drafts scale=small "
-    "'experiment.num_drafts=[1,4,16,64]' 'experiment.query_horizons=[1,2,3]' "
-    "experiment.pass_at_k=true compiler.proposer=random,induce,neural,exhaustive "
+    "'experiment.num_drafts=[1,4,16,64,256]' 'experiment.query_horizons=[1,2,3]' "
+    "experiment.pass_at_k=true "
+    "compiler.proposer=random,induce,neural,neural_self_taught,hybrid,exhaustive "
     "compiler.selector=best task.observed=1.0 task.num_demos=8,32 seed=0,1,2 "
     "hydra.sweep.dir=results/logic_proposers/runs && python -m experiments.aggregate "
     "results/logic_proposers/runs --name logic_proposers"),

@@ -190,10 +190,13 @@ def drafts(rows, meta, regime: str = ""):
     return sentences, tab
 
 
+LEARNED = ("neural", "neural_self_taught", "hybrid", "neural_mean_field")
+
+
 def proposer_target(rows, ks, proposers, regime: str = "") -> str:
-    """Issue 13's life target at demo horizon 2, noise 0.02: pass@64 >= 95% (with pass@1),
-    and exhaustive's exact accuracy with >= 10x fewer drafts checked (exhaustive runs all
-    2^18 tables)."""
+    """Issue 13's life target at demo horizon 2, noise 0.02: a learned proposer's pass@64 >=
+    95% (with pass@1), and exhaustive's exact accuracy with >= 10x fewer drafts checked
+    (exhaustive runs all 2^18 tables)."""
     c = {"task.demo_horizon": 2, "task.noise": 0.02}
     ceiling = mean_of(where(rows, **c, **{"compiler.proposer": "exhaustive"}), "exact_symbolic")
     parts = []
@@ -202,17 +205,22 @@ def proposer_target(rows, ks, proposers, regime: str = "") -> str:
             continue
         mine = where(rows, **c, **{"compiler.proposer": p})
         reach = [k for k in ks if mean_of(where(mine, num_drafts=k), "exact_symbolic") >= ceiling - 1e-9]
-        at = (f"exhaustive's exact {100 * ceiling:.1f}% reached at K={int(reach[0])} "
-              f"({mean_of(where(mine, num_drafts=reach[0]), 'drafts_checked'):.0f} drafts checked)"
+        at = (f"exhaustive's exact {100 * ceiling:.1f}% at K={int(reach[0])} "
+              f"({mean_of(where(mine, num_drafts=reach[0]), 'drafts_checked'):.0f} drafts checked, "
+              f"{mean_of(where(mine, num_drafts=reach[0]), 'propose_s'):.2f} s proposing)"
               if reach else f"exhaustive's exact {100 * ceiling:.1f}% not reached")
         parts.append(f"{p} pass@1 {pct(where(mine, num_drafts=ks[0]), 'p_true_drafted')}%, "
                      f"pass@64 {pct(where(mine, num_drafts=64), 'p_true_drafted')}%, {at}")
-    best = max(mean_of(where(rows, **c, **{"compiler.proposer": p}, num_drafts=64), "p_true_drafted")
-               for p in proposers if p not in ("exhaustive", "random"))
-    word = "reached" if best >= 0.95 else "not reached"
+    learned = {p: mean_of(where(rows, **c, **{"compiler.proposer": p}, num_drafts=64), "p_true_drafted")
+               for p in LEARNED if p in proposers}
+    best = max(learned, key=learned.get)
+    word = "reached" if learned[best] >= 0.95 else "not reached"
     return (f"Learned-proposer target{regime} (demo horizon 2, noise 0.02: pass@64 >= 95%, "
-            f"exhaustive's accuracy with >= 10x fewer than its 262,144 tables) **{word}** by the "
-            "best proposer: " + "; ".join(parts) + ".")
+            f"exhaustive's accuracy with >= 10x fewer than its 262,144 tables) **{word}** "
+            f"(best learned proposer: {best}, pass@64 {100 * learned[best]:.1f}%): "
+            + "; ".join(parts) + ". Drafts checked counts the checker's calls only: induce "
+            "and hybrid hill-climb inside the proposer (checking tables there), the mean-field "
+            "proposers descend 8 x 300 relaxed runs.")
 
 
 def selection(rows, meta):
