@@ -185,7 +185,8 @@ def drafts(rows, meta, regime: str = ""):
             f"{best[1]:g}) and {100 * per_regime[worst]:+.1f} at worst (horizon {int(worst[0])}, "
             f"noise {worst[1]:g}) (rule: supported if one regime gains >= 10 points and none "
             "loses > 2).")
-    if 64 in ks and where(rows, **{"task.demo_horizon": 2, "task.noise": 0.02}):
+    if (64 in ks and where(rows, **{"task.demo_horizon": 2, "task.noise": 0.02})
+            and any(p in LEARNED for p in proposers)):
         sentences.append(proposer_target(rows, ks, proposers, regime))
     return sentences, tab
 
@@ -209,6 +210,7 @@ def proposer_target(rows, ks, proposers, regime: str = "") -> str:
               f"({mean_of(where(mine, num_drafts=reach[0]), 'drafts_checked'):.0f} drafts checked, "
               f"{mean_of(where(mine, num_drafts=reach[0]), 'propose_s'):.2f} s proposing)"
               if reach else f"exhaustive's exact {100 * ceiling:.1f}% not reached")
+        at = at if np.isfinite(ceiling) else "no exhaustive run to compare"
         parts.append(f"{p} pass@1 {pct(where(mine, num_drafts=ks[0]), 'p_true_drafted')}%, "
                      f"pass@64 {pct(where(mine, num_drafts=64), 'p_true_drafted')}%, {at}")
     learned = {p: mean_of(where(rows, **c, **{"compiler.proposer": p}, num_drafts=64), "p_true_drafted")
