@@ -37,7 +37,9 @@ certify: venv
 # in results/NAME/. SCALE=small (default): life's five presets 42 min on 2 cores with the
 # figures, logic's four 19 min more (measured 2026-11-28); added 2026-11-29: drafts with
 # the learned proposers 11 min (was ~4) and drafts_few_demos 8 min, logic_test_time 8.5
-# min, logic_counterfactual 15 min (job wall time, 2 at a time): about 1 h 45 min in all;
+# min, logic_counterfactual 15 min (job wall time, 2 at a time); the mean-field proposers
+# (added later that day) 60 min more of job time in drafts, 5 in drafts_few_demos, measured
+# while other jobs shared the cores: about 2 h 15 min in all;
 # SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
 EXPERIMENTS := drafts drafts_few_demos selection inconsistency counterfactual test_time \
   logic_drafts logic_selection logic_inconsistency logic_consistency_check \
