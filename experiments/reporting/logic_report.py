@@ -264,6 +264,13 @@ COMMANDS = {"logic_proposers": (
     "compiler.selector=best task.observed=1.0 task.num_demos=8,32 seed=0,1,2 "
     "hydra.sweep.dir=results/logic_proposers/runs && python -m experiments.aggregate "
     "results/logic_proposers/runs --name logic_proposers"),
+    "logic_proposers_1024": (
+    "python -m experiments.job -m experiment=logic_drafts scale=small "
+    "'experiment.num_drafts=[1,4,16,64,256,1024]' 'experiment.query_horizons=[1,2,3]' "
+    "experiment.pass_at_k=true compiler.proposer=induce,hybrid,exhaustive "
+    "compiler.selector=best task.observed=1.0 task.num_demos=32 seed=0,1,2 "
+    "hydra.sweep.dir=results/logic_proposers_1024/runs && python -m experiments.aggregate "
+    "results/logic_proposers_1024/runs --name logic_proposers_1024"),
     "logic_reasoner_targets": (
     "python -m experiments.evaluate -m task=logic reasoner=neural eval=logic seed=0,1,2 "
     "task.atoms=32 task.rules=16 hydra.sweep.dir=results/logic_reasoner_targets/runs "
@@ -295,4 +302,5 @@ SECTIONS = [("logic_drafts", "Logic H1: drafts", logic_drafts),
             ("logic_counterfactual", "Logic H3: counterfactual rule sets", logic_counterfactual),
             ("logic_reasoner_targets", "Logic: the compiled neural reasoner's targets",
              logic_reasoner_targets),
-            ("logic_proposers", "Logic: the learned proposer", logic_proposers)]
+            ("logic_proposers", "Logic: the learned proposer", logic_proposers),
+            ("logic_proposers_1024", "Logic: proposers up to K = 1024 (32 demos)", logic_proposers)]
