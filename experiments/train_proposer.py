@@ -60,10 +60,15 @@ def main(argv=None) -> dict:
             "self_taught": args.self_taught, "explore": args.explore if args.self_taught else None,
             "train_seconds": round(seconds, 1), "heldout_tasks": args.eval_tasks,
             "pass_at_k": results}
+    return ship(model, out, meta)
+
+
+def ship(model, out, meta: dict) -> dict:
+    """Write the net and its `meta.json` to `out`; print the held-out pass@K."""
     save_proposer_net(model, out, meta)
-    for r in results:
+    for r in meta["pass_at_k"]:
         print(r)
-    print(f"trained in {seconds:.0f} s -> {out}")
+    print(f"trained in {meta['train_seconds']:.0f} s -> {out}")
     return meta
 
 
@@ -86,11 +91,7 @@ def main_logic(args) -> dict:
             "self_taught": args.self_taught,
             "seed": args.seed, "train_seconds": round(seconds, 1),
             "heldout_tasks": min(args.eval_tasks, 100), "pass_at_k": results}
-    save_proposer_net(model, out, meta)
-    for r in results:
-        print(r)
-    print(f"trained in {seconds:.0f} s -> {out}")
-    return meta
+    return ship(model, out, meta)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import numpy as np
 from compiler.checker import check
 from compiler.domain import as_groups, host_rng
 from compiler.life.checker import Demos, evidence_counts
+from compiler.life.mean_field import mean_field_proposer
 from compiler.life.rules import NUM_ENTRIES, NUM_RULES, table_from_index
 from compiler.pipeline import CompilerConfig
 from compiler.registry import registrar
@@ -154,12 +155,5 @@ def _induce_by_search(groups, num_drafts, rng, config, starts=None):
     return drafts, {"search_iterations": iterations, "search_evaluated": len(seen)}
 
 
-def _register_mean_field():
-    # (imported here: mean_field builds on this module's registry neighbours)
-    from compiler.life.mean_field import mean_field_proposer
-
-    # random starts only: the unlearned baseline of `neural_mean_field` (experiments layer)
-    PROPOSERS["mean_field"] = mean_field_proposer()
-
-
-_register_mean_field()
+# random starts only: the unlearned baseline of `neural_mean_field` (experiments layer)
+PROPOSERS["mean_field"] = mean_field_proposer()

@@ -70,6 +70,15 @@ def literal_features(facts, closure) -> tuple[np.ndarray, np.ndarray]:
     return per, pair.astype(np.float32)
 
 
+def pooled_features(demos) -> tuple[np.ndarray, np.ndarray, int]:
+    """`literal_features` of one task's demos (a Demos or a list of them, pooled), and the
+    number of atoms."""
+    groups = as_groups(demos)
+    facts = np.concatenate([g.facts for g in groups])
+    per, pair = literal_features(facts, np.concatenate([g.closure for g in groups]))
+    return per, pair, facts.shape[1]
+
+
 def rule_tokens(rules, num_atoms: int, max_rules: int) -> np.ndarray:
     """A canonical RuleSet as `[max_rules * 4 + 1]` token targets: heads are literal index
     (code - 1), 2A for `false`, 2A + 1 for STOP; bodies are literal index or 2A (END); -1
@@ -218,11 +227,7 @@ def _score_chunk(model, per, pair, targets):
 def rule_set_log_probs(model, demos, rule_sets, chunk: int = 256) -> np.ndarray:
     """`[K]` the net's log-probability of each canonical rule set `[K, R, 4]` given one
     task's demos (pooled), scored in chunks of a fixed size (one compile)."""
-    groups = as_groups(demos)
-    facts = np.concatenate([g.facts for g in groups])
-    closure = np.concatenate([g.closure for g in groups])
-    per, pair = literal_features(facts, closure)
-    num_atoms = facts.shape[1]
+    per, pair, num_atoms = pooled_features(demos)
     max_rules = max(int((np.asarray(r)[:, BODY] > 0).sum()) for r in rule_sets)
     max_rules = 8 * -(-max(max_rules, 1) // 8)  # a few sequence lengths only (compiles)
     targets = np.stack([rule_tokens(r, num_atoms, max_rules) for r in rule_sets])
@@ -288,11 +293,7 @@ def sample_rule_sets(model, demos, k: int, key, max_rules: int = 32, oversample:
     """`[<= k, MAX_RULES, 4]` distinct canonical rule sets for one task's demos (a Demos or
     a list of them, pooled), the greedy
     decode first, then samples by decreasing log-probability; and their log-probabilities."""
-    groups = as_groups(demos)
-    facts = np.concatenate([g.facts for g in groups])
-    closure = np.concatenate([g.closure for g in groups])
-    per, pair = literal_features(facts, closure)
-    num_atoms = facts.shape[1]
+    per, pair, num_atoms = pooled_features(demos)
     tokens, logp = decode(model, jnp.asarray(per)[None], jnp.asarray(pair)[None], key,
                           max(k * oversample, 1), max_rules)
     tokens, logp = np.asarray(tokens[0]), np.asarray(logp[0])

@@ -198,8 +198,9 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
     specific one, later drafts random combinations; `OVERSAMPLE` x K distinct combinations
     are written and the self-consistent ones come first (the internal check inside the
     proposer; `config.check_consistency=False` keeps the first K as written)."""
-    drafts, consistent, info = induce_candidates(key, demos, OVERSAMPLE * num_drafts)
-    if consistent is not None and OVERSAMPLE > 1 and (config or CompilerConfig()).check_consistency:
+    reorder = OVERSAMPLE > 1 and (config or CompilerConfig()).check_consistency
+    drafts, consistent, info = induce_candidates(key, demos, OVERSAMPLE * num_drafts, reorder)
+    if reorder:
         drafts = drafts[np.argsort(~consistent, kind="stable")]
         info["consistent_proposed"] = int(consistent.sum())
     return drafts[:num_drafts], info

@@ -23,6 +23,9 @@ from compiler import get_domain
 from compiler.life.mean_field import mean_field_proposer
 from compiler.life.proposer_net import ProposerNet, demo_logits, neural_proposer
 from compiler.life.proposers import search_from
+from compiler.logic.proposer_net import LogicProposerNet, rule_set_log_probs, sample_rule_sets
+from compiler.logic.proposers import ranked_induce
+from compiler.logic.rules import RULE_DTYPE
 from experiments.core.runio import write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,11 +58,11 @@ def load_proposer_net(path=LIFE_PROPOSER, cls=ProposerNet):
 
 
 @functools.cache
-def load_cached_net(path=LIFE_PROPOSER):
-    return load_proposer_net(path)
+def load_cached_net(path=LIFE_PROPOSER, cls=ProposerNet):
+    """`load_proposer_net`, once per process and folder."""
+    return load_proposer_net(path, cls)
 
 
-@functools.cache
 def _life_neural(path=LIFE_PROPOSER):
     return neural_proposer(load_cached_net(path))
 
@@ -82,20 +85,12 @@ _propose_life_neural_mean_field = mean_field_proposer(
     lambda groups: demo_logits(load_cached_net(LIFE_PROPOSER), groups))
 
 
-@functools.cache
-def _logic_net(path=LOGIC_PROPOSER):
-    from compiler.logic.proposer_net import LogicProposerNet
-    return load_proposer_net(path, LogicProposerNet)
-
-
 def _logic_sampler(path):
     def propose(key, demos, num_drafts, config=None, truth=None):
         """The greedy decode of the net at `path`, then distinct samples by log-probability
         (fewer than K when the samples repeat)."""
-        from compiler.logic.proposer_net import sample_rule_sets
-        from compiler.logic.rules import RULE_DTYPE
-
-        drafts, logp = sample_rule_sets(_logic_net(path), demos, num_drafts, key)
+        drafts, logp = sample_rule_sets(load_cached_net(path, LogicProposerNet), demos,
+                                        num_drafts, key)
         return drafts.astype(RULE_DTYPE), {"distinct_samples": len(drafts),
                                             "best_log_prob": logp[0] if logp else None}
 
@@ -106,16 +101,10 @@ _propose_logic_neural = _logic_sampler(LOGIC_PROPOSER)  # pretrained/logic-propo
 _propose_logic_self_taught = _logic_sampler(LOGIC_SELF_TAUGHT)
 
 
-def _logic_log_probs(demos, drafts):
-    from compiler.logic.proposer_net import rule_set_log_probs
-    return rule_set_log_probs(_logic_net(), demos, drafts)
-
-
-def _propose_logic_hybrid(key, demos, num_drafts, config=None, truth=None):
-    """induce's combinations of covers ranked by the shipped logic proposer's
-    log-probability (self-consistent first)."""
-    from compiler.logic.proposers import ranked_induce
-    return ranked_induce(_logic_log_probs)(key, demos, num_drafts, config, truth)
+# the logic hybrid: induce's combinations of covers ranked by the shipped logic proposer's
+# log-probability (self-consistent first)
+_propose_logic_hybrid = ranked_induce(lambda demos, drafts: rule_set_log_probs(
+    load_cached_net(LOGIC_PROPOSER, LogicProposerNet), demos, drafts))
 
 
 def install() -> None:

@@ -152,12 +152,12 @@ def drafts(rows, meta, regime: str = ""):
                 "2^18 tables before its K are checked):\n\n"
                 + table(["proposer", "drafts checked per task", "propose s per task",
                          "check + select s per task"], timing))
-    gains = {}
-    for p in proposers:
-        if p == "exhaustive":
-            continue
-        gains[p] = (mean_of(where(rows, **{"compiler.proposer": p}, num_drafts=ks[-1]), "exact_symbolic")
-                    - mean_of(where(rows, **{"compiler.proposer": p}, num_drafts=ks[0]), "exact_symbolic"))
+    def gain(k_from, k_to, **c):
+        """Exact accuracy (symbolic) at K = `k_to` minus at `k_from`, over the rows `c` picks."""
+        return (mean_of(where(rows, **c, num_drafts=k_to), "exact_symbolic")
+                - mean_of(where(rows, **c, num_drafts=k_from), "exact_symbolic"))
+
+    gains = {p: gain(ks[0], ks[-1], **{"compiler.proposer": p}) for p in proposers if p != "exhaustive"}
     word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"])
     survive = {k: mean_of(where(rows, **{"compiler.proposer": "induce"}, num_drafts=k),
                           "p_true_survives") for k in (ks[0], ks[-1])}
@@ -170,11 +170,8 @@ def drafts(rows, meta, regime: str = ""):
                   "(rule: supported if one proposer gains >= 10 points of accuracy and none "
                   "loses > 2).")]
     if "neural" in gains and 64 in ks:
-        per_regime = {(h, n): mean_of(where(rows, **{"compiler.proposer": "neural",
-                                                      "task.demo_horizon": h, "task.noise": n},
-                                            num_drafts=64), "exact_symbolic")
-                      - mean_of(where(rows, **{"compiler.proposer": "neural", "task.demo_horizon": h,
-                                               "task.noise": n}, num_drafts=ks[0]), "exact_symbolic")
+        per_regime = {(h, n): gain(ks[0], 64, **{"compiler.proposer": "neural",
+                                                  "task.demo_horizon": h, "task.noise": n})
                       for h, n in regimes}
         best, worst = max(per_regime, key=per_regime.get), min(per_regime, key=per_regime.get)
         word = verdict_drafts(per_regime[best], per_regime[worst], meta["_scale"])

@@ -23,7 +23,7 @@ from compiler.logic.proposer_net import (
     TOKENS_PER_RULE,
     LogicProposerNet,
     decode,
-    literal_features,
+    pooled_features,
     rule_tokens,
     sample_rule_sets,
     sequence_log_probs,
@@ -41,8 +41,8 @@ def task_pool(seed: int, size: int, num_demos: int, split: str = "train"):
     cfg = LogicTaskConfig(num_demos=num_demos)
     rng = np.random.default_rng([seed, 0x1060, num_demos, split == "train"])
     tasks = [make_task(rng, i, cfg, [1], split) for i in range(size)]
-    feats = [literal_features(t.demos.facts, t.demos.closure) for t in tasks]
-    atoms = tasks[0].demos.facts.shape[1]
+    feats = [pooled_features(t.demos) for t in tasks]
+    atoms = feats[0][2]
     targets = np.stack([rule_tokens(t.rule, atoms, MAX_RULES) for t in tasks])
     return tasks, np.stack([f[0] for f in feats]), np.stack([f[1] for f in feats]), targets
 
@@ -106,19 +106,22 @@ def pass_at_k(model, seed: int, num_tasks: int, num_demos: int, ks=(1, 4, 16, 64
     return {f"pass@{k}": float((rank < k).mean()) for k in ks}
 
 
-def verified_drafts(domain, tasks, drafts_per_task: list, out: list) -> int:
-    """Append to `out[i]` the drafts of `drafts_per_task[i]` the checker accepts on task i's
-    demos (every demo reproduced, self-consistent), without repeats; returns how many."""
+def verified_drafts(domain, tasks, drafts_per_task: list, out: list, num_atoms: int) -> int:
+    """Append to `out[i]` the token sequences (`rule_tokens`, written once here rather than
+    every step they are trained on) of the drafts of `drafts_per_task[i]` the checker
+    accepts on task i's demos (every demo reproduced, self-consistent), without repeats;
+    returns how many."""
     added = 0
     for i, (task, drafts) in enumerate(zip(tasks, drafts_per_task, strict=True)):
         if not len(drafts):
             continue
         scores = check(domain, drafts, task.demos, with_blame=False)
-        known = {d.tobytes() for d in out[i]}
+        known = {t.tobytes() for t in out[i]}
         for d in drafts[scores.exact & scores.self_consistent]:
-            if d.tobytes() not in known:
-                known.add(d.tobytes())
-                out[i].append(d)
+            tokens = rule_tokens(d, num_atoms, MAX_RULES)
+            if tokens.tobytes() not in known:
+                known.add(tokens.tobytes())
+                out[i].append(tokens)
                 added += 1
     return added
 
@@ -153,16 +156,16 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
     favourite. Tasks with no accepted draft are not trained on."""
     domain = get_domain("logic")
     pools = [task_pool(seed, pool_size // len(demo_counts), n)[:3] for n in demo_counts]
+    atoms = pools[0][0][0].demos.facts.shape[1]
     verified = [[[] for _ in tasks] for tasks, _, _ in pools]
     for p, (tasks, _, _) in enumerate(pools):
         proposed = [domain.proposers["induce"](jax.random.key(seed * 7919 + 1000 * p + i), t.demos,
                                                induce_drafts)[0] for i, t in enumerate(tasks)]
-        n = verified_drafts(domain, tasks, proposed, verified[p])
+        n = verified_drafts(domain, tasks, proposed, verified[p], atoms)
         if progress:
             progress(f"{demo_counts[p]} demos: {n} accepted induce drafts, "
                      f"{sum(map(bool, verified[p]))}/{len(tasks)} tasks with one")
     model, optimizer = new_net(seed, width, lr, steps)
-    atoms = pools[0][0][0].demos.facts.shape[1]
 
     rng = np.random.default_rng([seed, 0x5E1F])
     key = jax.random.key(seed)
@@ -172,7 +175,7 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
             for p, (tasks, per, pair) in enumerate(pools):
                 key, sub = jax.random.split(key)
                 n = verified_drafts(domain, tasks, own_samples(model, per, pair, sub, samples, atoms),
-                                    verified[p])
+                                    verified[p], atoms)
                 if progress:
                     progress(f"step {s}: {n} of the net's own drafts accepted ({demo_counts[p]} demos)")
         p = s % len(pools)
@@ -184,9 +187,8 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
         for b, i in enumerate(pick):
             options = verified[p][i]
             chosen = rng.choice(len(options), size=min(candidates, len(options)), replace=False)
-            for c, j in enumerate(chosen):
-                cands[b, c] = rule_tokens(options[j], atoms, MAX_RULES)
-                valid[b, c] = True
+            cands[b, :len(chosen)] = [options[j] for j in chosen]
+            valid[b, :len(chosen)] = True
         per_b, pair_b = jnp.asarray(per[pick]), jnp.asarray(pair[pick])
         best = np.asarray(favourite(model, per_b, pair_b, jnp.asarray(cands), jnp.asarray(valid)))
         loss = step(model, optimizer, per_b, pair_b, jnp.asarray(cands[np.arange(batch), best]))
