@@ -5,7 +5,14 @@ and their text form, the executor, the per-demo check the generic checker vmaps 
 drafts and N demos, its own internal-consistency check, its proposers, and how the answers
 of several voting drafts combine. The generic `compile`, `check`, selectors and answering
 know nothing else of it. Domains are found by name: adding `compiler/<name>/` registers one,
-no generic file changes.
+no generic file changes (`compiler` is a package that other `compiler/` folders on the
+search path extend, so a plug-in outside this tree is found the same way).
+
+`Domain` is the small core every domain implements. What only some domains can do is an
+optional capability, declared by inheriting its class (`RuleEquivalence`, `Corruption`,
+`Completions`) and checked with `isinstance`, never by probing names. Demos are a list of
+*groups*; every demo of a group has one shape, so a task whose demos differ in size gives
+one group per shape (the checker compiles once per group shape).
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypedDict
 
 import jax
 import numpy as np
@@ -42,22 +50,86 @@ def as_groups(demos) -> list:
     return list(demos) if isinstance(demos, (list, tuple)) else [demos]
 
 
+class DemoDiagnostics(TypedDict, total=False):
+    """What the demos alone say (`Domain.demo_diagnostics`); `solve` and the evaluation rows
+    read these keys where present, and a domain may add its own."""
+
+    conflicting_entries: list[str]  # rule entries the demos give contradictory evidence for
+    conflicting_demos: list[tuple[int, int]]  # pairs of demos that cannot both hold
+    unobserved_entries: list[str]  # rule entries no demo shows (any value fits the demos)
+    num_entries: int  # how many rule entries a RuleSet has for these demos
+
+
+@dataclass(frozen=True)
+class LearnedProposer:
+    """A proposer that needs trained weights, declared by its domain.
+
+    `weights` names the shipped folder (`pretrained/<weights>/`), `net` the module class the
+    weights fit and `build(net) -> proposer` makes the registry function from a loaded net.
+    `compiler/` reads no files: whoever loads the weights (experiments/core/learned_proposers.py,
+    on demand when a config asks for the proposer) passes the net to `Domain.bind`."""
+
+    weights: str
+    net: type
+    build: Callable
+
+
+class LearnedProposerNotLoaded(ValueError):
+    """`compile` was asked for a learned proposer whose weights nobody loaded."""
+
+
 class Domain:
-    """The interface a rule language implements (see DESIGN.md, "Domains are plug-ins")."""
+    """The core every rule language implements (DESIGN.md, "Domains are plug-ins")."""
 
     name: str
     rule_shape: tuple[int, ...]  # one RuleSet as arrays, e.g. life's (2, 9) table
     rule_dtype = np.uint8
     blame_shape: tuple[int, ...]  # blame per rule entry (life: per table entry)
-    text_format: str  # what rule text looks like, for error messages
-    proposers: dict[str, Callable]  # this domain's proposer registry
+    proposers: dict[str, Callable]  # this domain's proposer registry (no weights needed)
+    learned_proposers: dict[str, LearnedProposer] = {}  # proposers that need trained weights
+    options: type | None = None  # the dataclass of this domain's compiler options, if any
     syntax_error: type[Exception] = ValueError
 
+    # --- proposers -----------------------------------------------------------------------
+    def proposer_names(self) -> list[str]:
+        """Every proposer name `compile` accepts, learned ones included."""
+        return sorted({*self.proposers, *self.learned_proposers})
+
+    def proposer(self, name: str) -> Callable:
+        """The registry function of proposer `name`; a learned one once its net is bound."""
+        if name in self.proposers:
+            return self.proposers[name]
+        if name in self.learned_proposers:
+            bound = _BOUND.get((self.name, name))
+            if bound is None:
+                spec = self.learned_proposers[name]
+                raise LearnedProposerNotLoaded(
+                    f"compiler.proposer={name} of domain {self.name} is learned: load its net "
+                    f"(pretrained/{spec.weights}, a {spec.net.__name__}) and pass it to "
+                    f"get_domain({self.name!r}).bind({name!r}, net), or call "
+                    f"experiments.core.learned_proposers.load({self.name!r}, {name!r}), which "
+                    "the apps do when a config asks for it")
+            return bound
+        raise ValueError(f"unknown proposer {name!r} for domain {self.name}; "
+                         f"known: {self.proposer_names()}")
+
+    def bind(self, name: str, net) -> Callable:
+        """Make learned proposer `name` usable with the loaded `net` (idempotent per name)."""
+        if name not in self.learned_proposers:
+            raise ValueError(f"{name!r} is not a learned proposer of {self.name}; "
+                             f"learned: {sorted(self.learned_proposers)}")
+        _BOUND[(self.name, name)] = self.learned_proposers[name].build(net)
+        return _BOUND[(self.name, name)]
+
+    def is_bound(self, name: str) -> bool:
+        return (self.name, name) in _BOUND
+
     # --- rule forms --------------------------------------------------------------------
-    def to_text(self, rule) -> str:
+    def to_text(self, rule, names=None) -> str:
+        """The RuleSet as text; `names` (a task file's own entry names) where it has them."""
         raise NotImplementedError
 
-    def from_text(self, text: str) -> np.ndarray:
+    def from_text(self, text: str, names=None) -> np.ndarray:
         raise NotImplementedError
 
     def well_formed(self, drafts: np.ndarray) -> np.ndarray:
@@ -67,8 +139,8 @@ class Domain:
     def internal_consistency(self, drafts: np.ndarray, demos=None) -> tuple[np.ndarray, list | None]:
         """(`[K]` bool: the draft cannot contradict itself, per-draft witness or None).
 
-        `demos` (the task's demo groups) say which fact sets are admissible (logic: the
-        assignments of the input atoms). The checker ANDs this with `well_formed`, so the
+        `demos` (the task's demo groups, all of them) say which inputs are admissible (logic:
+        the assignments of the input atoms). The checker ANDs this with `well_formed`, so the
         default suits a language in which no well-formed RuleSet can contradict itself
         (life: a table is a function)."""
         return np.ones(len(drafts), bool), None
@@ -106,29 +178,22 @@ class Domain:
         """How many scored units (cells, atoms) the demo outputs of `group` hold."""
         raise NotImplementedError
 
-    def demo_diagnostics(self, groups) -> dict:
+    def demo_diagnostics(self, groups: list) -> DemoDiagnostics:
         """What the demos alone say (e.g. conflicting or unobserved entries)."""
         return {}
 
-    def equivalent(self, drafts: np.ndarray, truth: np.ndarray, demos=None) -> np.ndarray:
-        """`[K]` bool: each draft computes what `truth` computes on every admissible input
-        (life: the same table)."""
-        drafts = np.asarray(drafts)
-        return (drafts == np.asarray(truth)[None]).reshape(len(drafts), -1).all(axis=1)
-
-    def completions(self, rule: np.ndarray, diagnostics: dict, limit: int = 256):
-        """The RuleSets the demos cannot tell apart from `rule` (life: every setting of the
-        entries no demo shows), at most `limit` of them; None where the domain has no such
-        set (logic: its vote already says `undetermined`) or it is larger than `limit`."""
-        return None
-
-    def corrupt(self, rule: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
-        """`rule` with `m` random edits (the inconsistency preset's injected errors)."""
-        raise NotImplementedError
-
-    # --- voting ---------------------------------------------------------------------------
+    # --- voting and scoring ---------------------------------------------------------------
     def majority(self, voters: np.ndarray) -> np.ndarray:
-        """The RuleSet the `vote` selector reports for surviving drafts `[V, *rule_shape]`."""
+        """The RuleSet the `vote` selector reports for surviving drafts `[V, *rule_shape]`:
+        by default the most common one (ties: the first)."""
+        voters = np.asarray(voters)
+        _, first, counts = np.unique(voters.reshape(len(voters), -1), axis=0,
+                                     return_index=True, return_counts=True)
+        return voters[first[np.lexsort((first, -counts))[0]]]
+
+    def combine(self, outputs: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """Answers `[B, ...]` from the voters' outputs `[B, V, ...]` (weight `[B, V]` is 1
+        for a real voter, 0 for padding)."""
         raise NotImplementedError
 
     def correct(self, pred: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -144,20 +209,51 @@ class Domain:
         """Per unit, whether a query scores it (logic: the asked atoms; life: every cell)."""
         return np.ones(np.shape(truth), bool)
 
-    def combine(self, outputs: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        """Answers `[B, ...]` from the voters' outputs `[B, V, ...]` (weight `[B, V]` is 1
-        for a real voter, 0 for padding)."""
+
+# --- optional capabilities: a domain declares one by inheriting it ----------------------------
+class RuleEquivalence:
+    """Tasks of this domain may carry a hidden true RuleSet, and two RuleSets can be compared
+    on every admissible input (rule_recovered, P(chosen = true), pass@K over rules)."""
+
+    def equivalent(self, drafts: np.ndarray, truth: np.ndarray, demos=None) -> np.ndarray:
+        """`[K]` bool: each draft computes what `truth` computes on every admissible input
+        (life: the same table)."""
+        drafts = np.asarray(drafts)
+        return (drafts == np.asarray(truth)[None]).reshape(len(drafts), -1).all(axis=1)
+
+
+class Corruption:
+    """RuleSets can be edited at random (the inconsistency preset's injected errors)."""
+
+    def corrupt(self, rule: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
+        """`rule` with `m` random edits."""
         raise NotImplementedError
+
+
+class Completions:
+    """The RuleSets the demos cannot tell apart from a chosen one can be listed (solve marks
+    the cells where they disagree `undetermined`)."""
+
+    def completions(self, rule: np.ndarray, diagnostics: DemoDiagnostics, limit: int = 256):
+        """At most `limit` RuleSets the demos cannot tell apart from `rule` (life: every
+        setting of the entries no demo shows); None where there are more."""
+        raise NotImplementedError
+
+
+CAPABILITIES = (RuleEquivalence, Corruption, Completions)
+
+_BOUND: dict[tuple[str, str], Callable] = {}  # (domain, learned proposer) -> bound proposer
 
 
 _DOMAINS: dict[str, Domain] = {}
 
 
 def domain_names() -> list[str]:
-    """Every domain under `compiler/` (a subpackage that exports `DOMAIN`)."""
+    """Every domain under `compiler/` (a subpackage that exports `DOMAIN`), including those in
+    other `compiler/` folders on the search path."""
     import compiler
 
-    return sorted(m.name for m in pkgutil.iter_modules(compiler.__path__) if m.ispkg)
+    return sorted({m.name for m in pkgutil.iter_modules(compiler.__path__) if m.ispkg})
 
 
 def get_domain(name: str) -> Domain:

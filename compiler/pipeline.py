@@ -7,6 +7,7 @@ consistency and voting (compiler/domain.py); this module runs the pipeline.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import jax
 import numpy as np
@@ -18,13 +19,13 @@ from compiler.selectors import SELECTORS, ranking
 
 @dataclass(frozen=True)
 class CompilerConfig:
-    proposer: str = "induce"  # the domain's: induce | random | exhaustive | oracle (life: | neural)
+    proposer: str = "induce"  # the domain's: induce | random | exhaustive | oracle | learned ones
     num_drafts: int = 16
     selector: str = "best"  # best | vote | random | first
-    search_restarts: int = 32  # induce on horizon > 1: hill-climbing population
-    search_steps: int = 64  # induce on horizon > 1: hill-climbing iterations
     chunk: int = 4096  # drafts per vectorized check call
     check_consistency: bool = True  # false: select by demo fit alone (the ablation)
+    # the domain's own compiler options (an instance of `Domain.options`; None: its defaults)
+    options: Any = None
 
 
 @dataclass
@@ -57,6 +58,13 @@ class Compiled:
         return self.chosen[None]
 
     @property
+    def ranked(self) -> np.ndarray:
+        """The surviving drafts' indices best first (the checker's ranking: fewest wrong demo
+        units, self-consistent, smallest, first): where ranked answers come from."""
+        order = ranking(self.scores)
+        return order[self.survivors[order]]
+
+    @property
     def chosen_demo_score(self) -> float:
         """Accuracy of the chosen RuleSet on the demos."""
         return float(self.diagnostics["chosen_demo_score"])
@@ -69,17 +77,14 @@ def compile(domain: Domain, demos, key, config: CompilerConfig = CompilerConfig(
     Never raises on contradictory demos: it returns zero consistent drafts, the domain's
     diagnostics (e.g. naming conflicting entries), and falls back to the best-scoring drafts.
     """
-    if config.proposer not in domain.proposers:
-        raise ValueError(f"unknown proposer {config.proposer!r} for domain {domain.name}; "
-                         f"known: {sorted(domain.proposers)}")
+    propose = domain.proposer(config.proposer)  # raises naming the known ones (or the weights)
     if config.selector not in SELECTORS:
         raise ValueError(f"unknown selector {config.selector!r}; known: {sorted(SELECTORS)}")
     if config.num_drafts < 1:
         raise ValueError(f"num_drafts must be >= 1, got {config.num_drafts}")
     groups = as_groups(demos)
     key_propose, key_select = jax.random.split(key)
-    drafts, info = domain.proposers[config.proposer](key_propose, groups, config.num_drafts,
-                                                     config, truth=truth)
+    drafts, info = propose(key_propose, groups, config.num_drafts, config, truth=truth)
     return check_and_select(domain, drafts, groups, key_select, config, info)
 
 

@@ -82,7 +82,8 @@ def bench_exhaustive(reps, rules):
 def bench_test_time(reps, batch, side):
     from flax import nnx
 
-    from reasoner.life.neural import TRACE_COUNTS, NeuralConfig, NeuralReasoner, RecurrentCell
+    from reasoner.life.neural import TRACE_COUNTS, NeuralReasoner, RecurrentCell
+    from reasoner.neural_config import NeuralConfig
     reasoner = NeuralReasoner(RecurrentCell(NeuralConfig(), rngs=nnx.Rngs(0)))
     rng = np.random.default_rng(3)
     tables = table_from_index(rng.integers(0, NUM_RULES, size=batch))
@@ -131,9 +132,10 @@ def bench_train_breakdown(reps, cfg, setup):
     t = cfg.train
     batch_fn = get_tasks(cfg.task.name).training_batch
     key = jax.random.key(0)
-    data = jax.jit(lambda k: batch_fn(k, setup.pool, t.batch_size, t.grid, t.horizon,
+    grid = cfg.task.train_grid
+    data = jax.jit(lambda k: batch_fn(k, setup.pool, t.batch_size, grid, t.horizon,
                                       halt_window=t.halt_window))
-    data_no_halt = jax.jit(lambda k: batch_fn(k, setup.pool, t.batch_size, t.grid, t.horizon))
+    data_no_halt = jax.jit(lambda k: batch_fn(k, setup.pool, t.batch_size, grid, t.horizon))
     batch = data(key)
     _, update = make_update(setup.graphdef, make_optimizer(t)[0], t,
                             get_spec(cfg.task.name, cfg.reasoner.name))

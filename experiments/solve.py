@@ -1,9 +1,11 @@
-"""Solve a task file: `python -m experiments.solve task_file=PATH out=PATH [overrides]`.
+"""Solve a task file: `python -m experiments.solve task_file=PATH out=PATH [task=DOMAIN] [overrides]`.
 
-Compiles the demos into drafts, checks and selects, answers every test query with the
-configured reasoner and writes
+The file's `"domain"` picks the domain (or `task=`, for a file that names none; one that
+names neither is an error saying so). Compiles the demos into drafts, checks and selects,
+answers every test query with the configured reasoner and writes
 `{"rule": "B../S..", "consistent_drafts": n, "test": [{"output": grid}, ...], ...}`
-atomically to `out`. A discrete-state reasoner is first certified on the rule it will run;
+atomically to `out`. With `attempts=N` (default: the domain's, 1 for life and logic) each
+test answer also lists up to N distinct ranked answers with their support (`attempts`). A discrete-state reasoner is first certified on the rule it will run;
 if it fails any local configuration (life: any of the 512 neighbourhoods), the symbolic
 executor answers instead and the output says so (`"fallback": "symbolic"`). Contradictory
 demos still get an answer (a vote over the best-scoring drafts), and the output and stderr
@@ -18,18 +20,36 @@ import sys
 import hydra
 import jax
 import numpy as np
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from compiler import compile, get_domain, reselect
 from experiments.core.config import ConfigError, compiler_config, validate
 from experiments.core.reasoners import build_reasoner
 from experiments.core.runio import write_atomic
-from reasoner import SymbolicReasoner, answer, certify_tables
+from reasoner import SymbolicReasoner, answer, certify_tables, ranked_answers
 from tasks import get_tasks, load_task_file
 
 
+def task_of(cfg: DictConfig):
+    """Read `task_file`; where no `task=` was given, the file's domain sets `cfg.task` (its
+    defaults)."""
+    given = cfg.get("task")
+    task = load_task_file(cfg.task_file, given.name if given else None)
+    if not given:
+        with open_dict(cfg):
+            cfg.task = OmegaConf.structured(get_tasks(task.domain).config)
+    return task
+
+
+def attempts_of(cfg: DictConfig) -> int:
+    """How many ranked answers per test query: `attempts=`, else the task domain's."""
+    n = cfg.attempts if cfg.attempts is not None else get_tasks(cfg.task.name).attempts
+    if n < 1:
+        raise ConfigError(f"attempts must be >= 1, got {n}")
+    return n
+
+
 def solve(cfg: DictConfig) -> dict:
-    validate(cfg)
     if not cfg.task_file:
         raise ConfigError("solve needs task_file=PATH (a task JSON file)")
     if not cfg.out:
@@ -37,10 +57,10 @@ def solve(cfg: DictConfig) -> dict:
     if cfg.compiler.proposer == "oracle":
         raise ConfigError("compiler.proposer=oracle needs the hidden rule, which a task file "
                           "does not have")
-    task = load_task_file(cfg.task_file)
+    task = task_of(cfg)
+    validate(cfg)
     domain = get_domain(task.domain)
-    if task.domain != cfg.task.name:
-        raise ConfigError(f"{cfg.task_file} is a {task.domain} task; run with task={task.domain}")
+    attempts = attempts_of(cfg)
     reasoner = build_reasoner(cfg)
     if reasoner.spec.reads != "rules":
         raise ConfigError(f"reasoner={reasoner.name} does not read the compiled rule; solve "
@@ -66,10 +86,16 @@ def solve(cfg: DictConfig) -> dict:
     outputs = [answer(reasoner_used, [compiled.voters], x[None], h)[0]
                for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
     codec = get_tasks(domain.name)
+    tests = [codec.answer_json(o, task, j) for j, o in enumerate(outputs)]
+    if attempts > 1:  # the ranked distinct answers (the first is `output` itself)
+        for j, (x, h) in enumerate(zip(task.test_inputs, task.test_horizons, strict=True)):
+            tests[j]["attempts"] = [
+                {**codec.answer_json(c.answer, task, j), "support": c.support}
+                for c in ranked_answers(reasoner_used, compiled, x, h, top=attempts)]
     result = {
         "rule": codec.rule_text(compiled.chosen, task),
         "consistent_drafts": compiled.consistent_drafts,
-        "test": [codec.answer_json(o, task, j) for j, o in enumerate(outputs)],
+        "test": tests,
         "reasoner": reasoner_used.name,
         "certified": (not failing) if checked else None,
         "selector": compiled.selector,

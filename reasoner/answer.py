@@ -1,6 +1,10 @@
-"""Answer queries from compiled rule sets with any reasoner, including `vote` selection."""
+"""Answer queries from compiled rule sets with any reasoner, including `vote` selection, and
+ranked answers: the distinct answers the surviving drafts give, best supported first (ARC's
+two attempts are the first two)."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,3 +31,37 @@ def answer(reasoner, voters: list[np.ndarray], states: np.ndarray, steps: int) -
     flat_states = np.repeat(states, most, axis=0)
     out = np.asarray(reasoner.rollout(rules.reshape(-1, *domain.rule_shape), flat_states, steps))
     return domain.combine(out.reshape(batch, most, *out.shape[1:]), weight)
+
+
+class Candidate(NamedTuple):
+    """One distinct answer to a query."""
+
+    answer: np.ndarray
+    support: int  # surviving drafts (of those run) whose own run gives exactly this answer
+    drafts: list[int]  # their indices in `compiled.drafts`, best ranked first
+
+
+def ranked_answers(reasoner, compiled, state, steps: int, top: int = 2,
+                   pool: int = 64) -> list[Candidate]:
+    """Up to `top` distinct answers to one query `state`, in order: first the selector's own
+    answer (`best`: the chosen draft's run; `vote`: the combined vote), then the other
+    answers of the best `pool` surviving drafts by support (how many drafts give them), ties
+    to the better-ranked draft. All drafts run in one batched rollout."""
+    domain = get_domain(reasoner.spec.domain)
+    state = np.asarray(state, np.uint8)
+    first = answer(reasoner, [compiled.voters], state[None], steps)[0]
+    ranked = compiled.ranked[:pool]
+    outs = np.asarray(reasoner.rollout(compiled.drafts[ranked].astype(domain.rule_dtype),
+                                       np.repeat(state[None], len(ranked), axis=0), steps))
+    groups: dict[bytes, list[int]] = {}  # answer bytes -> drafts giving it, best first
+    for i, out in zip(ranked, outs, strict=True):
+        groups.setdefault(out.tobytes(), []).append(int(i))
+    first_key = np.asarray(first, outs.dtype).tobytes()
+    candidates = [Candidate(first, len(groups.get(first_key, [])), groups.get(first_key, []))]
+    # by support; `sorted` is stable, so ties keep the better-ranked draft's answer first
+    others = sorted((drafts for key, drafts in groups.items() if key != first_key),
+                    key=lambda drafts: -len(drafts))
+    position = {int(i): k for k, i in enumerate(ranked)}
+    for drafts in others[:max(top - 1, 0)]:
+        candidates.append(Candidate(outs[position[drafts[0]]], len(drafts), drafts))
+    return candidates[:top]

@@ -24,11 +24,14 @@ class ReasonerSpec:
     name: str  # symbolic | neural | latent | end_to_end
     domain: str
     reads: str  # "rules" (compiled RuleSet) or "demos" (the raw demos: no compiler)
-    resumable: bool  # an answer after T iterations continues to T' > T from that answer
-    discrete: bool  # discrete state between iterations (the cycle detector applies)
-    certifiable: bool  # a local-configuration certificate proves it exact
-    halts: bool  # a learned halting head: `rollout_halting(task, states, budget)`
-    loss: str | None = None  # how it trains: "per_step" | "final_state"; None: nothing to train
+    # the capabilities, declared (generic code reads these, never probes the reasoner)
+    resumable: bool = False  # an answer after T iterations continues to T' > T from that answer
+    discrete: bool = False  # discrete state between iterations (the cycle detector applies)
+    certifiable: bool = False  # a local-configuration certificate proves it exact
+    halts: bool = False  # a learned halting head: `rollout_halting(task, states, budget)`
+    # how it trains: `loss(graphdef, t, reads_demos) -> (batch_kwargs, loss_fn)` (see
+    # reasoner/losses.py); None: nothing to train
+    loss: Callable | None = None
     model: Callable | None = None  # (NeuralConfig, reads, rngs) -> nnx.Module
     wrap: Callable | None = None  # a trained model (or None for symbolic) -> the reasoner
 
@@ -45,7 +48,7 @@ class ReasonerSpec:
 def _domain_specs(domain: str) -> dict[str, ReasonerSpec]:
     import reasoner
 
-    known = sorted(m.name for m in pkgutil.iter_modules(reasoner.__path__) if m.ispkg)
+    known = sorted({m.name for m in pkgutil.iter_modules(reasoner.__path__) if m.ispkg})
     if domain not in known:
         raise ValueError(f"no reasoners for domain {domain!r}; known domains: {known}")
     specs = importlib.import_module(f"reasoner.{domain}").REASONERS

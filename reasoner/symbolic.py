@@ -11,7 +11,7 @@ class SymbolicReasoner:
     name = "symbolic"
     reads = "rules"
 
-    def __init__(self, domain: str = "life"):
+    def __init__(self, domain: str):
         self.domain = get_domain(domain)
         self.spec = get_spec(domain, "symbolic")
 

@@ -17,45 +17,37 @@ class TaskFileError(ValueError):
 
 
 class TaskDomain:
-    """What experiments need of a domain's tasks (names are the domain's, shapes its own)."""
+    """The core of a domain's tasks every domain implements; what only some domains have is
+    an optional capability class below, declared by inheriting it.
+
+    Methods take `t`, this domain's `task.*` config (an instance of `config`), never the
+    whole Hydra config. A task has `task_id`, `rule` (the hidden true RuleSet, or None where the domain gives
+    answers but no rule), `demos` (what `compile` reads: one demo group, or a list of groups,
+    one per shape) and `queries` (each with `input`, `horizon`, `answer` and `size`: what
+    eval rows report as `grid`)."""
 
     name: str
     config: type  # the dataclass of this domain's `task.*` keys (the Hydra schema)
+    attempts: int = 1  # ranked distinct answers `solve` gives per test query by default
 
-    def validate(self, task_cfg) -> None:
+    def validate(self, t) -> None:
         """Raise ValueError on `task.*` values no run can use."""
 
-    def make_tasks(self, task_cfg, seed: int, num_tasks: int, query_sizes, query_horizons,
-                   pool=None) -> list:
-        """Tasks on held-out rules (or from `pool`), deterministic from `seed`; each has
-        `task_id`, `rule`, `demos` (what `compile` reads) and `queries` (`input`, `size`,
-        `horizon`, `answer`)."""
+    def make_tasks(self, t, seed: int, num_tasks: int, query_sizes, query_horizons,
+                   pool=None, noise: float | None = None) -> list:
+        """Held-out tasks (or tasks from `pool`, whatever this domain's `counterfactual_sets`
+        gave), deterministic from `seed`, with queries at every (size, horizon) the domain
+        can ask; `noise` overrides `task.noise` where the domain has demo noise."""
         raise NotImplementedError
 
-    def rule_pool(self, task_cfg, split: str, centre: str | None = None,
-                  max_distance: int | None = None, min_distance: int | None = None):
-        """Rule ids of a split ("train" or "heldout"), optionally within a family around
-        `centre` (rule text)."""
-        raise NotImplementedError
+    def preset_query_sizes(self, t) -> list[int]:
+        """The query sizes the experiment presets score (life: `task.query_grid`); empty:
+        `eval.grids` (a domain whose tasks fix their own sizes ignores them)."""
+        return []
 
-    def training_pool(self, cfg):
-        """What training draws its rules from (a pytree of arrays, passed to every step):
-        rules outside the held-out split only."""
-        raise NotImplementedError
-
-    def batch_fn(self, cfg):
-        """`(key, pool, **loss_kwargs) -> batch`: the jittable fixed-shape training batch of
-        this domain at `cfg.train`'s sizes (the loss names the extra keys it needs)."""
-        raise NotImplementedError
-
-    def counterfactual_sets(self, cfg) -> dict:
-        """H3's test sets: `{"near": (task overrides, pool), "far": (...)}`: held-out rules
-        like the training ones, and held-out rules far from them."""
-        raise NotImplementedError
-
-    def demo_inputs(self, tasks):
-        """What a reasoner that reads raw demos (end_to_end) gets for a batch of tasks."""
-        raise NotImplementedError
+    def report_parameters(self, t) -> dict:
+        """This domain's settings that reports quote beside the generic ones."""
+        return {}
 
     def task_file_json(self, task) -> dict:
         """A generated task written as a task file (its demos and its queries)."""
@@ -76,17 +68,61 @@ class TaskDomain:
         return get_domain(self.name).to_text(rule)
 
     def parse_task(self, obj, path):
-        """A decoded task-file object -> a task file object with `demos`, `test_inputs`,
-        `test_horizons`; raises TaskFileError naming the field."""
+        """A decoded task-file object -> a task file object with `domain`, `demos`,
+        `test_inputs`, `test_horizons`; raises TaskFileError naming the field."""
         raise NotImplementedError
+
+
+# --- optional capabilities: a task domain declares one by inheriting it ------------------------
+class TrainingTasks:
+    """Learned reasoners train on this domain's generated rules (outside the held-out split)."""
+
+    def training_pool(self, t, seed: int):
+        """What training draws its rules from (a pytree of arrays, passed to every step):
+        rules outside the held-out split only."""
+        raise NotImplementedError
+
+    def batch_fn(self, t, batch_size: int, horizon: int):
+        """`(key, pool, **loss_kwargs) -> batch`: the jittable fixed-shape training batch
+        (the loss names the extra keys it needs)."""
+        raise NotImplementedError
+
+
+class DemoReading:
+    """Reasoners that read raw demos (end_to_end) can read this domain's tasks."""
+
+    def demo_inputs(self, tasks):
+        """What a reasoner that reads raw demos gets for a batch of tasks."""
+        raise NotImplementedError
+
+
+class CounterfactualSets:
+    """H3's test sets exist: rules like the training ones, and rules far from them."""
+
+    def counterfactual_sets(self, t) -> dict:
+        """`{"near": (task overrides, pool), "far": (...)}`; `pool` goes to `make_tasks`."""
+        raise NotImplementedError
+
+
+class RuleSpaceCertification:
+    """`experiments.certify` certifies a reasoner on a set of this domain's rules."""
+
+    def certify_targets(self, t) -> tuple[str, object]:
+        """(a label for the report, the rules `task.*` asks to certify on, in the form the
+        domain's certifier reads); raises ValueError on a value it cannot use."""
+        raise NotImplementedError
+
+
+TASK_CAPABILITIES = (TrainingTasks, DemoReading, CounterfactualSets, RuleSpaceCertification)
 
 
 def task_domain_names() -> list[str]:
     import tasks
 
-    return sorted(m.name for m in pkgutil.iter_modules(tasks.__path__)
-                  if not m.ispkg and m.name not in ("domain",) and
-                  hasattr(importlib.import_module(f"tasks.{m.name}"), "TASKS"))
+    return sorted({m.name for m in pkgutil.iter_modules(tasks.__path__)
+                   if not m.ispkg and m.name not in ("domain",) and
+                   isinstance(getattr(importlib.import_module(f"tasks.{m.name}"), "TASKS", None),
+                              TaskDomain)})
 
 
 def get_tasks(name: str) -> TaskDomain:
@@ -94,13 +130,14 @@ def get_tasks(name: str) -> TaskDomain:
         module = importlib.import_module(f"tasks.{name}")
     except ModuleNotFoundError:
         module = None
-    if module is None or not hasattr(module, "TASKS"):
+    if module is None or not isinstance(getattr(module, "TASKS", None), TaskDomain):
         raise ValueError(f"task={name!r} is not available; known: {task_domain_names()}")
     return module.TASKS
 
 
-def load_task_file(path):
-    """Read a task JSON file; its `"domain"` field (default `life`) picks the codec."""
+def load_task_file(path, domain: str | None = None):
+    """Read a task JSON file; its `"domain"` field, else `domain` (`task=`), picks the codec.
+    A file that names neither is an error that says both ways to name it."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -112,7 +149,16 @@ def load_task_file(path):
         obj = json.loads(text)
     except json.JSONDecodeError as err:
         raise TaskFileError(f"{path}: not valid JSON: {err}") from None
-    domain = obj.get("domain", "life") if isinstance(obj, dict) else "life"
+    named = obj.get("domain") if isinstance(obj, dict) else None
+    if named is not None and not isinstance(named, str):
+        raise TaskFileError(f"{path}: domain: expected a name such as \"life\", got {named!r}")
+    if named is not None and domain is not None and named != domain:
+        raise TaskFileError(f"{path}: domain: the file is a {named} task; run with task={named}")
+    domain = named or domain
+    if domain is None:
+        raise TaskFileError(f"{path}: domain: the file does not say which domain it is; add "
+                            f"\"domain\": NAME to it or run with task=NAME "
+                            f"(known: {task_domain_names()})")
     try:
         codec = get_tasks(domain)
     except ValueError as err:

@@ -26,7 +26,7 @@ from compiler.life import (
     step_batch,
     table_from_index,
 )
-from tasks.domain import TaskDomain
+from tasks.domain import CounterfactualSets, DemoReading, RuleSpaceCertification, TaskDomain, TrainingTasks
 
 _HASH_MULT = np.uint64(2654435761)  # Knuth's multiplicative hash
 
@@ -101,6 +101,19 @@ class LifeTaskConfig:
     density_min: float = 0.2
     density_max: float = 0.8
     heldout_fraction: float = 0.1  # share of rule space never used for training
+    # training: rules of the training split within family_radius table entries of family_centre
+    family_centre: str = "B3/S23"
+    family_radius: int = 18  # 18: all rules
+    train_grid: int = 16  # grid side of training states
+    # experiment presets: the scored queries' grid side; counterfactual: "far" test rules differ
+    # from family_centre in at least far_distance entries ("near" ones: within family_radius)
+    query_grid: int = 16
+    far_distance: int = 6
+    # the compiler's options (compiler/life/proposers.py: SearchOptions)
+    search_restarts: int = 32  # induce on horizon > 1: hill-climbing population
+    search_steps: int = 64  # induce on horizon > 1: hill-climbing iterations
+    # experiments.certify: all (2^18) | heldout | train | a B/S rule text
+    certify_rules: str = "all"
 
 
 @dataclass
@@ -210,7 +223,8 @@ def grid_json(grid) -> list:
     return np.asarray(grid).astype(int).tolist()
 
 
-class LifeTasks(TaskDomain):
+class LifeTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets,
+                RuleSpaceCertification):
     name = "life"
     config = LifeTaskConfig
     training_batch = staticmethod(training_batch)
@@ -226,6 +240,13 @@ class LifeTasks(TaskDomain):
                              f"{t.density_min}, {t.density_max}")
         if not 0.0 < t.heldout_fraction < 1.0:
             raise ValueError(f"task.heldout_fraction must be in (0, 1), got {t.heldout_fraction}")
+        for key in ("train_grid", "query_grid", "search_restarts", "search_steps"):
+            if getattr(t, key) <= 0:
+                raise ValueError(f"task.{key} must be positive, got {getattr(t, key)}")
+        try:
+            parse_rule(t.family_centre)
+        except RuleSyntaxError as err:
+            raise ValueError(f"task.family_centre: {err}") from None
 
     def task_kwargs(self, t) -> dict:
         return dict(grid=t.grid, num_demos=t.num_demos, demo_horizon=t.demo_horizon,
@@ -240,7 +261,17 @@ class LifeTasks(TaskDomain):
                           query_grids=list(query_sizes), query_horizons=list(query_horizons),
                           **kwargs)
 
+    def preset_query_sizes(self, t) -> list[int]:
+        return [t.query_grid]
+
+    def report_parameters(self, t) -> dict:
+        return {"train_grid": t.train_grid, "family_centre": t.family_centre,
+                "family_radius": t.family_radius, "far_distance": t.far_distance,
+                "query_grid": t.query_grid}
+
     def rule_pool(self, t, split, centre=None, max_distance=None, min_distance=None):
+        """Rule ids of a split ("train" or "heldout"), optionally within a family around
+        `centre` (rule text)."""
         pool = (train_rule_pool if split == "train" else heldout_rule_pool)(t.heldout_fraction)
         if centre is None or (max_distance is not None and max_distance >= NUM_ENTRIES
                               and min_distance is None):
@@ -251,30 +282,40 @@ class LifeTasks(TaskDomain):
             raise ValueError(f"family centre: {err}") from None
         return family_pool(pool, index, max_distance, min_distance)
 
-    def training_pool(self, cfg):
-        """Training-split rule ids within `train.family_radius` of `train.family_centre`."""
-        pool = self.rule_pool(cfg.task, "train", centre=cfg.train.family_centre,
-                              max_distance=cfg.train.family_radius)
+    def training_pool(self, t, seed: int):
+        """Training-split rule ids within `task.family_radius` of `task.family_centre`."""
+        pool = self.rule_pool(t, "train", centre=t.family_centre, max_distance=t.family_radius)
         if len(pool) == 0:
-            raise ValueError(f"train.family_radius={cfg.train.family_radius} around "
-                             f"{cfg.train.family_centre} leaves no training rules")
+            raise ValueError(f"task.family_radius={t.family_radius} around "
+                             f"{t.family_centre} leaves no training rules")
         return jnp.asarray(pool, jnp.int32)
 
-    def batch_fn(self, cfg):
-        t = cfg.train
-
+    def batch_fn(self, t, batch_size: int, horizon: int):
         def batch(key, pool, **kwargs):
-            return training_batch(key, pool, t.batch_size, t.grid, t.horizon, **kwargs)
+            return training_batch(key, pool, batch_size, t.train_grid, horizon, **kwargs)
         return batch
 
-    def counterfactual_sets(self, cfg) -> dict:
-        """Near: held-out rules within `train.family_radius` of `train.family_centre` (the
-        training family); far: at least `experiment.far_distance` entries away."""
-        centre = cfg.train.family_centre
-        return {"near": ({}, self.rule_pool(cfg.task, "heldout", centre=centre,
-                                            max_distance=cfg.train.family_radius)),
-                "far": ({}, self.rule_pool(cfg.task, "heldout", centre=centre,
-                                           min_distance=cfg.experiment.far_distance))}
+    def counterfactual_sets(self, t) -> dict:
+        """Near: held-out rules within `task.family_radius` of `task.family_centre` (the
+        training family); far: at least `task.far_distance` entries away."""
+        centre = t.family_centre
+        return {"near": ({}, self.rule_pool(t, "heldout", centre=centre,
+                                            max_distance=t.family_radius)),
+                "far": ({}, self.rule_pool(t, "heldout", centre=centre,
+                                           min_distance=t.far_distance))}
+
+    def certify_targets(self, t) -> tuple[str, np.ndarray]:
+        """Rule indices `task.certify_rules` names: all, heldout, train or one B/S text."""
+        which = t.certify_rules
+        if which == "all":
+            return which, np.arange(NUM_RULES)
+        if which in ("heldout", "train"):
+            return which, self.rule_pool(t, which)
+        try:
+            return which, rule_index(parse_rule(which))[None]
+        except RuleSyntaxError:
+            raise ValueError(f"task.certify_rules={t.certify_rules!r}: expected all, heldout, "
+                             "train or a B/S rule text such as B3/S23") from None
 
     def demo_inputs(self, tasks):
         return (np.stack([t.demos.inputs for t in tasks]), np.stack([t.demos.outputs for t in tasks]))

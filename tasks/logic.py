@@ -31,7 +31,7 @@ import numpy as np
 from compiler.logic import Demos, canonical
 from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, closure_many_jit, read_np, run_batch_jit
 from compiler.logic.rules import FALSE_HEAD, MAX_ATOMS, MAX_RULES, default_names, literal
-from tasks.domain import TaskDomain
+from tasks.domain import CounterfactualSets, DemoReading, TaskDomain, TrainingTasks
 
 WORLDS = ("closed", "open")
 THEORIES = ("none", "follow", "contradict")
@@ -227,7 +227,7 @@ def make_task(rng, task_id: int, cfg: LogicTaskConfig, horizons, split: str = "h
     return LogicTask(task_id, rule, demos, queries, default_names(atoms))
 
 
-class LogicTasks(TaskDomain):
+class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
     name = "logic"
     config = LogicTaskConfig
 
@@ -261,23 +261,19 @@ class LogicTasks(TaskDomain):
         split = pool or "heldout"
         return [make_task(rng, i, t, list(query_horizons), split, noise) for i in range(num_tasks)]
 
-    def rule_pool(self, t, split, centre=None, max_distance=None, min_distance=None):
-        return split
-
-    def training_pool(self, cfg):
+    def training_pool(self, t, seed: int):
         from tasks.logic_training import training_pool
-        return training_pool(cfg.task, cfg.seed)
+        return training_pool(t, seed)
 
-    def batch_fn(self, cfg):
+    def batch_fn(self, t, batch_size: int, horizon: int):
         from tasks.logic_training import training_atoms, training_batch
-        t, atoms = cfg.train, training_atoms(cfg.task)
+        atoms = training_atoms(t)
 
         def batch(key, pool, **kwargs):
-            return training_batch(key, pool, t.batch_size, atoms, cfg.task.depth, cfg.task.inputs,
-                                  **kwargs)
+            return training_batch(key, pool, batch_size, atoms, t.depth, t.inputs, **kwargs)
         return batch
 
-    def counterfactual_sets(self, cfg) -> dict:
+    def counterfactual_sets(self, t) -> dict:
         """Near: held-out rule sets whose side rules follow the background theory (as the
         training ones do under `task.theory=follow`); far: self-consistent held-out rule
         sets whose side rules all contradict it (`task.theory=contradict`)."""

@@ -5,7 +5,7 @@ import pytest
 from flax import nnx
 
 from compiler.life import RuleSet, parse_rule, run_reference, table_from_index
-from experiments.core.reasoners import PRETRAINED, load_trained
+from experiments.core.reasoners import load_trained, pretrained_run
 from reasoner import SymbolicReasoner, certify, certify_tables, get_spec
 from reasoner.life import NeuralConfig, NeuralReasoner, RecurrentCell
 from reasoner.life.certify import NUM_NEIGHBOURHOODS, expected_next, neighbourhood_grids
@@ -60,7 +60,7 @@ def test_one_corrupted_neighbourhood_is_caught_and_named():
     assert entry["grid"] == neighbourhood_grids()[bad].tolist()
     assert entry["produced"] == 1 - entry["expected"]
     assert "NOT certified" in cert.summary()
-    assert certify(SymbolicReasoner(), RuleSet.from_text("B3/S23")).certified
+    assert certify(SymbolicReasoner("life"), RuleSet.from_text("B3/S23")).certified
 
 
 def random_neural(seed=0) -> NeuralReasoner:
@@ -94,7 +94,7 @@ def test_vectorized_certify_matches_one_rule_at_a_time():
 
 
 def test_pretrained_reasoner_is_certified_and_then_exact_at_long_horizons():
-    reasoner = load_trained(PRETRAINED[("life", "neural")])
+    reasoner = load_trained(pretrained_run("life", "neural"))
     for text in ("B3/S23", "B36/S23", "B2/S"):
         assert certify(reasoner, RuleSet.from_text(text)).certified, text
     table = parse_rule("B36/S23")
@@ -107,13 +107,13 @@ def test_certify_cli_writes_a_report_and_rejects_bad_rule_sets(tmp_path):
     import json
 
     from tests.helpers import run_cli
-    proc = run_cli("experiments.certify", "certify.rules=B3/S23", f"hydra.run.dir={tmp_path}",
+    proc = run_cli("experiments.certify", "task.certify_rules=B3/S23", f"hydra.run.dir={tmp_path}",
                    cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads((tmp_path / "certify.json").read_text())
     assert report["num_rules"] == 1 and report["certified"] == 1
     assert report["neighbourhood_checks"] == 512 and report["failing_rules"] == []
-    proc = run_cli("experiments.certify", "certify.rules=B9", f"hydra.run.dir={tmp_path / 'b'}",
+    proc = run_cli("experiments.certify", "task.certify_rules=B9", f"hydra.run.dir={tmp_path / 'b'}",
                    cwd=tmp_path)
-    assert proc.returncode == 2 and "certify.rules" in proc.stderr
+    assert proc.returncode == 2 and "task.certify_rules" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from experiments.core.reasoners import PRETRAINED, load_trained
+from experiments.core.reasoners import load_trained, pretrained_run
 from experiments.core.runio import params_sha256, read_jsonl
 from reasoner import answer
 from reasoner.life import NeuralReasoner
@@ -62,7 +62,7 @@ def test_checkpoint_naming_devices_this_process_lacks_still_loads(tmp_path):
 
 
 def test_shipped_reasoner_loads_on_this_process_and_answers():
-    reasoner = load_trained(PRETRAINED[("life", "neural")])
+    reasoner = load_trained(pretrained_run("life", "neural"))
     assert isinstance(reasoner, NeuralReasoner)
     table = np.zeros((2, 9), np.uint8)
     table[0, 3] = table[1, 2] = table[1, 3] = 1  # B3/S23

@@ -14,7 +14,7 @@ LIFE = parse_rule("B3/S23")
 
 
 def detect(states, budget=1000):
-    step = SymbolicReasoner().step_fn(np.repeat(LIFE[None], len(states), 0))
+    step = SymbolicReasoner("life").step_fn(np.repeat(LIFE[None], len(states), 0))
     return jax.jit(lambda s: run_until_cycle(step, s, budget))(jnp.asarray(states, jnp.uint8))
 
 

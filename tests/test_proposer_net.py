@@ -59,7 +59,7 @@ def test_a_proposer_around_a_network_drafts_distinct_tables():
 
 
 def test_training_runs_and_pass_at_k_is_a_share():
-    from experiments.training.proposer import pass_at_k, train
+    from experiments.training.life_proposer import pass_at_k, train
 
     model = train(steps=3, batch=4, width=16, progress=None)
     result = pass_at_k(model, 0, 4, ks=(1, 4), horizon=1, noise=0.0, num_demos=2, grid=12)
@@ -94,7 +94,7 @@ def test_self_taught_training_never_reads_the_true_tables(monkeypatch):
     with every true table replaced by garbage, training ends with the same parameters."""
     import jax
 
-    from experiments.training import proposer
+    from experiments.training import life_proposer as proposer
 
     def params(model):
         return [np.asarray(x) for x in jax.tree.leaves(nnx.state(model, nnx.Param))]
@@ -112,7 +112,7 @@ def test_self_taught_training_never_reads_the_true_tables(monkeypatch):
 
 
 def test_checker_counts_and_hindsight_pairs():
-    from experiments.training.proposer import demo_mismatches, hindsight_pairs
+    from experiments.training.life_proposer import demo_mismatches, hindsight_pairs
 
     rule, demos = b36_demos(2, 0)
     other = parse_rule("B3/S23")

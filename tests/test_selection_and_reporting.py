@@ -40,7 +40,7 @@ def test_vote_reports_the_entrywise_majority_and_answers_by_cell_majority():
     states = (np.random.default_rng(1).random((2, 16, 16)) < 0.5).astype(np.uint8)
     runs = [np.asarray(run_batch_jit(np.repeat(d[None], 2, 0), states, 3)) for d in drafts]
     expected = (np.sum(runs, axis=0) >= 2).astype(np.uint8)
-    got = answer(SymbolicReasoner(), [drafts, drafts], states, 3)
+    got = answer(SymbolicReasoner("life"), [drafts, drafts], states, 3)
     assert np.array_equal(got, expected)
 
 

@@ -5,34 +5,45 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.domain import DemoCheck, Domain
+from compiler.domain import Completions, Corruption, DemoCheck, Domain, LearnedProposer, RuleEquivalence
 from compiler.life import checker as life_checker
 from compiler.life.executor import run_batch_jit
-from compiler.life.proposers import PROPOSERS
+from compiler.life.mean_field import mean_field_proposer
+from compiler.life.proposer_net import ProposerNet, demo_logits, neural_proposer
+from compiler.life.proposers import PROPOSERS, SearchOptions, search_from
 from compiler.life.reference import run_reference
-from compiler.life.rules import (
-    NUM_COUNTS,
-    NUM_STATES,
-    TEXT_FORMAT,
-    RuleSyntaxError,
-    entry_name,
-    format_rule,
-    parse_rule,
-)
+from compiler.life.rules import NUM_COUNTS, NUM_STATES, RuleSyntaxError, entry_name, format_rule, parse_rule
+
+# the learned proposers (DESIGN.md "The meta-module"): the shipped nets under pretrained/
+LEARNED = {
+    # the supervised net's most likely tables, then samples
+    "neural": LearnedProposer("life-proposer", ProposerNet, neural_proposer),
+    # its drafts start induce's hill climbing (h > 1)
+    "hybrid": LearnedProposer("life-proposer", ProposerNet,
+                              lambda net: search_from(neural_proposer(net))),
+    # its logits are the first start of the mean-field refinement (the others random)
+    "neural_mean_field": LearnedProposer(
+        "life-proposer", ProposerNet,
+        lambda net: mean_field_proposer(lambda groups: demo_logits(net, groups))),
+    # trained without true rules, on the checker's verdicts
+    "neural_self_taught": LearnedProposer("life-proposer-self-taught", ProposerNet,
+                                          neural_proposer),
+}
 
 
-class LifeDomain(Domain):
+class LifeDomain(Domain, RuleEquivalence, Corruption, Completions):
     name = "life"
     rule_shape = (NUM_STATES, NUM_COUNTS)
     blame_shape = (NUM_STATES, NUM_COUNTS)
-    text_format = TEXT_FORMAT
     proposers = PROPOSERS
+    learned_proposers = LEARNED
+    options = SearchOptions
     syntax_error = RuleSyntaxError
 
-    def to_text(self, rule) -> str:
+    def to_text(self, rule, names=None) -> str:
         return format_rule(rule)
 
-    def from_text(self, text: str) -> np.ndarray:
+    def from_text(self, text: str, names=None) -> np.ndarray:
         return parse_rule(text)
 
     def well_formed(self, drafts):

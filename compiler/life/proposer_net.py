@@ -14,7 +14,7 @@ demos, the network, and how K distinct drafts come out of its distribution.
 - `most_likely_tables(logits, k)`: the k most likely distinct tables under that
   distribution, best first (exact best-first enumeration, no sampling duplicates).
 
-Training is `experiments/training/proposer.py`; the experiments layer loads the shipped
+Training is `experiments/training/life_proposer.py`; the experiments layer loads the shipped
 weights and hands the net to `neural_proposer` (or, as the first start of the mean-field
 refinement, to `compiler.life.mean_field.mean_field_proposer`).
 """

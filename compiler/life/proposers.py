@@ -8,6 +8,7 @@ maps a name to its function.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,6 +22,20 @@ from compiler.registry import registrar
 
 PROPOSERS: dict[str, Callable] = {}
 register = registrar(PROPOSERS)
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """Life's compiler options (`CompilerConfig.options`; set as `task.search_restarts`...)."""
+
+    search_restarts: int = 32  # induce on horizon > 1: hill-climbing population
+    search_steps: int = 64  # induce on horizon > 1: hill-climbing iterations
+
+
+def search_options(config) -> SearchOptions:
+    """The life options a compiler config carries (the defaults where it has none)."""
+    options = getattr(config, "options", None)
+    return options if isinstance(options, SearchOptions) else SearchOptions()
 
 
 def _life():
@@ -111,7 +126,8 @@ def search_from(start_proposer):
     def propose(key, demos, num_drafts, config=None, truth=None):
         groups = as_groups(demos)
         config = config or CompilerConfig()
-        starts, info = start_proposer(key, groups, max(num_drafts, config.search_restarts),
+        starts, info = start_proposer(key, groups,
+                                      max(num_drafts, search_options(config).search_restarts),
                                       config, truth)
         if all(g.horizon == 1 for g in groups):
             return starts[:num_drafts], info
@@ -124,8 +140,8 @@ def search_from(start_proposer):
 def _induce_by_search(groups, num_drafts, rng, config, starts=None):
     """Hill climbing from `starts` `[S, 2, 9]` (the first `search_restarts` of them; random
     tables fill the rest), else from random tables."""
-    config = config or CompilerConfig()
-    restarts, steps = config.search_restarts, config.search_steps
+    options = search_options(config)
+    restarts, steps = options.search_restarts, options.search_steps
     flips = np.eye(NUM_ENTRIES, dtype=np.uint8).reshape(NUM_ENTRIES, 2, 9)
     population = rng.integers(0, 2, size=(restarts, 2, 9), dtype=np.uint8)
     if starts is not None:
@@ -155,5 +171,5 @@ def _induce_by_search(groups, num_drafts, rng, config, starts=None):
     return drafts, {"search_iterations": iterations, "search_evaluated": len(seen)}
 
 
-# random starts only: the unlearned baseline of `neural_mean_field` (experiments layer)
+# random starts only: the unlearned baseline of the learned `neural_mean_field`
 PROPOSERS["mean_field"] = mean_field_proposer()

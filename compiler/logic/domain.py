@@ -6,19 +6,19 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.domain import DemoCheck, Domain, as_groups
+from compiler.domain import Corruption, DemoCheck, Domain, LearnedProposer, RuleEquivalence, as_groups
 from compiler.logic import checker as logic_checker
 from compiler.logic.consistency import internal_consistency
 from compiler.logic.equivalence import equivalent_on_fact_sets
 from compiler.logic.executor import NOT_ASKED, UNDETERMINED, read, read_np, run_batch_jit, used_rows
-from compiler.logic.proposers import PROPOSERS
+from compiler.logic.proposer_net import LogicProposerNet, net_proposer, rule_set_log_probs
+from compiler.logic.proposers import PROPOSERS, ranked_induce
 from compiler.logic.reference import run_reference
 from compiler.logic.rules import (
     BODY,
     FALSE_HEAD,
     MAX_RULES,
     RULE_DTYPE,
-    TEXT_FORMAT,
     RuleSyntaxError,
     canonical,
     format_rules,
@@ -29,13 +29,26 @@ from compiler.logic.rules import (
 )
 
 
-class LogicDomain(Domain):
+def _hybrid(net):
+    """induce's combinations of covers ranked by the net's log-probability (self-consistent
+    first)."""
+    return ranked_induce(lambda demos, drafts: rule_set_log_probs(net, demos, drafts))
+
+
+# the learned proposers: the shipped nets under pretrained/
+LEARNED = {"neural": LearnedProposer("logic-proposer", LogicProposerNet, net_proposer),
+           "hybrid": LearnedProposer("logic-proposer", LogicProposerNet, _hybrid),
+           "neural_self_taught": LearnedProposer("logic-proposer-self-taught", LogicProposerNet,
+                                                 net_proposer)}
+
+
+class LogicDomain(Domain, RuleEquivalence, Corruption):
     name = "logic"
     rule_shape = (MAX_RULES, BODY + 1)
     rule_dtype = RULE_DTYPE
     blame_shape = (MAX_RULES,)
-    text_format = TEXT_FORMAT
     proposers = PROPOSERS
+    learned_proposers = LEARNED
     syntax_error = RuleSyntaxError
 
     def to_text(self, rule, names=None) -> str:
@@ -48,14 +61,16 @@ class LogicDomain(Domain):
         return well_formed(drafts)
 
     def internal_consistency(self, drafts, demos=None):
-        """No admissible fact set (assignment of the demos' input atoms) derives a
-        contradiction; the witness is that assignment as `{atom: value}`."""
-        group = as_groups(demos)[0]
-        inputs = list(group.inputs)
-        consistent, index = internal_consistency(drafts, group.num_atoms, inputs)
-        names = group.names
-        witness = [None if i < 0 else {names[a]: bool((i >> j) & 1) for j, a in enumerate(inputs)}
-                   for i in index]
+        """No admissible fact set (an assignment of the input atoms of any demo group)
+        derives a contradiction; the witness is that assignment as `{atom: value}`."""
+        consistent, witness = np.ones(len(drafts), bool), [None] * len(drafts)
+        for group in as_groups(demos):
+            inputs = list(group.inputs)
+            ok, index = internal_consistency(drafts, group.num_atoms, inputs)
+            names = group.names
+            for k in np.nonzero(consistent & ~ok)[0]:
+                witness[k] = {names[a]: bool((index[k] >> j) & 1) for j, a in enumerate(inputs)}
+            consistent &= ok
         return consistent, witness
 
     def size(self, drafts):
@@ -100,8 +115,13 @@ class LogicDomain(Domain):
 
     def equivalent(self, drafts, truth, demos=None):
         """Same read values on every observed atom from every admissible fact set (all
-        3^I partial assignments of the inputs when I <= 8, else all 2^I total ones)."""
-        return equivalent_on_fact_sets(drafts, truth, as_groups(demos)[0])
+        3^I partial assignments of the inputs when I <= 8, else all 2^I total ones) of
+        every demo group."""
+        groups = as_groups(demos)
+        same = equivalent_on_fact_sets(drafts, truth, groups[0])
+        for group in groups[1:]:
+            same &= equivalent_on_fact_sets(drafts, truth, group)
+        return same
 
     def corrupt(self, rule, m, rng):
         """`m` edits of the rule set, each flipping the sign of one literal (a body literal
@@ -114,14 +134,6 @@ class LogicDomain(Domain):
             i = int(rng.choice(slots))
             rule[r, i] = ((rule[r, i] - 1) ^ 1) + 1
         return canonical(rule)
-
-    def majority(self, voters):
-        """The most common surviving draft (ties: the first)."""
-        voters = np.asarray(voters)
-        _, first, counts = np.unique(voters.reshape(len(voters), -1), axis=0,
-                                     return_index=True, return_counts=True)
-        best = first[np.lexsort((first, -counts))[0]]
-        return voters[best]
 
     def combine(self, outputs, weight):
         """Three-valued vote per atom: where every real voter reads the same value, the first

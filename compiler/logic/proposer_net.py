@@ -31,7 +31,7 @@ from flax import nnx
 
 from compiler.domain import as_groups
 from compiler.logic.executor import FALSE, NOT_ASKED, READ_FALSE, READ_TRUE, TRUE
-from compiler.logic.rules import BODY, FALSE_HEAD, canonical
+from compiler.logic.rules import BODY, FALSE_HEAD, RULE_DTYPE, canonical
 
 LITERAL_FEATURES = 5  # given, holds in the closure, known, hidden, the opposite holds
 PAIR_FEATURES = 3  # soundness, coverage, body frequency
@@ -308,3 +308,15 @@ def sample_rule_sets(model, demos, k: int, key, max_rules: int = 32, oversample:
         if len(out) == k:
             break
     return np.stack(out) if out else np.zeros((0, *canonical(np.zeros((0, 4))).shape), np.int16), scores
+
+
+def net_proposer(model):
+    """The registry proposer of a trained net: its greedy decode, then distinct samples by
+    log-probability (fewer than K when the samples repeat)."""
+
+    def propose(key, demos, num_drafts, config=None, truth=None):
+        drafts, logp = sample_rule_sets(model, demos, num_drafts, key)
+        return drafts.astype(RULE_DTYPE), {"distinct_samples": len(drafts),
+                                            "best_log_prob": logp[0] if logp else None}
+
+    return propose

@@ -23,7 +23,7 @@ from compiler.life.mean_field import mean_field_proposer
 from compiler.life.proposer_net import demo_logits, neural_proposer
 from experiments.core.learned_proposers import load_cached_net
 from experiments.core.runio import write_atomic
-from experiments.training.proposer import sample_batch
+from experiments.training.life_proposer import sample_batch
 from tasks.life import heldout_rule_pool
 
 KS = (1, 4, 16, 64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jax
+import numpy as np
 import orbax.checkpoint as ocp
 from jax.sharding import NamedSharding, SingleDeviceSharding
 from jax.sharding import PartitionSpec as P
@@ -26,7 +27,8 @@ def abstract_target(tree, mesh=None):
     """`jax.ShapeDtypeStruct`s of `tree`'s leaves, placed on the current devices."""
     sharding = current_sharding(mesh)
     return jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding)
-                        if hasattr(x, "shape") else x, tree)
+                        if isinstance(x, (jax.Array, np.ndarray, jax.ShapeDtypeStruct)) else x,
+                        tree)
 
 
 class Checkpointer:

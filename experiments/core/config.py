@@ -15,10 +15,9 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-import experiments.core.learned_proposers  # noqa: F401,E402  (compiler.proposer=neural)
 from compiler import SELECTORS, CompilerConfig, get_domain
 from reasoner import get_spec
-from reasoner.life.neural import NeuralConfig
+from reasoner.neural_config import NeuralConfig
 from tasks import get_tasks, task_domain_names
 
 
@@ -26,20 +25,23 @@ class ConfigError(ValueError):
     """A config value that cannot work; raised before any work starts."""
 
 
-def schema_of(cls, schema_name: str, **extra):
+def schema_of(cls, schema_name: str, exclude=(), **extra):
     """A plain (mutable) dataclass with the fields and defaults of the library dataclass
-    `cls`, plus `extra` fields given as `name=(type, default)`: the library keeps the one
-    definition, Hydra gets a schema it can merge overrides into."""
+    `cls` (but `exclude`), plus `extra` fields given as `name=(type, default)`: the library
+    keeps the one definition, Hydra gets a schema it can merge overrides into."""
     specs = [(k, t, dataclasses.field(default=d)) for k, (t, d) in extra.items()]
     hints = typing.get_type_hints(cls)  # real types, not the strings of postponed annotations
     for f in dataclasses.fields(cls):
+        if f.name in exclude:
+            continue
         default = (dataclasses.field(default_factory=f.default_factory)
                    if f.default is dataclasses.MISSING else dataclasses.field(default=f.default))
         specs.append((f.name, hints[f.name], default))
     return dataclasses.make_dataclass(schema_name, specs)
 
 
-CompilerSchema = schema_of(CompilerConfig, "CompilerSchema")
+# the domain's own compiler options are `task.*` keys (see `compiler_config`)
+CompilerSchema = schema_of(CompilerConfig, "CompilerSchema", exclude=("options",))
 # reasoner=NAME picks the reasoner (reasoner/registry.py); the rest sizes a neural one
 ReasonerSchema = schema_of(NeuralConfig, "ReasonerSchema", name=(str, "neural"))
 
@@ -53,15 +55,12 @@ class TrainConfig:
     final_lr_fraction: float = 0.01
     clip: float = 1.0
     horizon: int = 8  # training states are taken from the first `horizon` steps of runs
-    grid: int = 16
     num_demos: int = 4  # demo pairs per example for the end-to-end reasoner
     halt_window: int = 32  # halting target: the state recurs within this many steps
     halt_weight: float = 0.1  # weight of the halting head's BCE in the loss
     progressive_alpha: float = 0.5  # latent reasoner: weight of the progressive loss
     curriculum_fraction: float = 0.5  # latent only: share of steps spent on the curriculum (its
     # first half at horizon 1, then the largest sampled horizon grows to train.horizon)
-    family_centre: str = "B3/S23"  # training rules: the training split within...
-    family_radius: int = 18  # ...this many table entries of family_centre (18: all rules)
     checkpoint_every: int = 250
     log_every: int = 50
     eval_after: bool = True  # evaluate in the run directory when training ends
@@ -92,9 +91,9 @@ class GymConfig:
 
 @dataclass
 class CertifyConfig:
-    """`experiments.certify`: which rules to certify the reasoner on, in blocks."""
+    """`experiments.certify`: certify the reasoner on the domain's rules (which ones: the
+    domain's `task.*` keys), in blocks."""
 
-    rules: str = "all"  # all (2^18) | heldout | train | a B/S rule text
     block: int = 8192  # rules per device call
     max_listed: int = 1000  # failing rules listed in certify.json with their neighbourhoods
 
@@ -113,13 +112,10 @@ class ExperimentConfig:
     selection_drafts: int = 64  # selection: K
     selectors: list[str] = field(default_factory=lambda: ["best", "vote", "random", "first"])
     query_horizon: int = 16  # drafts, selection, inconsistency: horizon of the scored queries
-    query_grid: int = 16
     query_horizons: list[int] = field(default_factory=list)  # several (logic: proof depths)
     iterations: list[int] = field(default_factory=lambda: _powers_of_two(256))  # test_time
     horizons: list[int] = field(default_factory=lambda: [8, 32, 128])  # test_time
     grids: list[int] = field(default_factory=lambda: [16, 32])  # test_time
-    far_distance: int = 6  # counterfactual: "far" test rules differ from train.family_centre
-    # in at least this many entries ("near" ones: within train.family_radius)
     # test_time, counterfactual: training steps / batch size per reasoner (missing: train.*)
     train_steps: dict[str, int] = field(default_factory=dict)
     train_batch_size: dict[str, int] = field(default_factory=dict)
@@ -143,6 +139,7 @@ class Config:
     checkpoint: str | None = None  # a training run directory (evaluate, solve)
     task_file: str | None = None  # solve: the task JSON to answer
     out: str | None = None  # solve: where to write the answer JSON
+    attempts: int | None = None  # solve: ranked distinct answers per query (None: the domain's)
     gym: GymConfig = field(default_factory=GymConfig)
     certify: CertifyConfig = field(default_factory=CertifyConfig)
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
@@ -179,10 +176,9 @@ def _positive(cfg: DictConfig, *paths: str) -> None:
 
 def validate(cfg: DictConfig) -> None:
     """Fail at start on values no run can use."""
-    _positive(cfg, "compiler.num_drafts",
-              "compiler.search_restarts", "compiler.search_steps", "compiler.chunk",
+    _positive(cfg, "compiler.num_drafts", "compiler.chunk",
               "reasoner.channels", "reasoner.width", "reasoner.depth", "train.steps",
-              "train.batch_size", "train.lr", "train.horizon", "train.grid",
+              "train.batch_size", "train.lr", "train.horizon",
               "train.checkpoint_every", "train.log_every", "train.num_demos", "train.halt_window",
               "eval.horizons", "eval.grids",
               "eval.num_tasks", "eval.batch_size", "eval.max_iterations", "certify.block")
@@ -193,9 +189,9 @@ def validate(cfg: DictConfig) -> None:
         get_spec(cfg.task.name, cfg.reasoner.name)
     except ValueError as err:
         raise ConfigError(str(err)) from None
-    if cfg.compiler.proposer not in domain.proposers:
+    if cfg.compiler.proposer not in domain.proposer_names():
         raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known for task="
-                          f"{domain.name}: {sorted(domain.proposers)}")
+                          f"{domain.name}: {domain.proposer_names()}")
     if cfg.compiler.selector not in SELECTORS:
         raise ConfigError(f"compiler.selector={cfg.compiler.selector!r}; known: {sorted(SELECTORS)}")
     if not 0.0 <= cfg.train.curriculum_fraction <= 1.0:
@@ -207,7 +203,21 @@ def validate(cfg: DictConfig) -> None:
 
 
 def compiler_config(cfg: DictConfig) -> CompilerConfig:
-    return CompilerConfig(**OmegaConf.to_container(cfg.compiler))
+    """The library's CompilerConfig of `cfg`: the generic `compiler.*` keys, the domain's own
+    options from its `task.*` keys (the fields of `Domain.options`), and a learned proposer's
+    weights loaded on demand."""
+    from experiments.core import learned_proposers
+
+    domain = get_domain(cfg.task.name)
+    options = None
+    if domain.options is not None:
+        options = domain.options(**{f.name: cfg.task[f.name]
+                                    for f in dataclasses.fields(domain.options)})
+    try:
+        learned_proposers.load(domain.name, cfg.compiler.proposer)
+    except ValueError as err:
+        raise ConfigError(str(err)) from None
+    return CompilerConfig(**OmegaConf.to_container(cfg.compiler), options=options)
 
 
 def neural_config(cfg: DictConfig) -> NeuralConfig:

@@ -13,9 +13,13 @@ from experiments.core.config import ConfigError, neural_config
 from reasoner import SymbolicReasoner, get_spec
 
 ROOT = Path(__file__).resolve().parents[2]
-# shipped trained reasoners, loaded by `reasoner=NAME` without `checkpoint=`: (domain, name)
-PRETRAINED = {("life", "neural"): ROOT / "pretrained" / "life-neural",
-              ("logic", "neural"): ROOT / "pretrained" / "logic-neural"}
+
+
+def pretrained_run(domain: str, name: str) -> Path | None:
+    """The shipped trained reasoner `reasoner=NAME` loads without `checkpoint=`: the run
+    directory `pretrained/<domain>-<name>/`, where one is shipped."""
+    run_dir = ROOT / "pretrained" / f"{domain}-{name}"
+    return run_dir if (run_dir / ".hydra" / "config.yaml").exists() else None
 
 
 def compose_config(name: str, overrides=()) -> DictConfig:
@@ -67,7 +71,7 @@ def build_reasoner(cfg: DictConfig, model=None):
         return SymbolicReasoner(domain)
     if model is not None:
         return spec.wrap(model)
-    run_dir = cfg.checkpoint or PRETRAINED.get((domain, name))
+    run_dir = cfg.checkpoint or pretrained_run(domain, name)
     if run_dir is None:
         raise ConfigError(f"reasoner={name} needs checkpoint=<training run directory>")
     reasoner = load_trained(run_dir)

@@ -4,7 +4,9 @@ For each task and grid size, the truth is the exact executor on the true rule wi
 cycle detector: x_mu (the first state that recurs), mu and the period. Each reasoner
 answers with (a) the cycle detector on its own discrete state and, for neural reasoners,
 (b) its learned halting head. An answer is exact when it is a state of the true final
-cycle (for a fixed point: the fixed point). Rows go to `halting.jsonl`.
+cycle (for a fixed point: the fixed point). Tasks without a hidden rule (the domain gives
+answers only) are scored against their query's answer, and `mu_true`/`period_true` are
+None. Rows go to `halting.jsonl`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from compiler import get_domain
-from experiments.evaluation.queries import query_sizes, symbolic
+from experiments.evaluation.queries import demo_inputs, query_buckets, symbolic
 from reasoner import run_until_cycle
 
 # one jitted detector per reasoner object (its step closes over the parameters), reused
@@ -45,42 +47,43 @@ def in_final_cycle(domain, pred, x_mu, rules, period) -> np.ndarray:
 
 
 def query_inputs(tasks):
-    """(size, `[B, ...]` inputs, the first horizon asked on them) of every distinct batch of
-    query inputs: life asks every horizon of one grid size on one input, logic has its own
-    input per proof depth."""
+    """(size, task indices, `[B, ...]` inputs, the first query asked on them) of every
+    distinct batch of query inputs, batched by shape: life asks every horizon of one grid
+    size on one input, logic has its own input per proof depth."""
     out = []
-    for grid in query_sizes(tasks):
+    for grid, shape, members in query_buckets(tasks):
+        qs = [[q for q in tasks[i].queries if q.size == grid and np.shape(q.input) == shape]
+              for i in members]
         seen = set()
-        for j in range(len(tasks[0].queries)):
-            qs = [[q for q in t.queries if q.size == grid] for t in tasks]
-            if j >= min(len(q) for q in qs):
-                break
+        for j in range(min(len(q) for q in qs)):
             states = np.stack([q[j].input for q in qs])
             if states.tobytes() not in seen:
                 seen.add(states.tobytes())
-                out.append((grid, states, qs[0][j].horizon))
+                out.append((grid, members, states, [q[j] for q in qs]))
     return out
 
 
 def evaluate_halting(cfg, reasoner, tasks, compiled, budgets=None) -> list[dict]:
     """Rows per (task, method, grid[, budget]): the reasoner's "until stable" answer with an
     iteration budget (each of `budgets`, default `eval.max_iterations`) against the true
-    final cycle, which is found with the largest budget."""
-    from tasks import get_tasks
-
+    final cycle, which is found with the largest budget (or, for tasks without a hidden
+    rule, against the query's answer)."""
     rows = []
     budget = max([cfg.eval.max_iterations, *(budgets or [])])
     domain = get_domain(cfg.task.name)
-    truth_rules = np.stack([t.rule for t in tasks])
     exact_executor = symbolic(cfg)
-    if reasoner.spec.reads == "demos":
-        task_input = get_tasks(cfg.task.name).demo_inputs(tasks)
-    else:
-        task_input = np.stack([c.chosen for c in compiled])
-    for grid, states, query in query_inputs(tasks):
-        truth = detect(exact_executor, truth_rules, states, budget)
-        mu, period = np.asarray(truth.mu), np.asarray(truth.period)
-        x_mu = np.asarray(truth.states)
+    with_rules = all(t.rule is not None for t in tasks)
+    for grid, members, states, asked in query_inputs(tasks):
+        subset = [tasks[i] for i in members]
+        if reasoner.spec.reads == "demos":
+            task_input = demo_inputs(cfg, reasoner, subset)
+        else:
+            task_input = np.stack([compiled[i].chosen for i in members])
+        if with_rules:
+            truth_rules = np.stack([t.rule for t in subset])
+            truth = detect(exact_executor, truth_rules, states, budget)
+            mu, period = np.asarray(truth.mu), np.asarray(truth.period)
+            x_mu = np.asarray(truth.states)
         for limit in budgets or [budget]:
             answers = {}
             if reasoner.spec.discrete:  # a discrete state to detect cycles on
@@ -90,13 +93,21 @@ def evaluate_halting(cfg, reasoner, tasks, compiled, budgets=None) -> list[dict]
                 halted, used = reasoner.rollout_halting(task_input, states, limit)
                 answers["learned"] = (np.asarray(halted), np.asarray(used))
             for method, (pred, used) in answers.items():
-                exact = in_final_cycle(domain, pred, x_mu, truth_rules, period)
-                for i, task in enumerate(tasks):
+                if with_rules:
+                    exact = in_final_cycle(domain, pred, x_mu, truth_rules, period)
+                else:
+                    exact = np.array([bool(domain.correct(p, q.answer)[domain.scored(q.answer)].all())
+                                      for p, q in zip(pred, asked, strict=True)])
+                for k, task in enumerate(subset):
+                    known = with_rules and mu[k] >= 0
                     row = {"domain": cfg.task.name, "task_id": task.task_id, "seed": cfg.seed,
                            "reasoner": reasoner.name, "halting": method, "grid": grid,
-                           "horizon": int(mu[i]), "query": int(query), "mu_true": int(mu[i]),
-                           "period_true": int(period[i]), "iterations": int(used[i]),
-                           "exact": bool(exact[i]) if mu[i] >= 0 else None}
+                           "horizon": int(mu[k]) if with_rules else None,
+                           "query": int(asked[0].horizon),
+                           "mu_true": int(mu[k]) if with_rules else None,
+                           "period_true": int(period[k]) if with_rules else None,
+                           "iterations": int(used[k]),
+                           "exact": bool(exact[k]) if known or not with_rules else None}
                     if budgets:
                         row["budget"] = int(limit)
                     rows.append(row)

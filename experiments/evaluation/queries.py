@@ -2,7 +2,9 @@
 
 Generic over domains: tasks come from the task domain, compiling and answering go through
 the compiler domain and the reasoner registry. One row per (task, reasoner, size, horizon)
-with the DESIGN.md keys.
+with the DESIGN.md keys. A task's hidden rule is optional (`task.rule` may be None: the
+domain gives answers, not rules); the rule-dependent keys are then None. Queries are batched
+across tasks by their input shape, so tasks whose queries differ in size mix freely.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from omegaconf import DictConfig
 from tqdm import tqdm
 
 from compiler import compile
-from experiments.core.config import compiler_config, domain_of
+from compiler.domain import RuleEquivalence
+from experiments.core.config import ConfigError, compiler_config, domain_of
 from reasoner import SymbolicReasoner, answer, certify_tables
+from tasks.domain import DemoReading
 
 
 def make_eval_tasks(cfg: DictConfig, sizes=None, horizons=None, pool=None, noise=None) -> list:
@@ -31,6 +35,27 @@ def query_sizes(tasks) -> list[int]:
     """The query sizes the tasks hold (life: the grid sides asked for; logic: each task's
     atom count, which its rule set fixes)."""
     return sorted({q.size for t in tasks for q in t.queries})
+
+
+def query_buckets(tasks) -> list[tuple[int, tuple, list[int]]]:
+    """`(size, input shape, task indices)` per batch of queries that stack: the tasks with
+    queries of that size and shape, by size, then shape (life and logic: one shape per
+    size, every task in it)."""
+    keys = sorted({(q.size, tuple(np.shape(q.input))) for t in tasks for q in t.queries})
+    return [(size, shape, [i for i, t in enumerate(tasks)
+                           if any(q.size == size and np.shape(q.input) == shape for q in t.queries)])
+            for size, shape in keys]
+
+
+def demo_inputs(cfg, reasoner, tasks):
+    """The raw demos a reasoner that reads them gets (None for one that reads rules)."""
+    if reasoner.spec.reads != "demos":
+        return None
+    _, task_domain = domain_of(cfg)
+    if not isinstance(task_domain, DemoReading):
+        raise ConfigError(f"reasoner={reasoner.name} reads raw demos, which task={cfg.task.name} "
+                          "does not provide")
+    return task_domain.demo_inputs(tasks)
 
 
 def compile_tasks(cfg: DictConfig, tasks) -> list:
@@ -55,18 +80,17 @@ def symbolic(cfg: DictConfig) -> SymbolicReasoner:
 def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
     rows = []
     batch = cfg.eval.batch_size
-    _, task_domain = domain_of(cfg)
     exact_executor = symbolic(cfg)
-    sizes = query_sizes(tasks)
-    jobs = [(g, h) for g in sizes for h in cfg.eval.horizons]
-    with tqdm(total=len(jobs) * len(tasks), desc=f"eval {reasoner.name}", unit="query",
-              disable=None) as bar:
-        for grid in sizes:
-            for start in range(0, len(tasks), batch):
-                chunk = range(start, min(start + batch, len(tasks)))
-                queries = [[q for q in tasks[i].queries if q.size == grid] for i in chunk]
+    buckets = query_buckets(tasks)
+    total = sum(len(members) for *_, members in buckets) * len(cfg.eval.horizons)
+    with tqdm(total=total, desc=f"eval {reasoner.name}", unit="query", disable=None) as bar:
+        for grid, shape, members in buckets:
+            for start in range(0, len(members), batch):
+                chunk = members[start:start + batch]
+                queries = [[q for q in tasks[i].queries
+                            if q.size == grid and np.shape(q.input) == shape] for i in chunk]
                 voters = [compiled[i].voters for i in chunk]
-                demos = task_domain.demo_inputs([tasks[i] for i in chunk])
+                demos = demo_inputs(cfg, reasoner, [tasks[i] for i in chunk])
                 certified = certified_flags(reasoner, [compiled[i] for i in chunk], demos)
                 # horizons in increasing order, each continuing from the previous answer
                 # (exact for one voter per task; a vote restarts from the query)
@@ -82,8 +106,8 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                         states, done, pred, executed = inputs, 0, inputs, inputs
                     prev = done
                     more = horizon - done if single else horizon
-                    start = pred if single else states
-                    pred = run_reasoner(reasoner, demos, voters, start, more)
+                    start_states = pred if single else states
+                    pred = run_reasoner(reasoner, demos, voters, start_states, more)
                     done = horizon
                     # what the exact executor gives on the same compiled rule sets: isolates
                     # the reasoner's own errors from the compiler's
@@ -128,9 +152,11 @@ def certified_flags(reasoner, compiled, demos) -> list:
     return [bool(failing[a:b].sum() == 0) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def recovered(task, compiled) -> bool:
+def recovered(task, compiled) -> bool | None:
     """The chosen RuleSet computes what the truth does (life: the same table); computed once
-    per compiled task."""
+    per compiled task; None where the task has no rule or the domain cannot compare rules."""
+    if task.rule is None or not isinstance(compiled.domain, RuleEquivalence):
+        return None
     if "rule_recovered" not in compiled.diagnostics:
         compiled.diagnostics["rule_recovered"] = bool(
             compiled.domain.equivalent(compiled.chosen[None], task.rule, task.demos)[0])
@@ -142,7 +168,8 @@ def eval_row(cfg, task, compiled, reasoner_name, grid, horizon, correct) -> dict
     unobserved = compiled.diagnostics.get("unobserved_entries")
     return {
         "domain": cfg.task.name, "task_id": task.task_id, "seed": cfg.seed,
-        "rule_true": domain.to_text(task.rule), "rule_chosen": compiled.rule_text,
+        "rule_true": None if task.rule is None else domain.to_text(task.rule),
+        "rule_chosen": compiled.rule_text,
         "proposer": cfg.compiler.proposer, "selector": cfg.compiler.selector,
         "num_drafts": cfg.compiler.num_drafts, "consistent_drafts": compiled.consistent_drafts,
         "chosen_demo_score": compiled.chosen_demo_score, "reasoner": reasoner_name,

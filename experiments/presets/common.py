@@ -10,6 +10,8 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from compiler import get_domain
+from compiler.domain import RuleEquivalence
+from experiments.core.config import domain_of
 from experiments.core.reasoners import build_reasoner
 from experiments.evaluation.queries import make_eval_tasks, symbolic
 from experiments.training.loop import run as train
@@ -23,28 +25,33 @@ def query_horizons(cfg: DictConfig) -> list[int]:
 
 
 def query_tasks(cfg: DictConfig, noise: float | None = None):
-    """The job's held-out tasks, with one query per horizon (experiment.query_grid and
-    `query_horizons`)."""
-    return make_eval_tasks(cfg, sizes=[cfg.experiment.query_grid], horizons=query_horizons(cfg),
-                           noise=noise)
+    """The job's held-out tasks, with one query per horizon (the domain's preset query sizes,
+    e.g. life's `task.query_grid`, and `query_horizons`)."""
+    sizes = domain_of(cfg)[1].preset_query_sizes(cfg.task)
+    return make_eval_tasks(cfg, sizes=sizes, horizons=query_horizons(cfg), noise=noise)
 
 
 def query_outcomes(reasoner, tasks, voters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per (task, query): exact, the share of scored units answered (not `undetermined`),
     and the share of answered units right; `[num_tasks, queries]` each."""
     domain = get_domain(reasoner.spec.domain)
-    exact, coverage, accuracy = [], [], []
-    for j in range(len(tasks[0].queries)):
-        states = np.stack([t.queries[j].input for t in tasks])
-        truth = np.stack([t.queries[j].answer for t in tasks])
-        pred = answer(reasoner, voters, states, tasks[0].queries[j].horizon)
-        correct = domain.correct(pred, truth).reshape(len(tasks), -1)
-        scored = domain.scored(truth).reshape(len(tasks), -1)
-        committed = domain.committed(pred).reshape(len(tasks), -1) & scored
-        exact.append(correct.all(axis=1))
-        coverage.append(committed.sum(axis=1) / np.maximum(scored.sum(axis=1), 1))
-        accuracy.append((correct & committed).sum(axis=1) / np.maximum(committed.sum(axis=1), 1))
-    return np.stack(exact, 1), np.stack(coverage, 1), np.stack(accuracy, 1)
+    n, queries = len(tasks), len(tasks[0].queries)
+    exact, coverage, accuracy = (np.zeros((n, queries), bool), np.zeros((n, queries)),
+                                 np.zeros((n, queries)))
+    for j in range(queries):
+        # query j of every task, batched by input shape (tasks may differ in size)
+        for shape in sorted({np.shape(t.queries[j].input) for t in tasks}):
+            idx = [i for i, t in enumerate(tasks) if np.shape(t.queries[j].input) == shape]
+            states = np.stack([tasks[i].queries[j].input for i in idx])
+            truth = np.stack([tasks[i].queries[j].answer for i in idx])
+            pred = answer(reasoner, [voters[i] for i in idx], states, tasks[idx[0]].queries[j].horizon)
+            correct = domain.correct(pred, truth).reshape(len(idx), -1)
+            scored = domain.scored(truth).reshape(len(idx), -1)
+            committed = domain.committed(pred).reshape(len(idx), -1) & scored
+            exact[idx, j] = correct.all(axis=1)
+            coverage[idx, j] = committed.sum(axis=1) / np.maximum(scored.sum(axis=1), 1)
+            accuracy[idx, j] = (correct & committed).sum(axis=1) / np.maximum(committed.sum(axis=1), 1)
+    return exact, coverage, accuracy
 
 
 def exact_on_queries(reasoner, tasks, voters) -> np.ndarray:
@@ -75,9 +82,12 @@ def answers(cfg, neural, tasks, voters) -> dict:
     return out
 
 
-def is_true_rule(compiled, task) -> bool:
+def is_true_rule(compiled, task) -> bool | None:
     """The chosen RuleSet computes what the task's hidden one does (life: the same table;
-    logic: the same answers from every admissible fact set)."""
+    logic: the same answers from every admissible fact set); None where the task has no
+    rule or the domain cannot compare rules."""
+    if task.rule is None or not isinstance(compiled.domain, RuleEquivalence):
+        return None
     return bool(compiled.domain.equivalent(compiled.chosen[None], task.rule, task.demos)[0])
 
 
@@ -104,17 +114,17 @@ def trained_reasoner(cfg: DictConfig, job_dir: Path):
 
 
 def preset_parameters(cfg: DictConfig) -> dict:
-    """What reports quote about a job's setting (read back by experiments.results_md)."""
+    """What reports quote about a job's setting (read back by experiments.results_md): the
+    generic settings and the domain's own (`TaskDomain.report_parameters`)."""
     t, e = cfg.train, cfg.experiment
     return {"domain": cfg.task.name, "reasoner": cfg.reasoner.name,
-            "train_horizon": t.horizon, "train_grid": t.grid,
+            "train_horizon": t.horizon,
             "train_steps": per_reasoner(cfg, e.train_steps, t.steps),
             "train_batch_size": per_reasoner(cfg, e.train_batch_size, t.batch_size),
             "train_lr": per_reasoner(cfg, e.train_lr, t.lr),
-            "family_centre": t.family_centre, "family_radius": t.family_radius,
-            "far_distance": e.far_distance, "query_horizon": e.query_horizon,
-            "query_horizons": query_horizons(cfg),
-            "query_grid": e.query_grid, "num_tasks": cfg.eval.num_tasks,
+            **domain_of(cfg)[1].report_parameters(cfg.task),
+            "query_horizon": e.query_horizon, "query_horizons": query_horizons(cfg),
+            "num_tasks": cfg.eval.num_tasks,
             "selection_drafts": e.selection_drafts,
             "eval_grids": OmegaConf.to_object(cfg.eval.grids),
             "eval_horizons": OmegaConf.to_object(cfg.eval.horizons)}

@@ -27,7 +27,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     rows = []
     for checked in (True, False):
         variant = replace(config, check_consistency=checked)
-        proposed = [domain.proposers[config.proposer](propose_key(job_key(cfg, t.task_id, 0)),
+        proposed = [domain.proposer(config.proposer)(propose_key(job_key(cfg, t.task_id, 0)),
                                                       t.demos, k, variant, truth=t.rule)
                     for t in tasks]
         for selector in cfg.experiment.selectors:

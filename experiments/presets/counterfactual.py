@@ -1,7 +1,7 @@
 """H3, counterfactual rule sets: train on a restricted family, test on held-out rules inside
 it ("near") and far from it ("far"); the symbolic reasoner is the reference. The task
-domain says what the sets are (life: within train.family_radius entries of
-train.family_centre vs at least experiment.far_distance away; logic: rule sets that follow
+domain says what the sets are (life: within task.family_radius entries of
+task.family_centre vs at least task.far_distance away; logic: rule sets that follow
 the background theory vs rule sets that contradict it)."""
 
 from __future__ import annotations
@@ -12,9 +12,16 @@ from pathlib import Path
 import numpy as np
 from omegaconf import DictConfig, open_dict
 
-from experiments.core.config import domain_of
+from experiments.core.config import ConfigError, domain_of
 from experiments.evaluation.queries import compile_tasks, evaluate_reasoner, make_eval_tasks, symbolic
 from experiments.presets.common import trained_reasoner
+from tasks.domain import CounterfactualSets
+
+
+def counterfactual_sets(task_domain, cfg) -> dict:
+    if not isinstance(task_domain, CounterfactualSets):
+        raise ConfigError(f"task={cfg.task.name} declares no counterfactual rule sets")
+    return task_domain.counterfactual_sets(cfg.task)
 
 
 def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
@@ -22,7 +29,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     reasoner = trained_reasoner(cfg, job_dir)
     reference = symbolic(cfg)
     rows = []
-    for which, (overrides, pool) in task_domain.counterfactual_sets(cfg).items():
+    for which, (overrides, pool) in counterfactual_sets(task_domain, cfg).items():
         test_cfg = cfg.copy()
         with open_dict(test_cfg):
             test_cfg.task.update(overrides)

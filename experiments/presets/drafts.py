@@ -1,5 +1,9 @@
 """H1, drafts: P(true rule among survivors), P(chosen = true), query accuracy vs K.
 
+The rule metrics need a hidden true rule and a domain that compares rules
+(`RuleEquivalence`); for tasks that give answers but no rule they are left out, and the
+query metrics remain.
+
 Draft sets are nested across K: the proposer writes the largest K once per task and each
 smaller K checks and selects among a prefix of those drafts, so the curves over K carry no
 sampling noise between K values.
@@ -16,6 +20,7 @@ import numpy as np
 from omegaconf import DictConfig
 
 from compiler import check_and_select, propose_key
+from compiler.domain import RuleEquivalence
 from compiler.selectors import ranking
 from experiments.core.config import compiler_config, domain_of
 from experiments.core.runio import write_atomic
@@ -42,19 +47,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
                                      replace(config, num_drafts=k), info)
                     for (drafts, info), t in zip(largest, tasks, strict=True)]
         check_s = (time.perf_counter() - started) / len(tasks)
-        truth_survives = [any(equivalent(c, t, np.nonzero(c.survivors)[0], seen))
-                          for c, t, seen in zip(compiled, tasks, known, strict=True)]
-        # pass@K: the truth (or an equivalent rule set) among all K drafts, checked or not
-        # (every draft's equivalence: `experiment.pass_at_k=false` skips it where that is dear)
-        drafted = ({"p_true_drafted": float(np.mean(
-            [any(equivalent(c, t, np.arange(len(c.drafts)), seen))
-             for c, t, seen in zip(compiled, tasks, known, strict=True)]))}
-            if cfg.experiment.pass_at_k else {})
-        chosen_true = [equivalent(c, t, [c.chosen_index], seen)[0] if c.chosen_index is not None
-                       else is_true_rule(c, t) for c, t, seen in zip(compiled, tasks, known, strict=True)]
-        metrics = {"p_true_survives": float(np.mean(truth_survives)),
-                   **drafted,
-                   "p_chosen_true": float(np.mean(chosen_true)),
+        metrics = {**(rule_metrics(cfg, compiled, tasks, known) if has_rules(domain, tasks) else {}),
                    # the checker's work and verdicts: drafts checked per task, the share it
                    # rejects, seconds per task (proposing the largest K once; checking K)
                    "drafts_checked": float(np.mean([len(c.drafts) for c in compiled])),
@@ -68,6 +61,27 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
             write_atomic(job_dir / "example.json",
                          json.dumps(worked_example(cfg, tasks[0], compiled[0], neural)))
     return rows
+
+
+def has_rules(domain, tasks) -> bool:
+    """Every task carries its hidden rule and the domain can compare rules."""
+    return isinstance(domain, RuleEquivalence) and all(t.rule is not None for t in tasks)
+
+
+def rule_metrics(cfg, compiled, tasks, known) -> dict:
+    """P(a draft equivalent to the truth survives), pass@K over rules, P(chosen = true)."""
+    truth_survives = [any(equivalent(c, t, np.nonzero(c.survivors)[0], seen))
+                      for c, t, seen in zip(compiled, tasks, known, strict=True)]
+    # pass@K: the truth (or an equivalent rule set) among all K drafts, checked or not
+    # (every draft's equivalence: `experiment.pass_at_k=false` skips it where that is dear)
+    drafted = ({"p_true_drafted": float(np.mean(
+        [any(equivalent(c, t, np.arange(len(c.drafts)), seen))
+         for c, t, seen in zip(compiled, tasks, known, strict=True)]))}
+        if cfg.experiment.pass_at_k else {})
+    chosen_true = [equivalent(c, t, [c.chosen_index], seen)[0] if c.chosen_index is not None
+                   else is_true_rule(c, t) for c, t, seen in zip(compiled, tasks, known, strict=True)]
+    return {"p_true_survives": float(np.mean(truth_survives)), **drafted,
+            "p_chosen_true": float(np.mean(chosen_true))}
 
 
 def equivalent(compiled, task, indices, seen: dict) -> list[bool]:
@@ -85,8 +99,8 @@ def largest_drafts(cfg, domain, config, tasks, k: int) -> list[tuple]:
     out = []
     for t in tasks:
         key = propose_key(job_key(cfg, t.task_id, 0))
-        out.append(domain.proposers[config.proposer](key, t.demos, k, replace(config, num_drafts=k),
-                                                     truth=t.rule))
+        out.append(domain.proposer(config.proposer)(key, t.demos, k, replace(config, num_drafts=k),
+                                                    truth=t.rule))
     return out
 
 
@@ -111,10 +125,14 @@ def worked_example(cfg, task, compiled, reasoner, steps: int = 6) -> dict:
     for _ in range(steps):
         traj.append(answer(reasoner, [compiled.voters], traj[-1][None], 1)[0])
     truth = [x]
-    for _ in range(steps):
-        truth.append(np.asarray(domain.run_batch(task.rule[None], truth[-1][None], 1))[0])
+    if task.rule is not None:  # the truth's trajectory (else only the query's answer)
+        for _ in range(steps):
+            truth.append(np.asarray(domain.run_batch(task.rule[None], truth[-1][None], 1))[0])
+    else:
+        truth.append(task.queries[0].answer)
     grids = lambda xs: [np.asarray(x).astype(int).tolist() for x in xs]
-    return {"rule_true": domain.to_text(task.rule), **domain_of(cfg)[1].demo_examples(task),
+    return {"rule_true": None if task.rule is None else domain.to_text(task.rule),
+            **domain_of(cfg)[1].demo_examples(task),
             "drafts": drafts,
             "num_drafts": int(len(compiled.drafts)), "reasoner": reasoner.name,
             "trajectory": grids(traj), "truth": grids(truth)}

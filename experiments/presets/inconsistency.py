@@ -11,7 +11,8 @@ import numpy as np
 from omegaconf import DictConfig
 
 from compiler import check, compile
-from experiments.core.config import compiler_config, domain_of
+from compiler.domain import Corruption
+from experiments.core.config import ConfigError, compiler_config, domain_of
 from experiments.presets.common import answers, compiled_reasoner, is_true_rule, job_key, query_tasks
 
 
@@ -24,6 +25,9 @@ def flags_ok(scores) -> bool:
 def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     e = cfg.experiment
     domain, _ = domain_of(cfg)
+    if e.corruptions and not isinstance(domain, Corruption):
+        raise ConfigError(f"task={domain.name} declares no corruption of its rule sets; run "
+                          "with experiment.corruptions=[] (demo noise only)")
     config = compiler_config(cfg)
     neural = compiled_reasoner(cfg)
     rows = []
@@ -33,7 +37,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     rng = np.random.default_rng([cfg.seed, 0xC0])
     for m in e.corruptions:
         rules = [domain.corrupt(c.chosen, m, rng) for c in compiled]
-        flagged = [not flags_ok(check(domain, r[None], [t.demos], with_blame=False))
+        flagged = [not flags_ok(check(domain, r[None], t.demos, with_blame=False))
                    for r, t in zip(rules, tasks, strict=True)]
         rows.append({"condition": {"corruption": "entries", "amount": float(m)},
                      "metrics": {"p_flagged": float(np.mean(flagged)),
@@ -42,9 +46,11 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
         noisy = query_tasks(cfg, noise=float(noise))
         comp = [compile(domain, t.demos, job_key(cfg, t.task_id, 4), config, truth=t.rule)
                 for t in noisy]
+        chosen_true = [is_true_rule(c, t) for c, t in zip(comp, noisy, strict=True)]
+        rule_metrics = ({} if None in chosen_true else
+                        {"p_chosen_true": float(np.mean(chosen_true))})
         rows.append({"condition": {"corruption": "demo_noise", "amount": float(noise)},
                      "metrics": {"p_flagged": float(np.mean([c.consistent_drafts == 0 for c in comp])),
-                                 "p_chosen_true": float(np.mean([is_true_rule(c, t)
-                                                                 for c, t in zip(comp, noisy, strict=True)])),
+                                 **rule_metrics,
                                  **answers(cfg, neural, noisy, [c.voters for c in comp])}})
     return rows

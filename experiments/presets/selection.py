@@ -27,8 +27,8 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
             raise ConfigError(f"experiment.selectors: unknown selector {selector!r}")
         chosen = [reselect(c, selector, t.demos, job_key(cfg, t.task_id, 2))
                   for c, t in zip(compiled, tasks, strict=True)]
-        metrics = {"p_chosen_true": float(np.mean([is_true_rule(c, t)
-                                                   for c, t in zip(chosen, tasks, strict=True)])),
+        chosen_true = [is_true_rule(c, t) for c, t in zip(chosen, tasks, strict=True)]
+        metrics = {**({} if None in chosen_true else {"p_chosen_true": float(np.mean(chosen_true))}),
                    **answers(cfg, neural, tasks, [c.voters for c in chosen])}
         rows.append({"condition": {"selector": selector}, "metrics": metrics})
     return rows

@@ -18,7 +18,13 @@ from omegaconf import DictConfig, open_dict
 
 from experiments.core.config import domain_of
 from experiments.evaluation.halting import evaluate_halting
-from experiments.evaluation.queries import compile_tasks, make_eval_tasks, query_sizes, run_reasoner
+from experiments.evaluation.queries import (
+    compile_tasks,
+    demo_inputs,
+    make_eval_tasks,
+    query_sizes,
+    run_reasoner,
+)
 from experiments.presets.common import trained_reasoner
 
 
@@ -29,7 +35,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     tasks = make_eval_tasks(cfg, sizes=e.grids, horizons=e.horizons)
     compiled = compile_tasks(cfg, tasks)
     voters = [c.voters for c in compiled]
-    demos = task_domain.demo_inputs(tasks)
+    demos = demo_inputs(cfg, reasoner, tasks)
     resumable = reasoner.spec.resumable and all(len(v) == 1 for v in voters)
     halting_input = demos if reasoner.spec.reads == "demos" else np.stack([c.chosen for c in compiled])
     rows = []

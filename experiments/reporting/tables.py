@@ -41,12 +41,14 @@ def compiler_summary(rows: list[dict]) -> str:
     n = len(per_task)
     if not n:
         return "no tasks"
-    recovered = sum(r["rule_recovered"] for r in per_task)
+    with_rule = [r for r in per_task if r["rule_recovered"] is not None]
+    recovered = sum(r["rule_recovered"] for r in with_rule)
     times = sorted(r["compile_s"] for r in per_task)
     lines = [
-        f"compiler: {n} tasks; true rule chosen (or an equivalent one) {recovered}/{n} "
-        f"({100 * recovered / n:.1f}%); "
-        f"consistent drafts per task {sum(r['consistent_drafts'] for r in per_task) / n:.1f}; "
+        f"compiler: {n} tasks; "
+        + (f"true rule chosen (or an equivalent one) {recovered}/{len(with_rule)} "
+           f"({100 * recovered / len(with_rule):.1f}%); " if with_rule else "")
+        + f"consistent drafts per task {sum(r['consistent_drafts'] for r in per_task) / n:.1f}; "
         f"compile time median {times[len(times) // 2]:.3f}s, max {times[-1]:.3f}s",
     ]
     counted = [r for r in per_task if r.get("unobserved_count") is not None]

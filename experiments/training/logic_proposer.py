@@ -196,3 +196,21 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
             progress(f"step {s + 1}/{steps} loss {float(loss):.4f} "
                      f"({time.perf_counter() - started:.0f} s)")
     return model
+
+
+def train_and_measure(args):
+    """`experiments.train_proposer --domain logic`: teacher forcing (or expert iteration
+    when self-taught) on training-split rule sets at 8 and 32 demos, pass@K on held-out rule
+    sets per demo count: (the trained net, its meta.json)."""
+    width = args.width or 64
+    batch = min(args.batch, 32)
+    started = time.perf_counter()
+    trainer = train_self_taught if args.self_taught else train
+    model = trainer(args.seed, args.steps, batch, width=width)
+    seconds = time.perf_counter() - started
+    heldout = min(args.eval_tasks, 100)
+    results = [{"num_demos": n, **pass_at_k(model, args.seed, heldout, n)} for n in (8, 32)]
+    meta = {"domain": "logic", "width": width, "steps": args.steps, "batch": batch,
+            "self_taught": args.self_taught, "seed": args.seed,
+            "train_seconds": round(seconds, 1), "heldout_tasks": heldout, "pass_at_k": results}
+    return model, meta

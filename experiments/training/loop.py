@@ -27,9 +27,9 @@ from experiments.core.config import ConfigError, validate
 from experiments.core.mesh import data_mesh, replicate, shard_batch
 from experiments.core.reasoners import new_model
 from experiments.core.runio import append_jsonl, params_sha256, read_jsonl, write_jsonl_atomic
-from experiments.training.losses import LOSSES
 from reasoner import get_spec
 from tasks import get_tasks
+from tasks.domain import TrainingTasks
 
 
 def make_optimizer(t: DictConfig):
@@ -43,7 +43,7 @@ def make_update(graphdef, tx, t: DictConfig, spec):
     """(the `training_batch` arguments the loss needs, `update(params, opt_state, batch, key,
     step) -> (params, opt_state, loss, metrics)`): one gradient and optimizer step on a given
     batch for reasoner `spec` (its registry entry names its loss)."""
-    batch_kwargs, loss_fn = LOSSES[spec.loss](graphdef, t, reads_demos=spec.reads == "demos")
+    batch_kwargs, loss_fn = spec.loss(graphdef, t, reads_demos=spec.reads == "demos")
 
     def update(params, opt_state, batch, key, step):
         (loss, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(
@@ -76,13 +76,22 @@ def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, batch_fn, mesh=
     return train_step
 
 
+def training_tasks(cfg: DictConfig) -> TrainingTasks:
+    """The task domain, if its tasks can train a reasoner (a declared capability)."""
+    tasks = get_tasks(cfg.task.name)
+    if not isinstance(tasks, TrainingTasks):
+        raise ConfigError(f"task={cfg.task.name} generates no training rules: its reasoners "
+                          "have nothing to train on")
+    return tasks
+
+
 def training_pool(cfg: DictConfig):
     """What training draws its rules from: the task domain's training split (life: within
-    `train.family_radius` entries of `train.family_centre`)."""
+    `task.family_radius` entries of `task.family_centre`)."""
     try:
-        return get_tasks(cfg.task.name).training_pool(cfg)
+        return training_tasks(cfg).training_pool(cfg.task, cfg.seed)
     except ValueError as err:
-        raise ConfigError(f"train.family_centre: {err}") from None
+        raise ConfigError(str(err)) from None
 
 
 @dataclass
@@ -109,8 +118,8 @@ def build_training(cfg: DictConfig) -> TrainingSetup:
     data_key = jax.random.fold_in(jax.random.key(cfg.seed), 1)
     pool = training_pool(cfg)
     spec = get_spec(cfg.task.name, cfg.reasoner.name)
-    step = make_train_step(graphdef, tx, data_key, t, spec, get_tasks(cfg.task.name).batch_fn(cfg),
-                           mesh)
+    batch_fn = training_tasks(cfg).batch_fn(cfg.task, t.batch_size, t.horizon)
+    step = make_train_step(graphdef, tx, data_key, t, spec, batch_fn, mesh)
     return TrainingSetup(mesh, graphdef, params, tx.init(params), schedule, pool, data_key, step)
 
 

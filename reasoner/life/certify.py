@@ -11,13 +11,14 @@ of n, and the centre (cell 4) is the one whose next state is compared.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.life import RuleSet, format_rule
+from compiler.life import RuleSet, format_rule, table_from_index
 
 NUM_NEIGHBOURHOODS = 512
 CENTRE = 4
@@ -132,3 +133,54 @@ def neighbourhood_logits_fn(graphdef, chunk: int = 32):
         return out.reshape(-1, NUM_NEIGHBOURHOODS, 2)[:b]
 
     return logits
+
+
+def certify_many(reasoner, indices: np.ndarray, block: int, progress=None):
+    """(`[R]` failing neighbourhoods per rule, `[R]` smallest margin or None, seconds) for the
+    rules with indices `indices`, `block` rules per call; `progress(n)` after each block."""
+    failing = np.zeros(len(indices), np.int64)
+    margins = np.zeros(len(indices), np.float32)
+    has_margin = True
+    certify_tables(reasoner, table_from_index(indices[:block]))  # compile outside the timing
+    started = time.perf_counter()
+    for start in range(0, len(indices), block):
+        sl = slice(start, start + block)
+        f, m = certify_tables(reasoner, table_from_index(indices[sl]))
+        failing[sl] = f
+        if m is None:
+            has_margin = False
+        else:
+            margins[sl] = m
+        if progress is not None:
+            progress(len(indices[sl]))
+    return failing, (margins if has_margin else None), time.perf_counter() - started
+
+
+def certify_rule_space(reasoner, indices, block: int = 8192, max_listed: int = 1000,
+                       progress=None) -> tuple[dict, list[str]]:
+    """Certify `reasoner` on every rule of `indices` (rule indices; experiments.certify's
+    `task.certify_rules`): (the result `certify.json` holds, the lines to print)."""
+    indices = np.asarray(indices)
+    failing, margins, seconds = certify_many(reasoner, indices, block, progress)
+    bad = np.flatnonzero(failing)
+    listed = []
+    for i in bad[:max_listed]:
+        cert = certify(reasoner, table_from_index(indices[i]))
+        listed.append({"rule": cert.rule, "index": int(indices[i]), "failing": cert.failing})
+    result = {
+        "num_rules": int(len(indices)),
+        "neighbourhood_checks": int(len(indices)) * 512,
+        "certified": int(len(indices) - len(bad)),
+        "fraction_certified": float(1 - len(bad) / len(indices)),
+        "seconds": round(seconds, 2),
+        "min_margin": None if margins is None else float(margins.min()),
+        "failing_rules": listed, "failing_rules_total": int(len(bad)),
+    }
+    lines = [f"{reasoner.name}: {result['certified']} / {result['num_rules']} rules certified "
+             f"({result['fraction_certified']:.4%}), {result['neighbourhood_checks']:,} "
+             f"neighbourhood checks in {seconds:.1f} s"
+             + ("" if margins is None else f"; smallest margin {result['min_margin']:.3g}")]
+    for entry in listed[:10]:
+        lines.append(f"  fails {entry['rule']}: {len(entry['failing'])} neighbourhoods, e.g. "
+                     f"#{entry['failing'][0]['neighbourhood']}")
+    return result, lines

@@ -21,7 +21,8 @@ from flax import nnx
 
 from compiler.life import NUM_ENTRIES
 from reasoner.halting import halting_loop
-from reasoner.life.neural import NeuralConfig, circular_patches, pm1
+from reasoner.life.neural import circular_patches
+from reasoner.neural_config import NeuralConfig, pm1
 
 
 class LatentCell(nnx.Module):

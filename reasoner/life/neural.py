@@ -18,30 +18,16 @@ The context comes from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import jax
 import jax.numpy as jnp
 from flax import nnx
 
 from compiler.life import NUM_ENTRIES
 from reasoner.halting import halting_loop
+from reasoner.neural_config import NeuralConfig, pm1
 from reasoner.registry import READS
 
 TRACE_COUNTS = {"rollout": 0}  # incremented at trace time only: tests read it for retraces
-
-
-@dataclass(frozen=True)
-class NeuralConfig:
-    channels: int = 16  # neighbourhood-convolution channels
-    width: int = 128  # hidden width of the per-cell MLP
-    depth: int = 3  # ReLU layers of the per-cell MLP
-    halt_bias: float = -5.0  # initial bias of the halting logit
-
-
-def pm1(x):
-    """0/1 -> -1/+1 floats (what every layer reads)."""
-    return 2.0 * x.astype(jnp.float32) - 1.0
 
 
 def circular_patches(x: jax.Array) -> jax.Array:

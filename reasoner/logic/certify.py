@@ -19,6 +19,7 @@ plus the atom map's; the whole table is computed once per reasoner.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 
 import jax
@@ -164,3 +165,29 @@ def certify(reasoner, rules, task=None) -> Certificate:
                             "expected": ATOM_EXPECTED[c].astype(int).tolist(),
                             "produced": atom_out[c].astype(int).tolist()})
     return Certificate(format_rules(rules), not failing, failing, checked)
+
+
+def certify_rule_space(reasoner, targets=None, block: int = 0, max_listed: int = 0,
+                       progress=None) -> tuple[dict, list[str]]:
+    """One check of every local configuration (728 rule-slot configurations, 16 atom
+    configurations) certifies the reasoner on every rule set, size and depth at once
+    (`targets` is not needed): (the result `certify.json` holds, the lines to print)."""
+    started = time.perf_counter()
+    rule_out, rule_margin, atom_out, atom_margin = local_verdicts(reasoner)
+    seconds = time.perf_counter() - started
+    # a rule set with every sign pattern: its certificate lists every failing configuration
+    every = np.array([[1 + (k // 3 ** s % 3 == 2) if k // 3 ** s % 3 else 0 for s in range(3)]
+                      + [3] for k in range(1, 27)], np.int16)
+    cert = certify(reasoner, every)
+    result = {"rule_configurations": len(RULE_FEATS), "atom_configurations": len(ATOM_FEATS),
+              "certified": cert.certified, "failing": cert.failing, "seconds": round(seconds, 3),
+              "min_margin": float(min(rule_margin.min(), atom_margin.min()))}
+    lines = [f"{reasoner.name}: " + ("certified" if cert.certified else
+                                     f"NOT certified ({cert.num_failing} failing)")
+             + f" on all {len(RULE_FEATS)} rule and {len(ATOM_FEATS)} atom configurations, i.e. "
+             f"on every rule set, size and depth ({seconds:.2f} s; smallest margin "
+             f"{result['min_margin']:.3g})"]
+    for entry in cert.failing[:10]:
+        lines.append(f"  {entry['kind']} {entry['reads']}: expected {entry['expected']}, "
+                     f"produced {entry['produced']}")
+    return result, lines

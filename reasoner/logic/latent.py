@@ -20,8 +20,8 @@ from flax import nnx
 
 from compiler.logic.rules import BODY
 from reasoner.halting import halting_loop
-from reasoner.life.neural import NeuralConfig, pm1
 from reasoner.logic.neural import MLP, bits_state, head_slots, reasoner_input, state_bits
+from reasoner.neural_config import NeuralConfig, pm1
 
 
 class LatentChainingCell(nnx.Module):

@@ -30,7 +30,7 @@ from flax import nnx
 from compiler.logic.executor import CLOSED, EXPLODED, FALSE, TRUE, used_rows
 from compiler.logic.rules import BODY, FALSE_HEAD
 from reasoner.halting import halting_loop
-from reasoner.life.neural import NeuralConfig, pm1
+from reasoner.neural_config import NeuralConfig, pm1
 from reasoner.registry import READS
 
 SLOT_FEATURES = 4  # used, negated, atom true, atom false

@@ -1,8 +1,4 @@
-"""Training losses: per-step (discrete reasoners) and final-state-only (latent reasoner).
-
-Each builder returns `(batch_kwargs, loss_fn)`: the extra `training_batch` arguments the
-loss needs, and `loss_fn(params, batch, key, step) -> (loss, metrics)`.
-"""
+"""Life's training losses: per-step (the discrete reasoners) and final-state-only (latent)."""
 
 from __future__ import annotations
 
@@ -10,23 +6,19 @@ import jax
 import jax.numpy as jnp
 import optax
 from flax import nnx
-from omegaconf import DictConfig
 
-from reasoner.life.neural import pm1
-
-
-def _ce(logits, labels):
-    return optax.softmax_cross_entropy_with_integer_labels(logits, labels.astype(jnp.int32))
+from reasoner.losses import ce, iteration_counts
+from reasoner.neural_config import pm1
 
 
-def per_step_loss(graphdef, t: DictConfig, reads_demos: bool):
+def per_step_loss(graphdef, t, reads_demos: bool):
     """Teacher-forced one-step loss + the halting head's BCE (neural, end_to_end)."""
     def loss_fn(p, batch, key, step):
         task = ((batch["demo_inputs"], batch["demo_outputs"]) if reads_demos
                 else batch["tables"])
         x, y, in_cycle = batch["state"], batch["next"], batch["in_cycle"]
         logits, q = nnx.merge(graphdef, p)(task, x)
-        step_loss = _ce(logits, y).mean()
+        step_loss = ce(logits, y).mean()
         halt_loss = optax.sigmoid_binary_cross_entropy(q, in_cycle.astype(jnp.float32)).mean()
         correct = jnp.argmax(logits, -1) == y
         metrics = {"step_loss": step_loss, "cell_acc": correct.mean(),
@@ -39,30 +31,7 @@ def per_step_loss(graphdef, t: DictConfig, reads_demos: bool):
     return batch_kwargs, loss_fn
 
 
-def iteration_counts(t: DictConfig):
-    """`counts(key, batch, step) -> (h, n, k)` `[B]` each: the final-state loss's
-    iterations h ~ U{1..top}, and the progressive loss's n ~ U{0..top-1} iterations without
-    gradient then k ~ U{1..top-n} with. `top` follows the curriculum: the first half of
-    `curriculum_fraction` of the steps trains h = 1 only (learning one step takes ~500
-    steps of batch 32 in life, measured), the second half raises it linearly to
-    `train.horizon`; `curriculum_fraction=0` disables it."""
-    horizon = t.horizon
-    hold = int(t.curriculum_fraction * t.steps) // 2
-    ramp = max(1, hold)
-
-    def counts(key, b, step):
-        kh, kn, kk = jax.random.split(key, 3)
-        top = (jnp.clip(1 + (horizon * (step - hold)) // ramp, 1, horizon)
-               if t.curriculum_fraction > 0 else horizon)
-        h = 1 + jnp.floor(jax.random.uniform(kh, (b,)) * top).astype(jnp.int32)
-        n = jnp.floor(jax.random.uniform(kn, (b,)) * top).astype(jnp.int32)
-        k = 1 + jnp.floor(jax.random.uniform(kk, (b,)) * (top - n)).astype(jnp.int32)
-        return h, n, k
-
-    return counts
-
-
-def final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
+def final_state_loss(graphdef, t, reads_demos: bool = False):
     """The latent reasoner's loss: only the decoded state after h iterations is supervised,
     against the life state h steps on (h ~ U{1..horizon} per example), mixed with the
     progressive loss of DeepThinking (Bansal et al. 2022): n ~ U{0..horizon-1} iterations
@@ -84,10 +53,10 @@ def final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
         z, qs = model.run(context, x, z0, h, horizon)
         logits = model.decode(z)
         target = traj[rows, h - 1]
-        full = _ce(logits, target).mean()
+        full = ce(logits, target).mean()
         zn = jax.lax.stop_gradient(model.run(context, x, z0, n, max(horizon - 1, 1))[0])
         zp, _ = model.run(context, x, zn, k, horizon)
-        progressive = _ce(model.decode(zp), traj[rows, n + k - 1]).mean()
+        progressive = ce(model.decode(zp), traj[rows, n + k - 1]).mean()
         # halting target: the answer after h steps is a fixed point of the rule
         fixed = (traj[rows, h - 1] == traj[rows, h]).all(axis=(1, 2))
         q = qs[h - 1, rows]
@@ -99,18 +68,3 @@ def final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
         return (1 - alpha) * full + alpha * progressive + t.halt_weight * halt, metrics
 
     return {"trajectory": horizon + 1}, loss_fn
-
-
-def _chaining(*args, **kwargs):
-    from experiments.training.logic_losses import chaining_loss
-    return chaining_loss(*args, **kwargs)
-
-
-def _chaining_final_state(*args, **kwargs):
-    from experiments.training.logic_losses import chaining_final_state_loss
-    return chaining_final_state_loss(*args, **kwargs)
-
-
-# the registry specs name their loss (reasoner/<domain>/__init__.py)
-LOSSES = {"per_step": per_step_loss, "final_state": final_state_loss,
-          "chaining": _chaining, "chaining_final_state": _chaining_final_state}

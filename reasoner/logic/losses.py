@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import optax
 from flax import nnx
-from omegaconf import DictConfig
 
 from reasoner.logic.neural import state_bits
+from reasoner.losses import bce, iteration_counts
+from reasoner.neural_config import pm1
 
 
-def _bce(logits, labels):
-    return optax.sigmoid_binary_cross_entropy(logits, labels.astype(jnp.float32))
-
-
-def chaining_loss(graphdef, t: DictConfig, reads_demos: bool):
+def chaining_loss(graphdef, t, reads_demos: bool):
     def loss_fn(p, batch, key, step):
         model = nnx.merge(graphdef, p)
         task = (batch["demo_facts"], batch["demo_closure"]) if reads_demos else batch["rules"]
         logits, q, fire_logits = model(task, batch["state"])
         target = state_bits(batch["next"])
-        bit_loss = _bce(logits, target).mean()
-        halt_loss = _bce(q, batch["stable"]).mean()
+        bit_loss = bce(logits, target).mean()
+        halt_loss = bce(q, batch["stable"]).mean()
         correct = (logits > 0) == target
         metrics = {"step_loss": bit_loss, "cell_acc": correct.mean(),
                    "exact": correct.all(axis=(1, 2)).mean(),
@@ -35,7 +31,7 @@ def chaining_loss(graphdef, t: DictConfig, reads_demos: bool):
         loss = bit_loss + t.halt_weight * halt_loss
         if not reads_demos:
             used = batch["rules"][..., -1] > 0
-            fire = (_bce(fire_logits, batch["fires"]) * used).sum() / jnp.maximum(used.sum(), 1)
+            fire = (bce(fire_logits, batch["fires"]) * used).sum() / jnp.maximum(used.sum(), 1)
             metrics["fire_loss"] = fire
             loss = loss + fire
         return loss, metrics
@@ -43,14 +39,11 @@ def chaining_loss(graphdef, t: DictConfig, reads_demos: bool):
     return {"num_demos": t.num_demos if reads_demos else 0}, loss_fn
 
 
-def chaining_final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False):
+def chaining_final_state_loss(graphdef, t, reads_demos: bool = False):
     """The logic latent reasoner's loss (as life's `final_state_loss`): only the decoded
     bits after h iterations are supervised, against the chaining state h steps on, mixed
     with the progressive loss; the halting head learns "the answer after h steps is the
     fixed point"."""
-    from experiments.training.losses import iteration_counts
-    from reasoner.life.neural import pm1
-
     if reads_demos:
         raise ValueError("the final-state loss trains reasoners that read compiled rules")
     horizon, alpha = t.horizon, t.progressive_alpha
@@ -65,13 +58,13 @@ def chaining_final_state_loss(graphdef, t: DictConfig, reads_demos: bool = False
         z, qs = model.run(rules, x, z0, h, horizon)
         logits = model.decode(z)
         target = state_bits(traj[rows, h - 1])
-        full = _bce(logits, target).mean()
+        full = bce(logits, target).mean()
         zn = jax.lax.stop_gradient(model.run(rules, x, z0, n, max(horizon - 1, 1))[0])
         zp, _ = model.run(rules, x, zn, k, horizon)
-        progressive = _bce(model.decode(zp), state_bits(traj[rows, n + k - 1])).mean()
+        progressive = bce(model.decode(zp), state_bits(traj[rows, n + k - 1])).mean()
         fixed = (traj[rows, h - 1] == traj[rows, h]).all(axis=1)
         q = qs[h - 1, rows]
-        halt = _bce(q, fixed).mean()
+        halt = bce(q, fixed).mean()
         correct = (logits > 0) == target
         metrics = {"step_loss": full, "progressive_loss": progressive,
                    "cell_acc": correct.mean(), "exact": correct.all(axis=(1, 2)).mean(),

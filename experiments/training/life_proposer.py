@@ -169,3 +169,29 @@ def pass_at_k(model, seed: int, num_tasks: int, ks=(1, 4, 16, 64), heldout_fract
     hit_rank = np.array(hit_rank)
     return {f"pass@{k}": float((hit_rank < k).mean()) for k in ks}
 
+
+
+# the regimes `train_proposer` reports pass@K on (held-out rules)
+REPORTED = [dict(horizon=1, noise=0.0, num_demos=4, grid=16),
+            dict(horizon=1, noise=0.0, num_demos=2, grid=12),
+            dict(horizon=2, noise=0.02, num_demos=4, grid=16),
+            dict(horizon=3, noise=0.0, num_demos=4, grid=16)]
+
+
+def train_and_measure(args):
+    """`experiments.train_proposer --domain life`: (the trained net, its meta.json)."""
+    width = args.width or 128
+    started = time.perf_counter()
+    if args.self_taught:
+        model = train_self_taught(args.seed, args.steps, args.batch, width=width,
+                                  explore=args.explore)
+    else:
+        model = train(args.seed, args.steps, args.batch, width=width)
+    seconds = time.perf_counter() - started
+    results = [{**regime, **pass_at_k(model, args.seed, args.eval_tasks, **regime)}
+               for regime in REPORTED]
+    meta = {"width": width, "steps": args.steps, "batch": args.batch, "seed": args.seed,
+            "self_taught": args.self_taught, "explore": args.explore if args.self_taught else None,
+            "train_seconds": round(seconds, 1), "heldout_tasks": args.eval_tasks,
+            "pass_at_k": results}
+    return model, meta
