@@ -60,14 +60,15 @@ def test_mean_field_drafts_find_horizon_2_rules_with_noise():
 
 
 def test_the_neural_start_is_registered_and_deterministic():
-    import experiments.core.learned_proposers  # noqa: F401  (registers the learned proposers)
+    from experiments.core.learned_proposers import load
 
     domain = get_domain("life")
-    assert {"mean_field", "neural_mean_field"} <= set(domain.proposers)
+    assert "mean_field" in domain.proposers and "neural_mean_field" in domain.learned_proposers
+    load("life", "neural_mean_field")  # the shipped net's weights, bound on demand
     rng = np.random.default_rng(6)
     table = table_from_index(np.array([heldout_rule_pool(0.1)[0]]))[0]
     xs = random_grids(rng, 2, 12, 12)
     demos = Demos(xs, np.asarray(run_batch_jit(np.repeat(table[None], 2, 0), xs, 2)), 2)
-    a, info = domain.proposers["neural_mean_field"](jax.random.key(0), demos, 8)
-    b, _ = domain.proposers["neural_mean_field"](jax.random.key(0), demos, 8)
+    a, info = domain.proposer("neural_mean_field")(jax.random.key(0), demos, 8)
+    b, _ = domain.proposer("neural_mean_field")(jax.random.key(0), demos, 8)
     assert np.array_equal(a, b) and info["mean_field_starts"] == 8

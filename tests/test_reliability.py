@@ -33,7 +33,7 @@ def test_data_parallel_step_matches_single_device(tmp_path):
 
 def test_sigkill_then_rerun_is_bit_identical(tmp_path):
     args = ["train=tiny", "train.steps=400", "train.checkpoint_every=40", "train.log_every=20",
-            "train.batch_size=16", "train.grid=16", "reasoner.width=256", "train.eval_after=false"]
+            "train.batch_size=16", "task.train_grid=16", "reasoner.width=256", "train.eval_after=false"]
     straight = run_cli("experiments.train", *args, f"hydra.run.dir={tmp_path / 'a'}", cwd=tmp_path)
     assert straight.returncode == 0, straight.stderr[-2000:]
     run_dir = tmp_path / "b"

@@ -96,8 +96,9 @@ def halting_table(rows) -> str:
         body.append([name, method, grid, f"{len(ok)}/{len(rs)}",
                      f"{100 * np.mean([r['exact'] for r in ok]):.1f}%",
                      f"{np.mean([r['iterations'] for r in ok]):.1f}",
-                     f"{np.mean([r['mu_true'] for r in ok]):.1f}",
-                     f"{np.mean([r['mu_true'] + r['period_true'] for r in ok]):.1f}"])
+                     *(["-", "-"] if ok[0]["mu_true"] is None else  # no hidden rule: no true mu
+                       [f"{np.mean([r['mu_true'] for r in ok]):.1f}",
+                        f"{np.mean([r['mu_true'] + r['period_true'] for r in ok]):.1f}"])])
     return ("until-stable queries (runs that reach a fixed point or cycle within the budget)\n\n"
             + markdown_table(["reasoner", "halting", "grid", "stabilizing runs", "exact",
                               "mean iterations used", "mean true mu", "mean true mu + period"],
