@@ -20,6 +20,7 @@ from experiments.evaluation.halting import evaluate_halting
 from experiments.evaluation.queries import compile_tasks, evaluate_reasoner, make_eval_tasks, symbolic
 from experiments.reporting.tables import (
     accuracy_table,
+    attempts_summary,
     certification_summary,
     compiler_summary,
     halting_table,
@@ -45,6 +46,8 @@ def run(cfg: DictConfig, run_dir, model=None) -> list[dict]:
                          "exact_vs_compiled"), file=sys.stdout)
     print(compiler_summary(rows), file=sys.stdout)
     print(certification_summary(rows), file=sys.stdout)
+    if any("undetermined_cells" in r for r in rows):
+        print(attempts_summary(rows), file=sys.stdout)
     if cfg.eval.until_stable:
         halting_rows = []
         for reasoner in reasoners:

@@ -4,41 +4,50 @@ The file's `"domain"` picks the domain (or `task=`, for a file that names none; 
 names neither is an error saying so). Compiles the demos into drafts, checks and selects,
 answers every test query with the configured reasoner and writes
 `{"rule": "B../S..", "consistent_drafts": n, "test": [{"output": grid}, ...], ...}`
-atomically to `out`. With `attempts=N` (default: the domain's, 1 for life and logic) each
-test answer also lists up to N distinct ranked answers with their support (`attempts`). A discrete-state reasoner is first certified on the rule it will run;
-if it fails any local configuration (life: any of the 512 neighbourhoods), the symbolic
-executor answers instead and the output says so (`"fallback": "symbolic"`). Contradictory
-demos still get an answer (a vote over the best-scoring drafts), and the output and stderr
-say so.
+atomically to `out` (with `seconds`). With `attempts=N` (default: the domain's, 1 for life
+and logic) each test answer also lists up to N distinct ranked answers with their support
+(`attempts`) and the cells where the surviving drafts disagree (`undetermined_cells`). A
+domain whose files may hold many tasks (`TaskCollections`: arc's Kaggle format) gets its own
+submission format in `out` and the per-task results in `OUT.details.json`; a bad task
+there is reported on stderr and does not stop the others. A discrete-state reasoner is
+first certified on the rule it will run; if it fails any local configuration (life: any of
+the 512 neighbourhoods), the symbolic executor answers instead and the output says so
+(`"fallback": "symbolic"`). Contradictory demos still get an answer (a vote over the
+best-scoring drafts), and the output and stderr say so.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
+from pathlib import Path
 
 import hydra
 import jax
 import numpy as np
 from omegaconf import DictConfig, OmegaConf, open_dict
+from tqdm import tqdm
 
 from compiler import compile, get_domain, reselect
+from compiler.domain import Completions
 from experiments.core.config import ConfigError, compiler_config, validate
 from experiments.core.reasoners import build_reasoner
 from experiments.core.runio import write_atomic
 from reasoner import SymbolicReasoner, answer, certify_tables, ranked_answers
-from tasks import get_tasks, load_task_file
+from tasks import TaskFileError, get_tasks
+from tasks.domain import TaskCollections, read_task_json
 
 
-def task_of(cfg: DictConfig):
+def task_json_of(cfg: DictConfig) -> tuple[str, object]:
     """Read `task_file`; where no `task=` was given, the file's domain sets `cfg.task` (its
     defaults)."""
     given = cfg.get("task")
-    task = load_task_file(cfg.task_file, given.name if given else None)
+    name, obj = read_task_json(cfg.task_file, given.name if given else None)
     if not given:
         with open_dict(cfg):
-            cfg.task = OmegaConf.structured(get_tasks(task.domain).config)
-    return task
+            cfg.task = OmegaConf.structured(get_tasks(name).config)
+    return name, obj
 
 
 def attempts_of(cfg: DictConfig) -> int:
@@ -50,6 +59,7 @@ def attempts_of(cfg: DictConfig) -> int:
 
 
 def solve(cfg: DictConfig) -> dict:
+    """Answer `task_file` into `out`; returns what was written there."""
     if not cfg.task_file:
         raise ConfigError("solve needs task_file=PATH (a task JSON file)")
     if not cfg.out:
@@ -57,15 +67,49 @@ def solve(cfg: DictConfig) -> dict:
     if cfg.compiler.proposer == "oracle":
         raise ConfigError("compiler.proposer=oracle needs the hidden rule, which a task file "
                           "does not have")
-    task = task_of(cfg)
+    name, obj = task_json_of(cfg)
     validate(cfg)
-    domain = get_domain(task.domain)
-    attempts = attempts_of(cfg)
+    codec = get_tasks(name)
+    path = Path(cfg.task_file)
+    collection = (codec.parse_collection(obj, path) if isinstance(codec, TaskCollections)
+                  else None)
+    single = codec.parse_task(obj, path) if collection is None else None  # raises on bad input
     reasoner = build_reasoner(cfg)
     if reasoner.spec.reads != "rules":
         raise ConfigError(f"reasoner={reasoner.name} does not read the compiled rule; solve "
                           "answers through it (use reasoner=neural or symbolic)")
     config = compiler_config(cfg)
+    if not isinstance(codec, TaskCollections):
+        result = solve_task(cfg, single, reasoner, config)
+        write_atomic(cfg.out, json.dumps(result) + "\n")
+        return result
+    # the domain's submission format, per-task details in a side file; one failing task
+    # does not stop the others
+    items = collection if collection is not None else [(path.stem, single)]
+    results, details = {}, {}
+    for task_name, item in tqdm(items, desc="solve", unit="task", disable=None):
+        if isinstance(item, TaskFileError):
+            print(f"error: {item}", file=sys.stderr)
+            results[task_name], details[task_name] = None, {"error": str(item)}
+            continue
+        results[task_name] = details[task_name] = solve_task(cfg, item, reasoner, config)
+    submission = codec.submission(results)
+    write_atomic(details_path(cfg.out), json.dumps(details) + "\n")
+    write_atomic(cfg.out, json.dumps(submission) + "\n")
+    return submission
+
+
+def details_path(out) -> Path:
+    """The side file beside `out` that holds per-task details (rule text, drafts, seconds)."""
+    out = Path(out)
+    return out.with_name(out.stem + ".details.json")
+
+
+def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
+    """Compile one task file's demos, answer its test queries: the result dict."""
+    started = time.perf_counter()
+    domain = get_domain(task.domain)
+    attempts = attempts_of(cfg)
     voted = False
     compiled = compile(domain, task.demos, jax.random.key(cfg.seed), config)
     if compiled.consistent_drafts == 0:
@@ -89,9 +133,11 @@ def solve(cfg: DictConfig) -> dict:
     tests = [codec.answer_json(o, task, j) for j, o in enumerate(outputs)]
     if attempts > 1:  # the ranked distinct answers (the first is `output` itself)
         for j, (x, h) in enumerate(zip(task.test_inputs, task.test_horizons, strict=True)):
-            tests[j]["attempts"] = [
-                {**codec.answer_json(c.answer, task, j), "support": c.support}
-                for c in ranked_answers(reasoner_used, compiled, x, h, top=attempts)]
+            ranked = ranked_answers(reasoner_used, compiled, x, h, top=None)
+            tests[j]["attempts"] = [{**codec.answer_json(c.answer, task, j), "support": c.support}
+                                    for c in ranked[:attempts]]
+            # cells where the surviving drafts' answers disagree
+            tests[j]["undetermined_cells"] = undetermined_cells(domain, ranked)
     result = {
         "rule": codec.rule_text(compiled.chosen, task),
         "consistent_drafts": compiled.consistent_drafts,
@@ -127,8 +173,15 @@ def solve(cfg: DictConfig) -> dict:
         result["unobserved_entries"] = diag["unobserved_entries"]
     if compiled.selector == "vote":
         mark_undetermined(domain, compiled, task, result)
-    write_atomic(cfg.out, json.dumps(result) + "\n")
+    result["seconds"] = round(time.perf_counter() - started, 3)
     return result
+
+
+def undetermined_cells(domain, ranked) -> int:
+    """Scored cells on which the distinct candidate answers differ."""
+    answers = np.stack([c.answer for c in ranked])
+    scored = domain.scored(answers[0])
+    return int(((answers != answers[:1]).any(axis=0) & scored).sum())
 
 
 def mark_undetermined(domain, compiled, task, result) -> None:
@@ -136,6 +189,8 @@ def mark_undetermined(domain, compiled, task, result) -> None:
     showed, i.e. where the RuleSets the demos cannot tell apart from the chosen one (life:
     every setting of the unobserved entries) disagree. Each answer gets `undetermined` (a
     count) and `undetermined_mask` (1 where undetermined)."""
+    if not isinstance(domain, Completions):
+        return
     completions = domain.completions(compiled.chosen, compiled.diagnostics)
     if completions is None:
         return
@@ -156,8 +211,11 @@ def main(cfg: DictConfig) -> None:
             print(f"warning: {result['warning']}", file=sys.stderr)
         if "fallback" in result:
             print(f"fallback: {result['fallback_reason']}", file=sys.stderr)
-        print(f"rule {result['rule']} ({result['consistent_drafts']} consistent drafts); "
-              f"{len(result['test'])} answers written to {cfg.out}")
+        if "rule" in result:
+            print(f"rule {result['rule']} ({result['consistent_drafts']} consistent drafts); "
+                  f"{len(result['test'])} answers written to {cfg.out}")
+        else:  # a domain's submission format: details beside it
+            print(f"{len(result)} tasks answered in {cfg.out} (details: {details_path(cfg.out)})")
 
 
 if __name__ == "__main__":

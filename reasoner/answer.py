@@ -41,9 +41,9 @@ class Candidate(NamedTuple):
     drafts: list[int]  # their indices in `compiled.drafts`, best ranked first
 
 
-def ranked_answers(reasoner, compiled, state, steps: int, top: int = 2,
+def ranked_answers(reasoner, compiled, state, steps: int, top: int | None = 2,
                    pool: int = 64) -> list[Candidate]:
-    """Up to `top` distinct answers to one query `state`, in order: first the selector's own
+    """Up to `top` (None: all) distinct answers to one query `state`, in order: first the selector's own
     answer (`best`: the chosen draft's run; `vote`: the combined vote), then the other
     answers of the best `pool` surviving drafts by support (how many drafts give them), ties
     to the better-ranked draft. All drafts run in one batched rollout."""
@@ -62,6 +62,6 @@ def ranked_answers(reasoner, compiled, state, steps: int, top: int = 2,
     others = sorted((drafts for key, drafts in groups.items() if key != first_key),
                     key=lambda drafts: -len(drafts))
     position = {int(i): k for k, i in enumerate(ranked)}
-    for drafts in others[:max(top - 1, 0)]:
+    for drafts in others if top is None else others[:max(top - 1, 0)]:
         candidates.append(Candidate(outs[position[drafts[0]]], len(drafts), drafts))
     return candidates[:top]

@@ -10,14 +10,14 @@ failures in reported totals), each test input one query whose answer is its outp
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from compiler.arc import CANVAS, Demos, from_canvas, to_canvas
 from compiler.arc.checker import MAX_STEPS
-from tasks.arc_data import SPLITS, load_split, same_size
-from tasks.domain import TaskDomain, TaskFileError
+from tasks.arc_data import SPLITS, data_version, load_split, same_size
+from tasks.domain import TaskCollections, TaskDomain, TaskFileError
 
 
 @dataclass
@@ -45,12 +45,13 @@ class Query:
 
 @dataclass
 class ArcTask:
-    task_id: int  # position in the split
+    task_id: int  # position in the list of evaluated tasks
     name: str  # the ARC task id, e.g. "007bbfb7"
     demos: Demos
     queries: list[Query]
     rule: None = None  # ARC gives answers, not rules
-    shapes: list = field(default_factory=list)  # the real shape of each test input
+    test_index: int = 0  # which test input of the ARC task the queries ask (evaluation)
+    split: str = ""
 
 
 class ArcFormatError(TaskFileError):
@@ -88,7 +89,7 @@ def parse_arc_task(obj, where: str, need_outputs: bool = False) -> dict:
     train = [(grid_of(p.get("input") if isinstance(p, dict) else None, f"{where}: train[{i}].input"),
               grid_of(p.get("output") if isinstance(p, dict) else None, f"{where}: train[{i}].output"))
              for i, p in enumerate(obj["train"])]
-    test = []
+    test, horizons = [], []
     for i, p in enumerate(obj["test"]):
         x = grid_of(p.get("input") if isinstance(p, dict) else None, f"{where}: test[{i}].input")
         y = (grid_of(p["output"], f"{where}: test[{i}].output")
@@ -96,7 +97,12 @@ def parse_arc_task(obj, where: str, need_outputs: bool = False) -> dict:
         if need_outputs and y is None:
             raise ArcFormatError(f"{where}: test[{i}].output missing")
         test.append((x, y))
-    return {"train": train, "test": test}
+        # our own key (a file written from a generated task): the fixed-point cap
+        horizon = p.get("horizon", MAX_STEPS) if isinstance(p, dict) else MAX_STEPS
+        if not isinstance(horizon, int) or isinstance(horizon, bool) or horizon < 1:
+            raise ArcFormatError(f"{where}: test[{i}].horizon must be a positive int")
+        horizons.append(horizon)
+    return {"train": train, "test": test, "horizons": horizons}
 
 
 def in_scope(task: dict) -> bool:
@@ -104,13 +110,40 @@ def in_scope(task: dict) -> bool:
     return all(x.shape == y.shape for x, y in task["train"])
 
 
-def arc_task(task_id: int, name: str, parsed: dict) -> ArcTask:
-    demos = Demos(np.stack([to_canvas(x) for x, _ in parsed["train"]]),
-                  np.stack([to_canvas(y) for _, y in parsed["train"]]),
-                  np.stack([to_canvas(x) for x, _ in parsed["test"]]))
-    queries = [Query(to_canvas(x), MAX_STEPS, to_canvas(y if y is not None else x))
-               for x, y in parsed["test"]]
-    return ArcTask(task_id, name, demos, queries, shapes=[x.shape for x, _ in parsed["test"]])
+def arc_demos(parsed: dict) -> Demos:
+    """All demos on the canvas, one group; every test input is an admissible input too."""
+    return Demos(np.stack([to_canvas(x) for x, _ in parsed["train"]]),
+                 np.stack([to_canvas(y) for _, y in parsed["train"]]),
+                 np.stack([to_canvas(x) for x, _ in parsed["test"]]))
+
+
+def arc_task(task_id: int, name: str, parsed: dict, horizons=(MAX_STEPS,)) -> ArcTask:
+    """Every test input a query (per horizon: the fixed-point cap)."""
+    queries = [Query(to_canvas(x), int(h), to_canvas(y if y is not None else x))
+               for x, y in parsed["test"] for h in horizons]
+    return ArcTask(task_id, name, arc_demos(parsed), queries)
+
+
+def eval_tasks(chosen, horizons, split: str) -> list[ArcTask]:
+    """One evaluation task per (ARC task, test input): its demos, that input's queries at
+    every horizon (the fixed-point cap); `row_extras` names the ARC task and test index."""
+    out = []
+    for name, parsed in chosen:
+        demos = arc_demos(parsed)
+        for j, (x, y) in enumerate(parsed["test"]):
+            queries = [Query(to_canvas(x), int(h), to_canvas(y)) for h in horizons]
+            out.append(ArcTask(len(out), name, demos, queries, test_index=j, split=split))
+    return out
+
+
+def task_file(parsed: dict, name: str):
+    """What `solve` reads of one parsed task: its demos, test inputs and horizons."""
+    from types import SimpleNamespace
+
+    task = arc_task(0, name, parsed)
+    return SimpleNamespace(domain="arc", name=name, demos=task.demos,
+                           test_inputs=[q.input for q in task.queries],
+                           test_horizons=list(parsed["horizons"]))
 
 
 def split_tasks(split: str) -> list[tuple[str, dict]]:
@@ -126,7 +159,7 @@ def grid_json(canvas) -> list:
     return from_canvas(canvas).astype(int).tolist()
 
 
-class ArcTasks(TaskDomain):
+class ArcTasks(TaskDomain, TaskCollections):
     name = "arc"
     config = ArcTaskConfig
     attempts = 2  # ARC's two attempts per test input
@@ -139,16 +172,25 @@ class ArcTasks(TaskDomain):
 
     def make_tasks(self, t, seed, num_tasks, query_sizes, query_horizons, pool=None,
                    noise=None) -> list[ArcTask]:
-        """The first `num_tasks` in-scope tasks of `task.split` from `task.offset`, every
-        `task.stride`-th (ARC's tasks are fixed: `seed` does not change them)."""
+        """The first `num_tasks` in-scope ARC tasks of `task.split` from `task.offset`,
+        every `task.stride`-th, as one task per test input (ARC's tasks are fixed: `seed`
+        does not change them); queries at every horizon in `query_horizons` (the cap on a
+        fixed-point run; a draft in mode once stops after one step)."""
         chosen = split_tasks(t.split)[t.offset::t.stride][:num_tasks]
-        return [arc_task(i, name, parsed) for i, (name, parsed) in enumerate(chosen)]
+        return eval_tasks(chosen, list(query_horizons) or [MAX_STEPS], t.split)
+
+    def row_extras(self, task) -> dict:
+        """The ARC id and test index (rows are per test output), the split, its size
+        (out-of-scope tasks count as failures in totals) and the data version."""
+        return {"task_name": task.name, "test_index": task.test_index, "split": task.split,
+                "split_tasks": len(load_split(task.split)) if task.split else None,
+                "data_version": data_version(task.split) if task.split else None}
 
     def task_file_json(self, task) -> dict:
         return {"domain": "arc",
                 "train": [{"input": grid_json(x), "output": grid_json(y)}
                           for x, y in zip(task.demos.inputs, task.demos.outputs, strict=True)],
-                "test": [{"input": grid_json(q.input)} for q in task.queries]}
+                "test": [{"input": grid_json(q.input), "horizon": q.horizon} for q in task.queries]}
 
     def demo_examples(self, task, n: int = 2) -> dict:
         return {"demo_inputs": [grid_json(x) for x in task.demos.inputs[:n]],
@@ -159,13 +201,38 @@ class ArcTasks(TaskDomain):
 
     def parse_task(self, obj, path):
         """A one-task file (official format) as a task file object."""
-        from types import SimpleNamespace
+        return task_file(parse_arc_task(obj, str(path)), str(path))
 
-        parsed = parse_arc_task(obj, str(path))
-        task = arc_task(0, str(path), parsed)
-        return SimpleNamespace(domain="arc", demos=task.demos,
-                               test_inputs=[q.input for q in task.queries],
-                               test_horizons=[q.horizon for q in task.queries], task=task)
+    def parse_collection(self, obj, path):
+        """Kaggle's format `{task_id: task}`: each task parsed on its own (a bad one becomes
+        its ArcFormatError, the others still run); None for a one-task file."""
+        if not isinstance(obj, dict) or "train" in obj or "test" in obj:
+            return None
+        if not obj or not all(isinstance(v, dict) for v in obj.values()):
+            raise ArcFormatError(f"{path}: expected {{task_id: {{train, test}}}} (Kaggle) or "
+                                 "{train, test} (one task)")
+        out = []
+        for name, task in obj.items():
+            try:
+                out.append((name, task_file(parse_arc_task(task, f"{path}: task {name}"), name)))
+            except ArcFormatError as err:
+                out.append((name, err))
+        return out
+
+    def submission(self, results: dict) -> dict:
+        """Kaggle's `{task_id: [{"attempt_1": grid, "attempt_2": grid}, ...]}`, one entry per
+        test input; a failed task gets 1x1 zero grids (every id must be present)."""
+        out = {}
+        for name, result in results.items():
+            if result is None:
+                out[name] = [{"attempt_1": [[0]], "attempt_2": [[0]]}]
+                continue
+            entries = []
+            for test in result["test"]:
+                tried = [a["output"] for a in test.get("attempts", [test])]
+                entries.append({"attempt_1": tried[0], "attempt_2": tried[min(1, len(tried) - 1)]})
+            out[name] = entries
+        return out
 
 
 TASKS = ArcTasks()

@@ -45,6 +45,10 @@ class TaskDomain:
         `eval.grids` (a domain whose tasks fix their own sizes ignores them)."""
         return []
 
+    def row_extras(self, task) -> dict:
+        """Keys this domain adds to a task's eval rows (e.g. the benchmark's own task id)."""
+        return {}
+
     def report_parameters(self, t) -> dict:
         """This domain's settings that reports quote beside the generic ones."""
         return {}
@@ -113,7 +117,23 @@ class RuleSpaceCertification:
         raise NotImplementedError
 
 
-TASK_CAPABILITIES = (TrainingTasks, DemoReading, CounterfactualSets, RuleSpaceCertification)
+class TaskCollections:
+    """A task file may hold many tasks (e.g. Kaggle's `{task_id: task}`), and `solve` writes
+    the domain's own submission format with the details in a side file."""
+
+    def parse_collection(self, obj, path) -> list[tuple[str, object]] | None:
+        """`[(task name, task file object or the TaskFileError that task raised)]`, or None
+        when `obj` is a single task."""
+        raise NotImplementedError
+
+    def submission(self, results: dict) -> dict:
+        """The file `solve` writes to `out` from `{task name: solve's result or None}` (None:
+        the task failed; the format may still need an entry for it)."""
+        raise NotImplementedError
+
+
+TASK_CAPABILITIES = (TrainingTasks, DemoReading, CounterfactualSets, RuleSpaceCertification,
+                     TaskCollections)
 
 
 def task_domain_names() -> list[str]:
@@ -135,9 +155,10 @@ def get_tasks(name: str) -> TaskDomain:
     return module.TASKS
 
 
-def load_task_file(path, domain: str | None = None):
-    """Read a task JSON file; its `"domain"` field, else `domain` (`task=`), picks the codec.
-    A file that names neither is an error that says both ways to name it."""
+def read_task_json(path, domain: str | None = None) -> tuple[str, object]:
+    """(the domain, the decoded JSON) of a task file: its `"domain"` field, else `domain`
+    (`task=`), picks the domain; a file that names neither is an error that says both ways
+    to name it."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -160,7 +181,13 @@ def load_task_file(path, domain: str | None = None):
                             f"\"domain\": NAME to it or run with task=NAME "
                             f"(known: {task_domain_names()})")
     try:
-        codec = get_tasks(domain)
+        get_tasks(domain)
     except ValueError as err:
         raise TaskFileError(f"{path}: domain: {err}") from None
-    return codec.parse_task(obj, path)
+    return domain, obj
+
+
+def load_task_file(path, domain: str | None = None):
+    """Read a task JSON file with its domain's codec (see `read_task_json`)."""
+    name, obj = read_task_json(path, domain)
+    return get_tasks(name).parse_task(obj, Path(path))

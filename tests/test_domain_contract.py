@@ -17,7 +17,7 @@ from compiler.domain import CAPABILITIES, Domain, as_groups
 from reasoner import SymbolicReasoner, answer, get_spec, reasoner_names
 from reasoner.registry import ReasonerSpec
 from tasks import get_tasks, load_task_file
-from tasks.domain import TASK_CAPABILITIES, TaskDomain
+from tasks.domain import TASK_CAPABILITIES, TaskCollections, TaskDomain
 from tests.helpers import ROOT, cfg_for
 
 DOMAINS = domain_names()
@@ -174,9 +174,12 @@ def test_task_file_round_trip(name, tmp_path):
     path.write_text(json.dumps(tasks.task_file_json(task)))
     loaded = load_task_file(path)
     assert loaded.domain == name
-    # the same demos: what reproduces the generated ones reproduces the loaded ones
+    # the same demos: drafts score the same on the generated and the loaded ones
     rules = some_rules(name, task)
-    assert check(domain, rules, loaded.demos).exact.all()
+    assert np.array_equal(check(domain, rules, task.demos).mismatches,
+                          check(domain, rules, loaded.demos).mismatches)
+    if task.rule is not None:
+        assert check(domain, rules, loaded.demos).exact.all()  # the truth reproduces them
     assert [q.horizon for q in task.queries] == list(loaded.test_horizons)
     for q, x in zip(task.queries, loaded.test_inputs, strict=True):
         assert np.array_equal(q.input, x)
@@ -193,16 +196,19 @@ def test_solve_answers_a_task_file_with_its_chosen_rule(name, tmp_path):
                   f"out={tmp_path / 'out.json'}", name="solve")
     out = solve(cfg)
     assert json.loads((tmp_path / "out.json").read_text()) == out
+    if isinstance(tasks, TaskCollections):  # the domain's submission format; details beside
+        out = json.loads((tmp_path / "out.details.json").read_text())["task"]
     loaded = load_task_file(tmp_path / "task.json")
     rule = domain.from_text(out["rule"])
     reasoner = SymbolicReasoner(name)
     for j, (q, written) in enumerate(zip(task.queries, out["test"], strict=True)):
         expected = answer(reasoner, [rule[None]], q.input[None], q.horizon)[0]
         attempts = written.pop("attempts", None)
+        written.pop("undetermined_cells", None)
         assert written == tasks.answer_json(expected, loaded, j)
         if tasks.attempts > 1:  # ranked distinct answers, the first being the answer itself
             assert attempts[0] == {**written, "support": attempts[0]["support"]}
-            assert len({json.dumps(a["output"]) for a in attempts}) == len(attempts) > 1
+            assert len({json.dumps(a["output"]) for a in attempts}) == len(attempts) >= 1
 
 
 @pytest.mark.parametrize("name", DOMAINS)

@@ -87,7 +87,7 @@ def glider_task():
 def test_solve_cli_answers_a_task_file(tmp_path):
     task, expected = glider_task()
     (tmp_path / "t.json").write_text(json.dumps(task))
-    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+    proc = run_cli("experiments.solve", "task=life", f"task_file={tmp_path / 't.json'}",
                    f"out={tmp_path / 'a.json'}", "compiler.num_drafts=4", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = json.loads((tmp_path / "a.json").read_text())
@@ -99,7 +99,7 @@ def test_solve_cli_answers_a_task_file(tmp_path):
 
 def test_solve_cli_bad_file_is_one_line_no_output(tmp_path):
     (tmp_path / "t.json").write_text('{"train": [], "test": []}')
-    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+    proc = run_cli("experiments.solve", "task=life", f"task_file={tmp_path / 't.json'}",
                    f"out={tmp_path / 'a.json'}", cwd=tmp_path)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
@@ -114,7 +114,7 @@ def test_solve_contradictory_demos_still_answers_and_says_so(tmp_path):
     task = {"train": [{"input": z, "output": z}, {"input": z, "output": o}],
             "test": [{"input": z, "horizon": 1}]}
     (tmp_path / "t.json").write_text(json.dumps(task))
-    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+    proc = run_cli("experiments.solve", "task=life", f"task_file={tmp_path / 't.json'}",
                    f"out={tmp_path / 'a.json'}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = json.loads((tmp_path / "a.json").read_text())
@@ -140,7 +140,7 @@ def test_evaluate_and_solve_load_neural_reasoner_from_checkpoint(tmp_path):
     assert {r["reasoner"] for r in rows} == {"neural"}
     task, _ = glider_task()
     (tmp_path / "t.json").write_text(json.dumps(task))
-    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+    proc = run_cli("experiments.solve", "task=life", f"task_file={tmp_path / 't.json'}",
                    f"out={tmp_path / 'a.json'}", "reasoner=neural", f"checkpoint={run_dir}",
                    cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -156,7 +156,7 @@ def test_evaluate_and_solve_load_neural_reasoner_from_checkpoint(tmp_path):
 def test_end_to_end_without_checkpoint_is_a_clear_error(tmp_path):
     task, _ = glider_task()
     (tmp_path / "t.json").write_text(json.dumps(task))
-    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+    proc = run_cli("experiments.solve", "task=life", f"task_file={tmp_path / 't.json'}",
                    f"out={tmp_path / 'a.json'}", "reasoner=end_to_end", cwd=tmp_path)
     assert proc.returncode == 2 and "checkpoint" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -165,7 +165,7 @@ def test_end_to_end_without_checkpoint_is_a_clear_error(tmp_path):
 def test_neural_without_checkpoint_uses_the_shipped_pretrained_reasoner(tmp_path):
     task, expected = glider_task()
     (tmp_path / "t.json").write_text(json.dumps(task))
-    proc = run_cli("experiments.solve", f"task_file={tmp_path / 't.json'}",
+    proc = run_cli("experiments.solve", "task=life", f"task_file={tmp_path / 't.json'}",
                    f"out={tmp_path / 'a.json'}", "reasoner=neural", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads((tmp_path / "a.json").read_text())

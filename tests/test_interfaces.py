@@ -85,8 +85,8 @@ def test_evaluate_and_halting_rows_without_a_hidden_rule(tmp_path):
 
 
 def test_a_preset_runs_without_a_hidden_rule(tmp_path):
-    from experiments.presets import selection
     from experiments.core.reasoners import compose_config
+    from experiments.presets import selection
 
     cfg = compose_config("job", ["experiment=selection", "scale=tiny", "task=toy",
                                  "reasoner=symbolic", "experiment.selectors=[best,vote]"])

@@ -68,10 +68,11 @@ def test_training_runs_and_pass_at_k_is_a_share():
 
 def test_the_shipped_proposer_is_registered_and_finds_horizon_1_rules():
     from compiler import CompilerConfig, compile, get_domain
-    from experiments.core.learned_proposers import load_proposer_net
+    from experiments.core.learned_proposers import load, load_proposer_net
 
-    assert "neural" in get_domain("life").proposers
+    assert "neural" in get_domain("life").learned_proposers
     load_proposer_net()  # the shipped parameters fit the network
+    load("life", "neural")
     rule, demos = b36_demos(horizon=1, seed=3)
     compiled = compile(get_domain("life"), demos, jax.random.key(0),
                        CompilerConfig(proposer="neural", num_drafts=16))
@@ -81,8 +82,10 @@ def test_the_shipped_proposer_is_registered_and_finds_horizon_1_rules():
 
 def test_the_hybrid_climbs_from_the_nets_drafts_on_horizon_2():
     from compiler import CompilerConfig, compile, get_domain
+    from experiments.core.learned_proposers import load
 
-    assert "hybrid" in get_domain("life").proposers
+    assert "hybrid" in get_domain("life").learned_proposers
+    load("life", "hybrid")
     rule, demos = b36_demos(horizon=2, seed=4)
     compiled = compile(get_domain("life"), demos, jax.random.key(0),
                        CompilerConfig(proposer="hybrid", num_drafts=16))

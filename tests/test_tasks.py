@@ -107,11 +107,14 @@ GOOD = {"train": [{"input": [[0, 1], [1, 0]], "output": [[0, 0], [0, 0]]}],
 def test_bad_task_files_name_file_and_field(tmp_path, obj, raw, field):
     path = write(tmp_path, obj, raw)
     with pytest.raises(TaskFileError) as err:
-        load_task_file(path)
+        load_task_file(path, "life")  # these files name no domain: task=life says it
     assert str(path) in str(err.value) and field in str(err.value)
     assert "\n" not in str(err.value)
 
 
 def test_good_task_file_loads(tmp_path):
-    task = load_task_file(write(tmp_path, GOOD))
+    task = load_task_file(write(tmp_path, GOOD), "life")
     assert len(task.demos) == 1 and task.test_horizons == [2]
+    assert load_task_file(write(tmp_path, {**GOOD, "domain": "life"})).test_horizons == [2]
+    with pytest.raises(TaskFileError, match="task=NAME"):
+        load_task_file(write(tmp_path, GOOD))  # neither the file nor task= names a domain

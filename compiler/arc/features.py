@@ -17,8 +17,12 @@ rule's head may copy a colour from (`-> ray_n`). Background is colour 0.
 - `obj_size` (capped at 10), `obj_border`: the 4-connected same-colour component of the
   cell: its size, whether it touches the border; `enclosed`: a background cell whose
   background component does not touch the border;
-- `row_col`: the first non-background colour present in the cell's row and column both
-  (0: none) [a cheap "lines cross here" read].
+- `major8`: the most common non-background colour among the 8 neighbours (0: none);
+  `row_major`, `col_major`: the most common non-background colour of the cell's row /
+  column; `grid_major`, `grid_minor`: the most / least common non-background colour of
+  the grid (ties: the smaller colour; 0: none);
+- `obj_largest`, `obj_smallest`: the cell is non-background and its component is a
+  largest / smallest non-background component of the grid.
 
 `features(grid)` is the JAX version (jittable, vmappable); `features_reference` is the slow,
 obvious per-cell loop the tests compare it with.
@@ -38,12 +42,14 @@ DIRS = {"n": (-1, 0), "ne": (-1, 1), "e": (0, 1), "se": (1, 1), "s": (1, 0), "sw
 FEATURES = (["self"] + list(DIRS) + [f"ray_{d}" for d in DIRS]
             + ["cnt4", "cnt8", "same8", "row2", "col2", "row3", "col3", "edge",
                "between_h", "between_v", "mirror_h", "mirror_v", "mirror_d",
-               "obj_size", "obj_border", "enclosed"])
+               "obj_size", "obj_border", "enclosed", "major8", "row_major", "col_major",
+               "grid_major", "grid_minor", "obj_largest", "obj_smallest"])
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 NUM_FEATURES = len(FEATURES)
 COLOUR_FEATURES = tuple(INDEX[n] for n in (["self"] + list(DIRS) + [f"ray_{d}" for d in DIRS]
                                            + ["between_h", "between_v", "mirror_h", "mirror_v",
-                                              "mirror_d"]))
+                                              "mirror_d", "major8", "row_major", "col_major",
+                                              "grid_major", "grid_minor"]))
 MAX_VALUE = 11  # feature values lie in 0..10
 SIZE_CAP = 10
 
@@ -105,6 +111,15 @@ def components(grid):
     return labels
 
 
+def most_common(counts, least: bool = False):
+    """The colour 1-9 with the most (least) counts along the last axis (ties: the smaller
+    colour; 0 where no colour counts)."""
+    counts = counts[..., 1:COLOURS]
+    present = counts > 0
+    score = jnp.where(present, -counts if least else counts, -(CANVAS * CANVAS + 1))
+    return jnp.where(present.any(-1), jnp.argmax(score, axis=-1) + 1, 0)
+
+
 def features(grid) -> jax.Array:
     """`[CANVAS, CANVAS, NUM_FEATURES]` int32 features of every cell of `grid`."""
     grid = jnp.asarray(grid, jnp.int32)
@@ -139,9 +154,23 @@ def features(grid) -> jax.Array:
     obj_size = jnp.minimum(sizes[flat], SIZE_CAP).reshape(CANVAS, CANVAS)
     obj_border = border[flat].reshape(CANVAS, CANVAS)
     enclosed = (grid == 0) & (obj_border == 0)
+    onehot = (grid[..., None] == jnp.arange(COLOURS)).astype(jnp.int32)  # OUT: all zero
+    near = sum((v[..., None] == jnp.arange(COLOURS)).astype(jnp.int32) for v in neighbours)
+    major8 = most_common(near)
+    row_major = jnp.broadcast_to(most_common(onehot.sum(axis=1))[:, None], grid.shape)
+    col_major = jnp.broadcast_to(most_common(onehot.sum(axis=0))[None, :], grid.shape)
+    total = onehot.sum(axis=(0, 1))
+    grid_major = jnp.full(grid.shape, most_common(total))
+    grid_minor = jnp.full(grid.shape, most_common(total, least=True))
+    # component sizes of non-background cells: the largest and smallest
+    raw = sizes[flat].reshape(CANVAS, CANVAS)
+    solid = inside & (grid != 0)
+    largest = solid & (raw == jnp.where(solid, raw, 0).max())
+    smallest = solid & (raw == jnp.where(solid, raw, CANVAS * CANVAS + 1).min())
     out = jnp.stack([grid, *neighbours, *rays.values(), cnt4, cnt8, same8, rows % 2, cols % 2,
                      rows % 3, cols % 3, edge, between_h, between_v, mirror_h, mirror_v,
-                     mirror_d, obj_size, obj_border, enclosed], axis=-1).astype(jnp.int32)
+                     mirror_d, obj_size, obj_border, enclosed, major8, row_major, col_major,
+                     grid_major, grid_minor, largest, smallest], axis=-1).astype(jnp.int32)
     return jnp.where(inside[..., None], out, OUT)
 
 
@@ -183,6 +212,17 @@ def features_reference(grid) -> np.ndarray:
                         stack.append((rr, cc))
             sizes.append(len(members))
             borders.append(any(r in (0, h - 1) or c in (0, w - 1) for r, c in members))
+    def most(values, least=False):
+        counts = {c: list(values).count(c) for c in range(1, COLOURS) if c in list(values)}
+        if not counts:
+            return 0
+        best = (min if least else max)(counts.values())
+        return min(c for c, n in counts.items() if n == best)
+
+    solid = [k for k in range(len(sizes))
+             if any(grid[r, c] != 0 for r in range(h) for c in range(w) if comp[r, c] == k)]
+    big = max((sizes[k] for k in solid), default=0)
+    small = min((sizes[k] for k in solid), default=0)
     out = np.zeros((h, w, NUM_FEATURES), np.int64)
     for r in range(h):
         for c in range(w):
@@ -198,6 +238,10 @@ def features_reference(grid) -> np.ndarray:
                          rays[0] if rays[0] == rays[4] else 0,
                          colour(r, w - 1 - c), colour(h - 1 - r, c), colour(c, r),
                          min(sizes[k], SIZE_CAP), int(borders[k]),
-                         int(grid[r, c] == 0 and not borders[k])])
+                         int(grid[r, c] == 0 and not borders[k]),
+                         most([v for v in nb if v != OUT]), most(grid[r]), most(grid[:, c]),
+                         most(grid.ravel()), most(grid.ravel(), least=True),
+                         int(grid[r, c] != 0 and sizes[k] == big),
+                         int(grid[r, c] != 0 and sizes[k] == small)])
             out[r, c] = values
     return out

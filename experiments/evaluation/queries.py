@@ -19,7 +19,7 @@ from tqdm import tqdm
 from compiler import compile
 from compiler.domain import RuleEquivalence
 from experiments.core.config import ConfigError, compiler_config, domain_of
-from reasoner import SymbolicReasoner, answer, certify_tables
+from reasoner import SymbolicReasoner, answer, certify_tables, ranked_answers
 from tasks.domain import DemoReading
 
 
@@ -79,6 +79,7 @@ def symbolic(cfg: DictConfig) -> SymbolicReasoner:
 
 def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
     rows = []
+    attempts = domain_of(cfg)[1].attempts
     batch = cfg.eval.batch_size
     exact_executor = symbolic(cfg)
     buckets = query_buckets(tasks)
@@ -125,9 +126,28 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                         row["exact_vs_compiled"] = (bool((pred[j] == executed[j]).all())
                                                     if reasoner.spec.reads == "rules" else None)
                         row["certified"] = certified[j]
+                        if attempts > 1 and reasoner.spec.reads == "rules":
+                            row.update(attempt_metrics(reasoner, compiled[i], asked[j], horizon,
+                                                       attempts))
                         rows.append(row)
                     bar.update(len(chunk))
     return rows
+
+
+def attempt_metrics(reasoner, compiled, query, horizon: int, attempts: int) -> dict:
+    """Where the domain answers with several attempts (its `attempts`, e.g. ARC's 2): whether
+    one of the top `attempts` distinct ranked answers is exact (`pass_at_N`), on how many
+    scored cells the surviving drafts' answers disagree (`undetermined_cells`), and the
+    seconds it took."""
+    domain = compiled.domain
+    started = time.perf_counter()
+    ranked = ranked_answers(reasoner, compiled, query.input, horizon, top=None)
+    scored = domain.scored(query.answer)
+    hit = [bool(domain.correct(c.answer, query.answer)[scored].all()) for c in ranked[:attempts]]
+    answers = np.stack([c.answer for c in ranked])
+    return {f"pass_at_{attempts}": any(hit), "pass_at_1": hit[0],
+            "undetermined_cells": int(((answers != answers[:1]).any(axis=0) & scored).sum()),
+            "distinct_answers": len(ranked), "answer_s": round(time.perf_counter() - started, 4)}
 
 
 def run_reasoner(reasoner, demos, voters, states, steps) -> np.ndarray:
@@ -182,4 +202,5 @@ def eval_row(cfg, task, compiled, reasoner_name, grid, horizon, correct) -> dict
         "unobserved_count": None if unobserved is None else len(unobserved),
         "rule_entries": int(compiled.diagnostics.get("num_entries", np.prod(domain.rule_shape))),
         "compile_s": round(compiled.diagnostics["compile_s"], 4),
+        **domain_of(cfg)[1].row_extras(task),
     }

