@@ -75,7 +75,7 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
                 part = np.concatenate([part, np.zeros((pad, *part.shape[1:]), part.dtype)])
             wrong, blame = check_chunk(spec.check_one, jnp.asarray(part), spec.demos,
                                        spec.params, with_blame)
-            wrong_rows.append(np.asarray(wrong)[:size - pad])
+            wrong_rows.append(np.asarray(wrong)[:size - pad, :spec.count])
             if with_blame:
                 blame_rows.append(np.asarray(blame)[:size - pad])
             if progress is not None:

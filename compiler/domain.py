@@ -32,11 +32,14 @@ class DemoCheck(NamedTuple):
 
     `check_one(rule, demo, params) -> (wrong units, blame [E])` is jittable and hashable (a
     module-level function); `demos` is a pytree with a leading demo axis N; `params` holds
-    values shared by the group (e.g. the demo horizon), traced, not static."""
+    values shared by the group (e.g. the demo horizon), traced, not static. A domain may pad
+    the demo axis (so the check compiles once per bucket of N): `count` is then the number
+    of real demos, which come first."""
 
     check_one: Callable
     demos: Any
     params: Any
+    count: int | None = None
 
 
 def host_rng(key) -> np.random.Generator:

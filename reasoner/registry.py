@@ -29,11 +29,18 @@ class ReasonerSpec:
     discrete: bool = False  # discrete state between iterations (the cycle detector applies)
     certifiable: bool = False  # a local-configuration certificate proves it exact
     halts: bool = False  # a learned halting head: `rollout_halting(task, states, budget)`
+    ranked: bool = False  # `rollout_ranked(task, states, steps, top) -> [B, top, ...]` answers
+    # learns per task as it answers (nothing trained beforehand): `wrap(settings)` gets the
+    # run's sizes and budget, a dict with `channels, width, depth, steps, batch_size, lr,
+    # horizon, seed`
+    per_task: bool = False
     # how it trains: `loss(graphdef, t, reads_demos) -> (batch_kwargs, loss_fn)` (see
     # reasoner/losses.py); None: nothing to train
     loss: Callable | None = None
     model: Callable | None = None  # (NeuralConfig, reads, rngs) -> nnx.Module
-    wrap: Callable | None = None  # a trained model (or None for symbolic) -> the reasoner
+    # a trained model (None where nothing is trained beforehand: symbolic, or a reasoner that
+    # trains per task as it answers) -> the reasoner
+    wrap: Callable | None = None
 
     def __post_init__(self):
         if self.reads not in READS:

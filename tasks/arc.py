@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from compiler.arc import CANVAS, Demos, from_canvas, to_canvas
+from compiler.arc import CANVAS, OUT, Demos, from_canvas, to_canvas
 from compiler.arc.checker import MAX_STEPS
 from tasks.arc_data import SPLITS, data_version, load_split, same_size
-from tasks.domain import TaskCollections, TaskDomain, TaskFileError
+from tasks.domain import DemoReading, TaskCollections, TaskDomain, TaskFileError
 
 
 @dataclass
@@ -159,7 +159,7 @@ def grid_json(canvas) -> list:
     return from_canvas(canvas).astype(int).tolist()
 
 
-class ArcTasks(TaskDomain, TaskCollections):
+class ArcTasks(TaskDomain, TaskCollections, DemoReading):
     name = "arc"
     config = ArcTaskConfig
     attempts = 2  # ARC's two attempts per test input
@@ -178,6 +178,15 @@ class ArcTasks(TaskDomain, TaskCollections):
         fixed-point run; a draft in mode once stops after one step)."""
         chosen = split_tasks(t.split)[t.offset::t.stride][:num_tasks]
         return eval_tasks(chosen, list(query_horizons) or [MAX_STEPS], t.split)
+
+    def demo_inputs(self, tasks):
+        """(inputs, outputs `[B, N, C, C]`, counts `[B]`): every task's demos, padded to the
+        batch's most with all-OUT canvases (the first `counts[b]` are real)."""
+        most = max(len(t.demos.inputs) for t in tasks)
+        pad = lambda a: np.concatenate([a, np.full((most - len(a), CANVAS, CANVAS), OUT, np.uint8)])
+        return (np.stack([pad(t.demos.inputs) for t in tasks]),
+                np.stack([pad(t.demos.outputs) for t in tasks]),
+                np.array([len(t.demos.inputs) for t in tasks], np.int32))
 
     def row_extras(self, task) -> dict:
         """The ARC id and test index (rows are per test output), the split, its size

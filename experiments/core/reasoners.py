@@ -67,6 +67,11 @@ def build_reasoner(cfg: DictConfig, model=None):
     shipped pretrained one (e.g. `reasoner=neural` without `checkpoint=`)."""
     domain, name = cfg.task.name, cfg.reasoner.name
     spec = get_spec(domain, name)
+    if spec.per_task:  # learns per task as it answers: give it the run's sizes and budget
+        r, t = cfg.reasoner, cfg.train
+        return spec.wrap({"channels": r.channels, "width": r.width, "depth": r.depth,
+                          "steps": t.steps, "batch_size": t.batch_size, "lr": t.lr,
+                          "horizon": t.horizon, "seed": cfg.seed})
     if not spec.trainable:
         return SymbolicReasoner(domain)
     if model is not None:

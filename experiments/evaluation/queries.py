@@ -108,7 +108,12 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                     prev = done
                     more = horizon - done if single else horizon
                     start_states = pred if single else states
+                    started = time.perf_counter()
                     pred = run_reasoner(reasoner, demos, voters, start_states, more)
+                    if attempts > 1 and reasoner.spec.ranked and reasoner.spec.reads == "demos":
+                        ranked = np.asarray(reasoner.rollout_ranked(demos, start_states, more,
+                                                                    attempts))
+                    seconds = (time.perf_counter() - started) / len(chunk)
                     done = horizon
                     # what the exact executor gives on the same compiled rule sets: isolates
                     # the reasoner's own errors from the compiler's
@@ -126,12 +131,22 @@ def evaluate_reasoner(cfg, reasoner, tasks, compiled) -> list[dict]:
                         row["exact_vs_compiled"] = (bool((pred[j] == executed[j]).all())
                                                     if reasoner.spec.reads == "rules" else None)
                         row["certified"] = certified[j]
+                        row["answer_s"] = round(seconds, 4)
                         if attempts > 1 and reasoner.spec.reads == "rules":
                             row.update(attempt_metrics(reasoner, compiled[i], asked[j], horizon,
                                                        attempts))
+                        elif attempts > 1 and reasoner.spec.ranked:
+                            row.update(ranked_metrics(domain, ranked[j], asked[j], attempts))
                         rows.append(row)
                     bar.update(len(chunk))
     return rows
+
+
+def ranked_metrics(domain, answers, query, attempts: int) -> dict:
+    """`attempt_metrics` for a reasoner that gives its own ranked answers `[top, ...]`."""
+    scored = domain.scored(query.answer)
+    hit = [bool(domain.correct(a, query.answer)[scored].all()) for a in answers[:attempts]]
+    return {f"pass_at_{attempts}": any(hit), "pass_at_1": hit[0]}
 
 
 def attempt_metrics(reasoner, compiled, query, horizon: int, attempts: int) -> dict:
