@@ -52,8 +52,8 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
           progress=None) -> Scores:
     """Score drafts `[K, *rule_shape]` on a list of demo groups (groups may differ in shape).
 
-    Drafts are checked `chunk` at a time; every chunk is padded to a power of two (at most
-    `chunk`), so the jitted check compiles once per bucket of K, not once per K.
+    Drafts are checked `chunk` at a time; every chunk is padded to a power of two (at least
+    8, at most `chunk`), so the jitted check compiles once per bucket of K, not once per K.
     `progress`, if given, is called with each chunk's size.
     """
     groups = as_groups(demos)
@@ -62,7 +62,7 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
     rules = np.where(well_formed.reshape(-1, *([1] * (drafts.ndim - 1))), drafts, 0)
     rules = rules.astype(domain.rule_dtype)
     k = len(rules)
-    size = min(chunk, 1 << max(k - 1, 0).bit_length())
+    size = min(chunk, max(8, 1 << max(k - 1, 0).bit_length()))
     entries = int(np.prod(domain.blame_shape))
     wrong_parts, blame_total = [], np.zeros((k, entries), np.int64)
     for group in groups:

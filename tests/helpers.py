@@ -19,7 +19,8 @@ def cfg_for(*overrides, name="train"):
 
 
 def python_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLA_", "JAX_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLA_", "JAX_"))
+           or k in ("JAX_COMPILATION_CACHE_DIR", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS")}
     env.update(PYTHONPATH=str(ROOT), **extra)
     return env
 

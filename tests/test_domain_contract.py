@@ -28,14 +28,14 @@ def sample_tasks(name, n=2, sizes=(12,), horizons=(1, 3)):
     return t.make_tasks(t.config(), 0, n, list(sizes), list(horizons))
 
 
-def some_rules(name, task, n=3):
-    """RuleSets to run: the task's hidden rule where it has one, else drafts that reproduce
-    its demos (a domain without hidden rules still has an exact executor to test)."""
+def some_rules(name, task, n=2):
+    """RuleSets to run: the task's hidden rule where it has one, else the best of `n` drafts
+    (a domain without hidden rules still has an exact executor to test)."""
     domain = get_domain(name)
     if task.rule is not None:
         return task.rule[None]
     compiled = compile(domain, task.demos, jax.random.key(0), CompilerConfig(num_drafts=n))
-    return compiled.drafts[compiled.survivors]
+    return compiled.drafts[compiled.ranked[:1]]
 
 
 def interface_methods(interfaces):

@@ -27,9 +27,10 @@ def from_canvas(canvas) -> np.ndarray:
 
 
 def bucket(n: int) -> int:
-    """The power of two >= n that batches are padded to (so jitted calls compile once per
-    bucket, not once per batch size)."""
-    return 1 << max(n - 1, 0).bit_length()
+    """The power of two >= n (at least 8) that batches are padded to, so jitted calls
+    compile once per bucket, not once per batch size (each compile of the executor takes
+    seconds)."""
+    return max(8, 1 << max(n - 1, 0).bit_length())
 
 
 def pad_batch(array, fill=0) -> np.ndarray:

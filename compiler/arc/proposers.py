@@ -226,7 +226,7 @@ def propose_random(key, demos, num_drafts, config=None, truth=None):
             head = ((CONST, int(rng.integers(0, 10))) if rng.random() < 0.7
                     else (COPY, int(rng.choice(COLOUR_FEATURES))))
             rules.append((lits, head))
-        out.append(make(rules, int(rng.integers(0, 2))))
+        out.append(make(rules, FIXPOINT if rng.random() < 0.25 else ONCE))
     return np.stack(out), {}
 
 
