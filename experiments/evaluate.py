@@ -46,7 +46,7 @@ def run(cfg: DictConfig, run_dir, model=None) -> list[dict]:
                          "exact_vs_compiled"), file=sys.stdout)
     print(compiler_summary(rows), file=sys.stdout)
     print(certification_summary(rows), file=sys.stdout)
-    if any("undetermined_cells" in r for r in rows):
+    if any(k.startswith("pass_at_") for r in rows for k in r):
         print(attempts_summary(rows), file=sys.stdout)
     if cfg.eval.until_stable:
         halting_rows = []

@@ -81,7 +81,7 @@ class ArcDomain(Domain):
         return size(drafts)
 
     def size_label(self, size):
-        return f"{size} rows"
+        return "canvas"  # every ARC grid sits on the one 30 x 30 canvas
 
     def blamed(self, draft, blame) -> list[str]:
         texts = rule_texts(draft)

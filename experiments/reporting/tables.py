@@ -127,10 +127,12 @@ def attempts_summary(rows: list[dict]) -> str:
         solved1 = sum(all(r["pass_at_1"] for r in t) for t in tasks.values())
         solved = sum(all(r[key] for r in t) for t in tasks.values())
         total = rs[0].get("split_tasks") or len(tasks)
-        committed = [r for r in rs if r["undetermined_cells"] == 0 and r["consistent_drafts"] > 0]
+        committed = [r for r in rs if r.get("undetermined_cells") == 0 and r["consistent_drafts"] > 0]
         precision = np.mean([r["pass_at_1"] for r in committed]) if committed else float("nan")
-        seconds = sorted(sum(r["compile_s"] + r["answer_s"] for r in t) for t in tasks.values())
-        worst = max(tasks, key=lambda n: sum(r["compile_s"] + r["answer_s"] for r in tasks[n]))
+        # a reasoner that reads demos does not use the compiler: its own seconds only
+        cost = lambda r: r["answer_s"] + (r["compile_s"] if "undetermined_cells" in r else 0)
+        seconds = sorted(sum(cost(r) for r in t) for t in tasks.values())
+        worst = max(tasks, key=lambda n: sum(cost(r) for r in tasks[n]))
         lines.append(
             f"{name}: {key} {100 * micro:.1f}% of {len(rs)} test outputs (pass@1 {100 * micro1:.1f}%); "
             f"tasks solved {solved}/{len(tasks)} attempted ({100 * solved / len(tasks):.1f}%), "
