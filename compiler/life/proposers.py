@@ -34,7 +34,7 @@ class SearchOptions:
 
 def search_options(config) -> SearchOptions:
     """The life options a compiler config carries (the defaults where it has none)."""
-    options = getattr(config, "options", None)
+    options = None if config is None else config.options
     return options if isinstance(options, SearchOptions) else SearchOptions()
 
 
