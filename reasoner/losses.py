@@ -40,3 +40,11 @@ def iteration_counts(t):
         return h, n, k
 
     return counts
+
+
+def final_state_setup(t, reads_demos: bool):
+    """(horizon, progressive weight, `iteration_counts`) of a final-state loss, which trains
+    reasoners that read compiled rules only."""
+    if reads_demos:
+        raise ValueError("the final-state loss trains reasoners that read compiled rules")
+    return t.horizon, t.progressive_alpha, iteration_counts(t)

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import optax
 from flax import nnx
 
-from reasoner.losses import ce, iteration_counts
+from reasoner.losses import ce, final_state_setup
 from reasoner.neural_config import pm1
 
 
@@ -37,10 +37,7 @@ def final_state_loss(graphdef, t, reads_demos: bool = False):
     progressive loss of DeepThinking (Bansal et al. 2022): n ~ U{0..horizon-1} iterations
     without gradient, then k ~ U{1..horizon-n} with gradient, target the state n+k steps on.
     """
-    if reads_demos:
-        raise ValueError("the final-state loss trains reasoners that read compiled rules")
-    horizon, alpha = t.horizon, t.progressive_alpha
-    counts = iteration_counts(t)
+    horizon, alpha, counts = final_state_setup(t, reads_demos)
 
     def loss_fn(p, batch, key, step):
         model = nnx.merge(graphdef, p)

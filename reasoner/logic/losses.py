@@ -12,7 +12,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from reasoner.logic.neural import state_bits
-from reasoner.losses import bce, iteration_counts
+from reasoner.losses import bce, final_state_setup
 from reasoner.neural_config import pm1
 
 
@@ -44,10 +44,7 @@ def chaining_final_state_loss(graphdef, t, reads_demos: bool = False):
     bits after h iterations are supervised, against the chaining state h steps on, mixed
     with the progressive loss; the halting head learns "the answer after h steps is the
     fixed point"."""
-    if reads_demos:
-        raise ValueError("the final-state loss trains reasoners that read compiled rules")
-    horizon, alpha = t.horizon, t.progressive_alpha
-    counts = iteration_counts(t)
+    horizon, alpha, counts = final_state_setup(t, reads_demos)
 
     def loss_fn(p, batch, key, step):
         model = nnx.merge(graphdef, p)
