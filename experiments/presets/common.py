@@ -13,7 +13,7 @@ from compiler import get_domain
 from compiler.domain import RuleEquivalence
 from experiments.core.config import domain_of
 from experiments.core.reasoners import build_reasoner
-from experiments.evaluation.queries import make_eval_tasks, symbolic
+from experiments.evaluation.queries import attempt_metrics, make_eval_tasks, symbolic
 from experiments.training.loop import run as train
 from reasoner import answer, get_spec
 
@@ -70,13 +70,23 @@ def compiled_reasoner(cfg):
     return build_reasoner(cfg) if cfg.reasoner.name == "neural" else None
 
 
-def answers(cfg, neural, tasks, voters) -> dict:
+def answers(cfg, neural, tasks, voters, compiled=None) -> dict:
     """Query exact accuracy with the symbolic reasoner (and the neural one) from `voters`;
     the share of scored units answered (`coverage`: < 1 where a vote says `undetermined`)
-    and the accuracy on those (`acc_answered`)."""
-    exact, coverage, accuracy = query_outcomes(symbolic(cfg), tasks, voters)
+    and the accuracy on those (`acc_answered`). Where the domain answers with several
+    attempts (its `attempts` N > 1, e.g. ARC's 2) and the `compiled` tasks are given, also
+    `pass_at_N` (one of the N best-supported distinct answers exact) and the mean
+    `undetermined_cells` (cells where the surviving drafts' answers disagree)."""
+    reasoner = symbolic(cfg)
+    exact, coverage, accuracy = query_outcomes(reasoner, tasks, voters)
     out = {"exact_symbolic": float(exact.mean()), "coverage": float(coverage.mean()),
            "acc_answered": float(np.average(accuracy, weights=np.maximum(coverage, 1e-9)))}
+    attempts = domain_of(cfg)[1].attempts
+    if attempts > 1 and compiled is not None:
+        scored = [attempt_metrics(reasoner, c, q, q.horizon, attempts)
+                  for c, t in zip(compiled, tasks, strict=True) for q in t.queries]
+        out[f"pass_at_{attempts}"] = float(np.mean([m[f"pass_at_{attempts}"] for m in scored]))
+        out["undetermined_cells"] = float(np.mean([m["undetermined_cells"] for m in scored]))
     if neural is not None:
         out["exact_neural"] = float(exact_on_queries(neural, tasks, voters).mean())
     return out

@@ -54,7 +54,7 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
                    "p_rejected": float(np.mean([1 - c.survivors.mean() for c in compiled])),
                    "propose_s": propose_s, "check_s": check_s,
                    "p_consistent": float(np.mean([c.consistent_drafts > 0 for c in compiled])),
-                   **answers(cfg, neural, tasks, [c.voters for c in compiled])}
+                   **answers(cfg, neural, tasks, [c.voters for c in compiled], compiled)}
         rows.append({"condition": {"num_drafts": k}, "metrics": metrics})
         if k == ks[-1] and cfg.experiment.example and cfg.seed == 0:
             # for the grids figure: seed 0's first task, saved by every drafts job

@@ -29,6 +29,6 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
                   for c, t in zip(compiled, tasks, strict=True)]
         chosen_true = [is_true_rule(c, t) for c, t in zip(chosen, tasks, strict=True)]
         metrics = {**({} if None in chosen_true else {"p_chosen_true": float(np.mean(chosen_true))}),
-                   **answers(cfg, neural, tasks, [c.voters for c in chosen])}
+                   **answers(cfg, neural, tasks, [c.voters for c in chosen], chosen)}
         rows.append({"condition": {"selector": selector}, "metrics": metrics})
     return rows

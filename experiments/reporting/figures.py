@@ -359,11 +359,13 @@ FIGURES = {"drafts": fig_drafts, "drafts_few_demos": fig_drafts_few_demos,
 
 
 def make_figures(results: Path, out: Path) -> list[Path]:
+    from experiments.reporting.arc_report import FIGURES as ARC_FIGURES
+    from experiments.reporting.arc_report import gallery_figure
     from experiments.reporting.logic_report import FIGURES as LOGIC_FIGURES
 
     plt.rcParams.update(STYLE)
-    made = []
-    for name, draw in {**FIGURES, **LOGIC_FIGURES}.items():
+    made = gallery_figure(results, out)
+    for name, draw in {**FIGURES, **LOGIC_FIGURES, **ARC_FIGURES}.items():
         path = results / name / "summary.csv"
         if path.exists():
             rows = read_summary(path)
