@@ -6,7 +6,8 @@ here; its trainer is `experiments/training/<domain>_proposer.py`, whose
 `train_and_measure(args) -> (net, meta)` trains (supervised by the true rules, or
 `--self-taught`: on the checker's verdicts only) and measures pass@K on held-out rules. The
 net and `meta.json` go to `--out` (default: the folder the domain's `neural` or
-`neural_self_taught` proposer loads, e.g. `pretrained/life-proposer`).
+`neural_self_taught` proposer loads, e.g. `pretrained/life-proposer`); the training curves
+(`metrics.jsonl` and TensorBoard scalars) to `--log-dir`.
 - life (experiments/training/life_proposer.py): the hard regimes, hindsight pairs when
   self-taught;
 - logic (experiments/training/logic_proposer.py): teacher forcing on training-split rule
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import time
 
 from compiler import domain_names, get_domain
 from experiments.core.learned_proposers import save_proposer_net, weights_path
+from experiments.core.metrics import MetricsLog
 
 
 def trainable_domains() -> list[str]:
@@ -41,11 +44,20 @@ def main(argv=None) -> dict:
     parser.add_argument("--explore", type=float, default=0.25,
                         help="life self-taught: share of entries re-drawn in hindsight samples")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--log-dir", default=None,
+                        help="metrics.jsonl and TensorBoard events (default: "
+                             "runs/train_proposer/<domain>-<proposer>-<time>)")
+    parser.add_argument("--no-tensorboard", action="store_true",
+                        help="metrics.jsonl only, no TensorBoard event file")
     args = parser.parse_args(argv)
     trainer = importlib.import_module(f"experiments.training.{args.domain}_proposer")
-    model, meta = trainer.train_and_measure(args)
-    out = args.out or str(weights_path(args.domain, "neural_self_taught" if args.self_taught
-                                       else "neural"))
+    proposer = "neural_self_taught" if args.self_taught else "neural"
+    log_dir = args.log_dir or (f"runs/train_proposer/{args.domain}-{proposer}-"
+                               f"{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    with MetricsLog(log_dir, tensorboard=not args.no_tensorboard) as metrics:
+        model, meta = trainer.train_and_measure(args, log=metrics.write)
+    print(f"training curves: {log_dir} (tensorboard --logdir {log_dir})")
+    out = args.out or str(weights_path(args.domain, proposer))
     return ship(model, out, meta)
 
 

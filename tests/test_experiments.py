@@ -44,6 +44,26 @@ def test_resume_gives_identical_parameters(tmp_path):
     assert a[-1]["params_sha256"] == b[-1]["params_sha256"]
     strip = lambda rows: [{k: v for k, v in r.items() if "_s" not in k} for r in rows]
     assert strip(a) == strip(b)
+    # the TensorBoard scalars hold the metrics.jsonl numbers, each step once, resumed or not
+    from experiments.core.metrics import read_scalars
+    logged = [r for r in a if "loss" in r]
+    for run in ("straight", "resumed"):
+        scalars = read_scalars(tmp_path / run)
+        assert [s for s, _ in scalars["loss"]] == [r["step"] for r in logged]
+        assert np.allclose([v for _, v in scalars["loss"]], [r["loss"] for r in logged], rtol=1e-6)
+
+
+def test_metrics_log_purges_steps_past_a_resume_and_has_an_off_switch(tmp_path):
+    from experiments.core.metrics import MetricsLog, read_scalars
+    with MetricsLog(tmp_path / "run") as log:
+        for step in (1, 2, 3, 4):  # steps 3 and 4 came after the last checkpoint (step 2)
+            log.write({"step": step, "loss": 1.0 / step, "final": True})
+    with MetricsLog(tmp_path / "run", resume_step=2) as log:
+        log.write({"step": 3, "loss": 0.5})
+    assert read_scalars(tmp_path / "run") == {"loss": [(1, 1.0), (2, 0.5), (3, 0.5)]}
+    with MetricsLog(tmp_path / "off", tensorboard=False) as log:
+        log.write({"step": 1, "loss": 1.0})
+    assert [p.name for p in (tmp_path / "off").iterdir()] == ["metrics.jsonl"]
 
 
 def test_neural_rollout_does_not_retrace_when_T_changes(tmp_path):

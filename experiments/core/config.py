@@ -64,6 +64,7 @@ class TrainConfig:
     checkpoint_every: int = 250
     log_every: int = 50
     eval_after: bool = True  # evaluate in the run directory when training ends
+    tensorboard: bool = True  # also write metrics as TensorBoard scalars (tensorboard --logdir runs/)
 
 
 @dataclass

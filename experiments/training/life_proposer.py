@@ -19,6 +19,7 @@ from flax import nnx
 
 from compiler.life import Demos, run_batch_jit, table_from_index
 from compiler.life.proposer_net import ProposerNet, demo_features, most_likely_tables
+from experiments.core.metrics import report
 from tasks.life import heldout_rule_pool, random_grids, train_rule_pool
 
 REGIMES = dict(horizons=(1, 2, 3), noises=(0.0, 0.02, 0.05), demos=(2, 4, 8), grids=(12, 16, 32))
@@ -50,7 +51,7 @@ def new_net(seed: int, width: int, lr: float, steps: int):
 
 
 def train(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3, width: int = 128,
-          heldout_fraction: float = 0.1, log_every: int = 200, progress=print):
+          heldout_fraction: float = 0.1, log_every: int = 200, progress=print, log=None):
     rng = np.random.default_rng([seed, 0x9E0])
     pool = train_rule_pool(heldout_fraction)
     model, optimizer = new_net(seed, width, lr, steps)
@@ -68,9 +69,8 @@ def train(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3, 
     for s in range(steps):
         x, y, _ = sample_batch(rng, pool, batch)
         loss = step(model, optimizer, jnp.asarray(x), jnp.asarray(y))
-        if progress and (s + 1) % log_every == 0:
-            progress(f"step {s + 1}/{steps} loss {float(loss):.4f} "
-                     f"({time.perf_counter() - started:.0f} s)")
+        if (s + 1) % log_every == 0:
+            report(s + 1, steps, {"loss": float(loss)}, started, progress, log)
     return model
 
 
@@ -103,7 +103,7 @@ def hindsight_pairs(drafts, demos):
 def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3,
                       width: int = 128, drafts: int = 16, hindsight: bool = True,
                       explore: float = 0.25, heldout_fraction: float = 0.1, log_every: int = 200,
-                      progress=print):
+                      progress=print, log=None):
     """The same network trained with *no true rules*: per task, the net's `drafts` most
     likely tables are checked against the demos; a draft that reproduces them (the
     checker's verdict: zero wrong cells) is the target on those demos (expert iteration).
@@ -148,9 +148,9 @@ def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: fl
             ws.append(np.ones(batch, bool))
         loss = step(model, optimizer, jnp.asarray(np.concatenate(xs)), jnp.asarray(np.concatenate(ys)),
                     jnp.asarray(np.concatenate(ws), jnp.float32))
-        if progress and (s + 1) % log_every == 0:
-            progress(f"step {s + 1}/{steps} loss {float(loss):.4f} consistent draft found "
-                     f"{np.mean(solved[-log_every:]):.2f} ({time.perf_counter() - started:.0f} s)")
+        if (s + 1) % log_every == 0:
+            report(s + 1, steps, {"loss": float(loss), "consistent_found":
+                                  float(np.mean(solved[-log_every:]))}, started, progress, log)
     return model
 
 
@@ -178,15 +178,16 @@ REPORTED = [dict(horizon=1, noise=0.0, num_demos=4, grid=16),
             dict(horizon=3, noise=0.0, num_demos=4, grid=16)]
 
 
-def train_and_measure(args):
-    """`experiments.train_proposer --domain life`: (the trained net, its meta.json)."""
+def train_and_measure(args, log=None):
+    """`experiments.train_proposer --domain life`: (the trained net, its meta.json); `log`
+    gets each logged step's metrics row."""
     width = args.width or 128
     started = time.perf_counter()
     if args.self_taught:
         model = train_self_taught(args.seed, args.steps, args.batch, width=width,
-                                  explore=args.explore)
+                                  explore=args.explore, log=log)
     else:
-        model = train(args.seed, args.steps, args.batch, width=width)
+        model = train(args.seed, args.steps, args.batch, width=width, log=log)
     seconds = time.perf_counter() - started
     results = [{**regime, **pass_at_k(model, args.seed, args.eval_tasks, **regime)}
                for regime in REPORTED]

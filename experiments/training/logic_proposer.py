@@ -31,6 +31,7 @@ from compiler.logic.proposer_net import (
     tokens_to_rules,
 )
 from compiler.logic.rules import BODY
+from experiments.core.metrics import report
 from tasks.logic import LogicTaskConfig, make_task
 
 MAX_RULES = 20  # training sequences: depth-3 rule sets have at most 16 rules
@@ -73,7 +74,8 @@ def new_net(seed: int, width: int, lr: float, steps: int):
 
 
 def train(seed: int = 0, steps: int = 1500, batch: int = 32, lr: float = 3e-3, width: int = 64,
-          pool_size: int = 1024, demo_counts=(8, 32), log_every: int = 100, progress=print):
+          pool_size: int = 1024, demo_counts=(8, 32), log_every: int = 100, progress=print,
+          log=None):
     pools = [task_pool(seed, pool_size // len(demo_counts), n) for n in demo_counts]
     model, optimizer = new_net(seed, width, lr, steps)
 
@@ -84,9 +86,8 @@ def train(seed: int = 0, steps: int = 1500, batch: int = 32, lr: float = 3e-3, w
         pick = rng.choice(len(per), size=batch)
         loss = step(model, optimizer, jnp.asarray(per[pick]), jnp.asarray(pair[pick]),
                     jnp.asarray(targets[pick]))
-        if progress and (s + 1) % log_every == 0:
-            progress(f"step {s + 1}/{steps} loss {float(loss):.4f} "
-                     f"({time.perf_counter() - started:.0f} s)")
+        if (s + 1) % log_every == 0:
+            report(s + 1, steps, {"loss": float(loss)}, started, progress, log)
     return model
 
 
@@ -146,7 +147,7 @@ def own_samples(model, per, pair, key, samples: int, num_atoms: int, chunk: int 
 def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: float = 3e-3,
                       width: int = 64, pool_size: int = 1024, demo_counts=(8, 32),
                       induce_drafts: int = 16, samples: int = 8, refresh_every: int = 500,
-                      candidates: int = 8, log_every: int = 100, progress=print):
+                      candidates: int = 8, log_every: int = 100, progress=print, log=None):
     """The same network trained with *no true rules* (the pools' rule sets are dropped):
     expert iteration on the checker's verdicts. Every training task keeps the drafts the
     checker accepts (reproduce every demo, self-consistent): `induce`'s first
@@ -192,13 +193,12 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
         per_b, pair_b = jnp.asarray(per[pick]), jnp.asarray(pair[pick])
         best = np.asarray(favourite(model, per_b, pair_b, jnp.asarray(cands), jnp.asarray(valid)))
         loss = step(model, optimizer, per_b, pair_b, jnp.asarray(cands[np.arange(batch), best]))
-        if progress and (s + 1) % log_every == 0:
-            progress(f"step {s + 1}/{steps} loss {float(loss):.4f} "
-                     f"({time.perf_counter() - started:.0f} s)")
+        if (s + 1) % log_every == 0:
+            report(s + 1, steps, {"loss": float(loss)}, started, progress, log)
     return model
 
 
-def train_and_measure(args):
+def train_and_measure(args, log=None):
     """`experiments.train_proposer --domain logic`: teacher forcing (or expert iteration
     when self-taught) on training-split rule sets at 8 and 32 demos, pass@K on held-out rule
     sets per demo count: (the trained net, its meta.json)."""
@@ -206,7 +206,7 @@ def train_and_measure(args):
     batch = min(args.batch, 32)
     started = time.perf_counter()
     trainer = train_self_taught if args.self_taught else train
-    model = trainer(args.seed, args.steps, batch, width=width)
+    model = trainer(args.seed, args.steps, batch, width=width, log=log)
     seconds = time.perf_counter() - started
     heldout = min(args.eval_tasks, 100)
     results = [{"num_demos": n, **pass_at_k(model, args.seed, heldout, n)} for n in (8, 32)]

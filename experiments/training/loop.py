@@ -25,6 +25,7 @@ from experiments.core.checkpointing import Checkpointer
 from experiments.core.cli import NonFiniteLoss
 from experiments.core.config import ConfigError, validate
 from experiments.core.mesh import data_mesh, replicate, shard_batch
+from experiments.core.metrics import MetricsLog
 from experiments.core.reasoners import new_model
 from experiments.core.runio import append_jsonl, params_sha256, read_jsonl, write_jsonl_atomic
 from reasoner import get_spec
@@ -156,6 +157,7 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     # rows past the restored step were produced after the last checkpoint: redo them
     rows = [r for r in read_jsonl(metrics_path) if r.get("step", 0) <= start and "params_sha256" not in r]
     write_jsonl_atomic(metrics_path, rows)
+    metrics_log = MetricsLog(run_dir, tensorboard=t.tensorboard, resume_step=start)
 
     def save(step):
         meta = {"step": step, "seed": cfg.seed,
@@ -187,7 +189,7 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
                     row = {k: float(v) for k, v in metrics.items()}
                     row = {"step": step, **row, "lr": float(schedule(step - 1)),
                            "elapsed_s": round(time.perf_counter() - started, 3)}
-                    append_jsonl(metrics_path, row)
+                    metrics_log.write(row)
                     bar.set_postfix(loss=f"{row['loss']:.4f}", exact=f"{row['exact']:.3f}")
                 if step % t.checkpoint_every == 0 or step == end:
                     check_finite()  # a checkpoint never holds parameters past a bad step
@@ -200,6 +202,8 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
         print(f"interrupted at step {step}; checkpoint saved. Rerun the same command to resume.",
               file=sys.stderr)
         raise
+    finally:  # the event file is flushed however the loop ends (a non-finite loss too)
+        metrics_log.close()
     checkpointer.close()
     if step >= t.steps:
         append_jsonl(metrics_path, {"step": step, "final": True,
