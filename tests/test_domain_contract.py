@@ -3,6 +3,7 @@ domain joins them by existing, without editing this file. The registry includes 
 plug-in domain of tests/plugins (answers without a hidden rule, mixed shapes)."""
 
 import ast
+import functools
 import inspect
 import json
 import logging
@@ -23,9 +24,15 @@ from tests.helpers import ROOT, cfg_for
 DOMAINS = domain_names()
 
 
-def sample_tasks(name, n=2, sizes=(12,), horizons=(1, 3)):
-    t = get_tasks(name)
-    return t.make_tasks(t.config(), 0, n, list(sizes), list(horizons))
+@functools.cache
+def sample_tasks(name, n=2, sizes=(12,), horizons=(1, 3), among=3) -> tuple:
+    """`n` of the domain's first `among * n` tasks, those with the fewest demo units (the
+    slow references run on them; arc's first task is 20 x 20, the next ones smaller).
+    Cached: tests only read them."""
+    t, domain = get_tasks(name), get_domain(name)
+    tasks = t.make_tasks(t.config(), 0, among * n, list(sizes), list(horizons))
+    units = [sum(domain.demo_units(g) for g in as_groups(task.demos)) for task in tasks]
+    return tuple(tasks[i] for i in sorted(np.argsort(units, kind="stable")[:n]))
 
 
 def some_rules(name, task, n=2):
@@ -130,7 +137,8 @@ def test_vectorized_checker_equals_loop_over_drafts_and_demos(name):
         wrong = np.concatenate([domain.reference_wrong(d, g) for g in groups])
         assert scores.mismatches[k] == wrong.sum()
         assert np.array_equal(scores.demo_exact[k], wrong == 0)
-    assert scores.exact[0] and scores.self_consistent[0]
+    if task.rule is not None:  # the hidden rule fits (a best draft of a rule-less task may not)
+        assert scores.exact[0] and scores.self_consistent[0]
 
 
 @pytest.mark.parametrize("name", DOMAINS)

@@ -20,6 +20,7 @@ by the checker); `oracle` does not apply (ARC gives answers, not rules).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
@@ -105,27 +106,38 @@ def head_values(x, head) -> np.ndarray:
     return np.full(len(x), value) if kind == CONST else x[:, value]
 
 
-def greedy_cover(pool: Pool, literals, heads, prefer_copy: bool, specific: bool,
-                 banned=frozenset(), max_rules: int = MAX_RULES) -> tuple[list, int]:
-    """Sound rules picked greedily by new changed cells covered; returns (rules, uncovered)."""
+@dataclass
+class Candidates:
+    """Every sound rule a cover may use (one pool, literals and heads): its literal indices,
+    head, the changed cells it covers `[cands, cov]`, its size and whether it copies."""
+
+    rules: list  # (literal indices, head) per candidate, in the order found
+    covers: np.ndarray  # [cands, cov] float32
+    sizes: np.ndarray  # literals per candidate
+    copy: np.ndarray  # bool: the head copies a feature's colour
+
+
+def cover_candidates(pool: Pool, literals, heads) -> Candidates:
+    """Sound bodies of 1-2 literals for every head (violations and gains by matrix
+    products), and a third literal where it removes a nearly sound pair's violations."""
     m = literal_masks(pool.x, literals).astype(np.float32)  # [L, rows]
     mc = literal_masks(pool.cover_x[pool.cover_rows], literals).astype(np.float32)  # [L, cov]
-    n_cover = len(pool.cover_rows)
-    uncovered = np.ones(n_cover, bool)
-    candidates = []  # (literal indices, head, cover mask)
+    rules, covers = [], []
     for head in heads:
         bad_rows = (head_values(pool.x, head) != pool.y).astype(np.float32)
         good = head_values(pool.cover_x[pool.cover_rows], head) == pool.cover_y[pool.cover_rows]
         bad1 = m @ bad_rows
         for i in np.nonzero((bad1 == 0) & ((mc @ good.astype(np.float32)) > 0))[0]:
-            candidates.append(((i,), head, (mc[i] > 0) & good))
+            rules.append(((i,), head))
+            covers.append((mc[i] > 0) & good)
         # pairs: violations of (i & k) = ((m * bad) @ m.T)[i, k]
         bad2 = (m * bad_rows) @ m.T
         gain2 = (mc * good) @ mc.T
         ii, kk = np.nonzero(np.triu((bad2 == 0) & (gain2 > 0), 1))
         for i, k in zip(ii, kk, strict=True):
             if bad1[i] > 0 and bad1[k] > 0:  # a sound single already covers these cells
-                candidates.append(((i, k), head, (mc[i] > 0) & (mc[k] > 0) & good))
+                rules.append(((i, k), head))
+                covers.append((mc[i] > 0) & (mc[k] > 0) & good)
         # triples: a nearly sound pair with the most gain, and a third literal killing its
         # violations
         near = np.argsort(-(gain2 * (bad2 > 0)).ravel(), kind="stable")[:8]
@@ -137,30 +149,41 @@ def greedy_cover(pool: Pool, literals, heads, prefer_copy: bool, specific: bool,
             gain3 = ((mc[i] * mc[k] * good) @ mc.T)
             for j in np.nonzero((viol == 0) & (gain3 > 0))[0][:4]:
                 if j not in (i, k):
-                    candidates.append(((i, k, j), head,
-                                       (mc[i] > 0) & (mc[k] > 0) & (mc[j] > 0) & good))
-    if not candidates:
+                    rules.append(((i, k, j), head))
+                    covers.append((mc[i] > 0) & (mc[k] > 0) & (mc[j] > 0) & good)
+    n_cover = len(pool.cover_rows)
+    stacked = np.stack(covers) if covers else np.zeros((0, n_cover), bool)
+    return Candidates(rules, stacked.astype(np.float32),
+                      np.array([len(r[0]) for r in rules], int),
+                      np.array([r[1][0] == COPY for r in rules], bool))
+
+
+def greedy_cover(cands: Candidates, literals, prefer_copy: bool, specific: bool,
+                 banned=frozenset(), max_rules: int = MAX_RULES) -> tuple[list, int]:
+    """Sound rules picked greedily by new changed cells covered; returns (rules, uncovered)."""
+    n_cover = cands.covers.shape[1]
+    uncovered = np.ones(n_cover, bool)
+    if not cands.rules:
         return [], n_cover
-    covers = np.stack([c[2] for c in candidates]).astype(np.float32)  # [cands, cov]
-    sizes = np.array([len(c[0]) for c in candidates])
-    preferred = np.array([(c[1][0] == COPY) == prefer_copy for c in candidates])
     # ties: the preferred head kind, then fewer (general) or more (specific) literals, then
     # the order found
-    tiebreak = preferred * 16 + (sizes if specific else BODY + 1 - sizes)
-    alive = np.ones(len(candidates), bool)
-    for i, c in enumerate(candidates):
-        if (tuple(literals[j] for j in c[0]), c[1]) in banned:
-            alive[i] = False
+    preferred = cands.copy == prefer_copy
+    tiebreak = preferred * 16 + (cands.sizes if specific else BODY + 1 - cands.sizes)
+    alive = np.ones(len(cands.rules), bool)
+    if banned:
+        for i, (lits, head) in enumerate(cands.rules):
+            if (tuple(literals[j] for j in lits), head) in banned:
+                alive[i] = False
     rules = []
     while uncovered.any() and len(rules) < max_rules:
-        gain = covers @ uncovered.astype(np.float32)
+        gain = cands.covers @ uncovered.astype(np.float32)
         score = np.where(alive & (gain > 0), gain * 64 + tiebreak, -1)
         best = int(np.argmax(score))
         if score[best] < 0:
             break
-        lits, head, cover = candidates[best]
+        lits, head = cands.rules[best]
         rules.append((tuple(literals[j] for j in lits), head))
-        uncovered &= ~cover
+        uncovered &= cands.covers[best] == 0
         alive[best] = False
     return rules, int(uncovered.sum())
 
@@ -179,17 +202,17 @@ def propose_induce(key, demos, num_drafts, config=None, truth=None):
     for mode in (ONCE, FIXPOINT):
         pool = Pool(groups, mode)
         literals = literal_candidates(pool)
-        heads = head_candidates(pool)
+        cands = cover_candidates(pool, literals, head_candidates(pool))  # shared by the covers
         firsts = []
         for prefer_copy in (False, True):
             for specific in (False, True):
-                rules, left = greedy_cover(pool, literals, heads, prefer_copy, specific)
+                rules, left = greedy_cover(cands, literals, prefer_copy, specific)
                 scored.append((left, order, rules, mode))
                 order += 1
                 if rules:
                     firsts.append(rules[0])
         for banned in dict.fromkeys(firsts):  # covers without an earlier cover's first rule
-            rules, left = greedy_cover(pool, literals, heads, False, False, banned={banned})
+            rules, left = greedy_cover(cands, literals, False, False, banned={banned})
             scored.append((left, order, rules, mode))
             order += 1
     for _left, _, rules, mode in sorted(scored, key=lambda s: (s[0], s[1])):
