@@ -26,8 +26,10 @@ $(VENV)/arc-data/.installed: $(VENV)/.installed
 demo: venv
 	$(PY) -m experiments.train train=demo eval=demo
 
+# The whole suite, a file per worker on every core (pytest-xdist; TEST_WORKERS=0: one process).
+TEST_WORKERS ?= auto
 test: venv
-	$(PY) -m pytest tests
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile tests
 
 # Speed figures side by side in one run (medians of 5); writes bench.json. ~3 min.
 # reasoning-gym's game_of_life through our pipeline, scored by its own scorer.

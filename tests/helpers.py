@@ -28,3 +28,22 @@ def python_env(**extra):
 def run_cli(module, *args, cwd, env=None, timeout=300):
     return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=env or python_env())
+
+
+def run_app_in_process(config_name, body, *args, cwd) -> None:
+    """Run a Hydra app (`experiments.core.cli.hydra_app(config_name, body)`) in this process,
+    as `python -m APP *args` would from `cwd`: no interpreter start-up, and the jitted
+    functions compiled by one run serve the next (the preset tests run thirteen sweeps)."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    from experiments.core.cli import hydra_app
+
+    argv, here = sys.argv, os.getcwd()
+    sys.argv = [config_name, *args]
+    os.chdir(cwd)
+    try:
+        hydra_app(config_name, body)()
+    finally:
+        sys.argv = argv
+        os.chdir(here)
+        GlobalHydra.instance().clear()

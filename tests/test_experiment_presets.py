@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from experiments import job
 from experiments.reporting import aggregate, figures, results_md
-from tests.helpers import run_cli
+from tests.helpers import run_app_in_process, run_cli
 
 PRESETS = {  # two jobs each: the remaining sweep axes pinned to one value
     "drafts": ["compiler.proposer=induce", "task.demo_horizon=1", "task.noise=0.0", "seed=0,1",
@@ -37,11 +38,13 @@ FIGURE_NAMES = {"logic_counterfactual": "logic_counterfactual_oracle"}  # one pe
 
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory):
+    """Every preset's sweep, in this process (`python -m experiments.job -m ...` runs the
+    same Hydra app; test_rerunning_a_sweep_skips_finished_jobs and
+    test_unknown_experiment_is_one_clear_line run it as a command)."""
     root = tmp_path_factory.mktemp("experiments")
     for name, overrides in PRESETS.items():
-        proc = run_cli("experiments.job", "-m", f"experiment={name}", "scale=tiny", *overrides,
-                       f"hydra.sweep.dir={root / 'sweeps' / name}", cwd=root, timeout=600)
-        assert proc.returncode == 0, proc.stderr[-3000:]
+        run_app_in_process("job", job.run, "-m", f"experiment={name}", "scale=tiny", *overrides,
+                           f"hydra.sweep.dir={root / 'sweeps' / name}", cwd=root)
         aggregate.main([str(root / "sweeps" / name), "--name", name,
                         "--out", str(root / "results")])
     return root
