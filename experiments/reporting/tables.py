@@ -137,7 +137,8 @@ def attempts_summary(rows: list[dict]) -> str:
             f"{name}: {key} {100 * micro:.1f}% of {len(rs)} test outputs (pass@1 {100 * micro1:.1f}%); "
             f"tasks solved {solved}/{len(tasks)} attempted ({100 * solved / len(tasks):.1f}%), "
             f"{solved}/{total} of the split ({100 * solved / total:.1f}%; pass@1 {solved1}); "
-            f"precision when committed {100 * precision:.1f}% ({len(committed)} committed outputs); "
+            f"precision when committed "
+            f"{f'{100 * precision:.1f}%' if committed else '-'} ({len(committed)} committed outputs); "
             f"seconds per task median {seconds[len(seconds) // 2]:.2f}, "
             f"p90 {seconds[int(0.9 * (len(seconds) - 1))]:.2f}, max {seconds[-1]:.2f} ({worst})")
     return "\n".join(lines)
