@@ -51,10 +51,13 @@ certify: venv
 # min, logic_counterfactual 15 min (job wall time, 2 at a time); the mean-field proposers
 # (added later that day) 60 min more of job time in drafts, 5 in drafts_few_demos, measured
 # while other jobs shared the cores: about 2 h 15 min in all;
+# ARC's two (added 2026-11-30, measured while other jobs shared the cores): arc_drafts about
+# 9 min per induce job and 60 min per random job (random fixed-point drafts run all 30
+# steps on every check), arc_selection 4 min.
 # SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
 EXPERIMENTS := drafts drafts_few_demos selection inconsistency counterfactual test_time \
   logic_drafts logic_selection logic_inconsistency logic_consistency_check \
-  logic_test_time logic_counterfactual
+  logic_test_time logic_counterfactual arc_drafts arc_selection
 SCALE ?= small
 # two jobs at a time: the compiler jobs are mostly Python, so 2 processes use both cores
 LAUNCHER ?= hydra/launcher=joblib hydra.launcher.n_jobs=2
