@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.domain import Domain, as_groups
+from compiler.domain import Domain, as_groups, bucket
 
 MALFORMED_WRONG = np.iinfo(np.int32).max // 4  # a malformed draft reproduces nothing
 
@@ -62,7 +62,7 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
     rules = np.where(well_formed.reshape(-1, *([1] * (drafts.ndim - 1))), drafts, 0)
     rules = rules.astype(domain.rule_dtype)
     k = len(rules)
-    size = min(chunk, max(8, 1 << max(k - 1, 0).bit_length()))
+    size = min(chunk, bucket(k))
     entries = int(np.prod(domain.blame_shape))
     wrong_parts, blame_total = [], np.zeros((k, entries), np.int64)
     for group in groups:

@@ -42,6 +42,13 @@ class DemoCheck(NamedTuple):
     count: int | None = None
 
 
+def bucket(n: int, least: int = 8) -> int:
+    """The power of two >= n (at least `least`) that batches are padded to, so a jitted
+    call compiles once per bucket, not once per batch size (the checker's K, arc's batches
+    of drafts and demos)."""
+    return max(least, 1 << max(n - 1, 0).bit_length())
+
+
 def host_rng(key) -> np.random.Generator:
     """A NumPy generator seeded from a JAX key (proposers run on the host)."""
     seed = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint32)

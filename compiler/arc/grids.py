@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from compiler.arc.features import CANVAS, OUT
+from compiler.domain import bucket
 
 
 def to_canvas(grid) -> np.ndarray:
@@ -24,13 +25,6 @@ def from_canvas(canvas) -> np.ndarray:
     """The real grid inside a canvas (`[H, W]` uint8)."""
     h, w = grid_shape(canvas)
     return np.asarray(canvas)[:h, :w].astype(np.uint8)
-
-
-def bucket(n: int) -> int:
-    """The power of two >= n (at least 8) that batches are padded to, so jitted calls
-    compile once per bucket, not once per batch size (each compile of the executor takes
-    seconds)."""
-    return max(8, 1 << max(n - 1, 0).bit_length())
 
 
 def pad_batch(array, fill=0) -> np.ndarray:

@@ -157,10 +157,9 @@ def attempt_metrics(reasoner, compiled, query, horizon: int, attempts: int) -> d
     domain = compiled.domain
     started = time.perf_counter()
     ranked = ranked_answers(reasoner, compiled, query.input, horizon, top=None)
-    scored = domain.scored(query.answer)
-    hit = [bool(domain.correct(c.answer, query.answer)[scored].all()) for c in ranked[:attempts]]
     answers = np.stack([c.answer for c in ranked])
-    return {f"pass_at_{attempts}": any(hit), "pass_at_1": hit[0],
+    scored = domain.scored(query.answer)
+    return {**ranked_metrics(domain, answers, query, attempts),
             "undetermined_cells": int(((answers != answers[:1]).any(axis=0) & scored).sum()),
             "distinct_answers": len(ranked), "answer_s": round(time.perf_counter() - started, 4)}
 
