@@ -44,29 +44,24 @@ bench: venv
 certify: venv
 	$(PY) -m experiments.certify
 
-# The five experiment presets (conf/experiment/) as Hydra multiruns, then their summaries
-# in results/NAME/. SCALE=small (default): life's five presets 42 min on 2 cores with the
-# figures, logic's four 19 min more (measured 2026-11-28); added 2026-11-29: drafts with
-# the learned proposers 11 min (was ~4) and drafts_few_demos 8 min, logic_test_time 8.5
-# min, logic_counterfactual 15 min (job wall time, 2 at a time); the mean-field proposers
-# (added later that day) 60 min more of job time in drafts, 5 in drafts_few_demos, measured
-# while other jobs shared the cores: about 2 h 15 min in all;
-# ARC's two (added 2026-11-30, measured while other jobs shared the cores): arc_drafts about
-# 9 min per induce job and 60 min per random job (random fixed-point drafts run all 30
-# steps on every check), arc_selection 4 min.
-# SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
-EXPERIMENTS := drafts drafts_few_demos selection inconsistency counterfactual test_time \
-  logic_drafts logic_selection logic_inconsistency logic_consistency_check \
-  logic_test_time logic_counterfactual arc_drafts arc_selection
+# Every hypothesis (conf/experiment/) on every domain in DOMAINS that declares it
+# (conf/preset/DOMAIN/HYPOTHESIS.yaml) as Hydra multiruns, then their summaries in
+# results/NAME/ (python -m experiments.run_all --dry-run lists them). SCALE=small
+# (default): life's presets 42 min on 2 cores with the figures, logic's four 19 min more
+# (measured 2026-11-28); added 2026-11-29: drafts with the learned proposers 11 min (was
+# ~4) and drafts_few_demos 8 min, logic test_time 8.5 min, logic counterfactual 15 min
+# (job wall time, 2 at a time); the mean-field proposers (added later that day) 60 min
+# more of job time in drafts, 5 in drafts_few_demos, measured while other jobs shared the
+# cores: about 2 h 15 min in all. DOMAINS=life,logic,arc adds ARC's two (2026-11-30,
+# measured while other jobs shared the cores): drafts about 9 min per induce job and 60 min
+# per random job (random fixed-point drafts run all 30 steps on every check), selection
+# 4 min. SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
+DOMAINS ?= life,logic
 SCALE ?= small
 # two jobs at a time: the compiler jobs are mostly Python, so 2 processes use both cores
 LAUNCHER ?= hydra/launcher=joblib hydra.launcher.n_jobs=2
 experiments: venv
-	@for e in $(EXPERIMENTS); do \
-	  $(PY) -m experiments.job -m experiment=$$e scale=$(SCALE) $(LAUNCHER) \
-	    || echo "experiment $$e: some jobs failed (listed in results/$$e/summary.md)"; \
-	  $(PY) -m experiments.aggregate results/$$e/runs --name $$e > /dev/null || exit 1; \
-	done
+	$(PY) -m experiments.run_all --domains $(DOMAINS) --scale $(SCALE) -- $(LAUNCHER)
 
 # The whole pipeline: experiments, then figures and RESULTS.md from the saved summaries.
 figures: experiments plots

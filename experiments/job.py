@@ -1,7 +1,9 @@
-"""One job of an experiment preset: `python -m experiments.job -m experiment=NAME [scale=S]`.
+"""One job of an experiment preset:
+`python -m experiments.job -m experiment=HYPOTHESIS task=DOMAIN [scale=S]`.
 
-With `-m`, Hydra runs every combination of the preset's sweep axes (one run directory per
-job under `results/NAME/runs/`, named by its overrides; `hydra/launcher=joblib` runs them
+With `-m`, Hydra runs every combination of the sweep axes the domain declares for the
+hypothesis (conf/preset/DOMAIN/HYPOTHESIS.yaml; one run directory per job under
+`results/NAME/runs/`, NAME from that declaration, named by its overrides; `hydra/launcher=joblib` runs them
 in parallel). Each job writes `rows.jsonl` (`{"condition", "metrics", "seed"}` rows, see
 experiments/presets/) and `job.json` (wall time and the preset parameters the reports
 quote); a job whose `rows.jsonl` exists is skipped, so rerunning a sweep resumes it.
@@ -24,10 +26,10 @@ from experiments.presets.common import preset_parameters
 
 def run(cfg: DictConfig, run_dir) -> list[dict] | None:
     validate(cfg)
-    name = cfg.experiment.name
-    if name not in PRESETS:
-        raise ConfigError(f"experiment={name!r}: pick a preset, one of {sorted(PRESETS)} "
-                          "(python -m experiments.job -m experiment=NAME)")
+    name, hypothesis = cfg.experiment.name, cfg.experiment.hypothesis
+    if hypothesis not in PRESETS:
+        raise ConfigError(f"experiment.hypothesis={hypothesis!r}: one of {sorted(PRESETS)} "
+                          "(python -m experiments.job -m experiment=HYPOTHESIS task=DOMAIN)")
     run_dir = Path(run_dir)
     rows_path = run_dir / "rows.jsonl"
     if rows_path.exists():
@@ -35,10 +37,11 @@ def run(cfg: DictConfig, run_dir) -> list[dict] | None:
         return None
     (run_dir / "error.txt").unlink(missing_ok=True)  # a failure before this rerun
     started = time.perf_counter()
-    rows = [{**r, "seed": cfg.seed} for r in PRESETS[name](cfg, run_dir)]
+    rows = [{**r, "seed": cfg.seed} for r in PRESETS[hypothesis](cfg, run_dir)]
     write_jsonl_atomic(rows_path, rows)
     write_atomic(run_dir / "job.json", json.dumps(
-        {"experiment": name, "scale": cfg.scale, "seed": cfg.seed,
+        {"experiment": name, "hypothesis": hypothesis, "domain": cfg.task.name,
+         "scale": cfg.scale, "seed": cfg.seed,
          "wall_s": round(time.perf_counter() - started, 2),
          "parameters": preset_parameters(cfg)}) + "\n")
     print(f"{name}: {len(rows)} rows -> {rows_path}")

@@ -10,28 +10,36 @@ from experiments import job
 from experiments.reporting import aggregate, figures, results_md
 from tests.helpers import run_app_in_process, run_cli
 
-PRESETS = {  # two jobs each: the remaining sweep axes pinned to one value
-    "drafts": ["compiler.proposer=induce", "task.demo_horizon=1", "task.noise=0.0", "seed=0,1",
-               "task.grid=12"],
-    "selection": ["compiler.proposer=random", "task.demo_horizon=1", "task.noise=0.0",
-                  "seed=0,1", "task.grid=12"],
-    "inconsistency": ["seed=0,1", "task.grid=12"],
-    "counterfactual": ["reasoner=neural,end_to_end", "seed=0", "task.grid=12"],
-    "test_time": ["reasoner=neural,latent", "seed=0", "task.grid=12"],
+PRESETS = {  # results name: experiment=, task=, then two jobs (other sweep axes pinned)
+    "drafts": ["experiment=drafts", "task=life", "compiler.proposer=induce",
+               "task.demo_horizon=1", "task.noise=0.0", "seed=0,1", "task.grid=12"],
+    "selection": ["experiment=selection", "task=life", "compiler.proposer=random",
+                  "task.demo_horizon=1", "task.noise=0.0", "seed=0,1", "task.grid=12"],
+    "inconsistency": ["experiment=inconsistency", "task=life", "seed=0,1", "task.grid=12"],
+    "counterfactual": ["experiment=counterfactual", "task=life", "reasoner=neural,end_to_end",
+                       "seed=0", "task.grid=12"],
+    "test_time": ["experiment=test_time", "task=life", "reasoner=neural,latent", "seed=0",
+                  "task.grid=12"],
     # logic: shallow queries so the tiny jobs stay fast
-    "logic_drafts": ["compiler.proposer=induce", "compiler.selector=best,vote", "task.num_demos=8",
-                     "task.observed=0.5", "seed=0", "experiment.query_horizons=[1,3]"],
-    "logic_selection": ["compiler.proposer=induce", "task.num_demos=8", "task.observed=1.0",
-                        "seed=0,1", "experiment.query_horizons=[1,3]"],
-    "logic_inconsistency": ["seed=0,1", "experiment.query_horizons=[1,3]"],
-    "logic_consistency_check": ["task.num_demos=4,8", "seed=0", "experiment.query_horizons=[1,3]"],
-    "logic_test_time": ["reasoner=neural,latent", "seed=0", "experiment.horizons=[1,3]",
-                        "experiment.iterations=[1,2,8]"],
-    "logic_counterfactual": ["reasoner=neural,end_to_end", "compiler.proposer=oracle", "seed=0",
+    "logic_drafts": ["experiment=drafts", "task=logic", "compiler.proposer=induce",
+                     "compiler.selector=best,vote", "task.num_demos=8", "task.observed=0.5",
+                     "seed=0", "experiment.query_horizons=[1,3]"],
+    "logic_selection": ["experiment=selection", "task=logic", "compiler.proposer=induce",
+                        "task.num_demos=8", "task.observed=1.0", "seed=0,1",
+                        "experiment.query_horizons=[1,3]"],
+    "logic_inconsistency": ["experiment=inconsistency", "task=logic", "seed=0,1",
+                            "experiment.query_horizons=[1,3]"],
+    "logic_consistency_check": ["experiment=consistency_check", "task=logic", "task.num_demos=4,8",
+                                "seed=0", "experiment.query_horizons=[1,3]"],
+    "logic_test_time": ["experiment=test_time", "task=logic", "reasoner=neural,latent", "seed=0",
+                        "experiment.horizons=[1,3]", "experiment.iterations=[1,2,8]"],
+    "logic_counterfactual": ["experiment=counterfactual", "task=logic",
+                             "reasoner=neural,end_to_end", "compiler.proposer=oracle", "seed=0",
                              "experiment.query_horizons=[1,3]"],
     # arc: three small ARC-AGI-1 train tasks (conf/task_scale/arc_tiny.yaml)
-    "arc_drafts": ["compiler.proposer=induce", "compiler.check_consistency=true,false", "seed=0"],
-    "arc_selection": ["compiler.proposer=induce", "seed=0,1"],
+    "arc_drafts": ["experiment=drafts", "task=arc", "compiler.proposer=induce",
+                   "compiler.check_consistency=true,false", "seed=0"],
+    "arc_selection": ["experiment=selection", "task=arc", "compiler.proposer=induce", "seed=0,1"],
 }
 FIGURE_NAMES = {"logic_counterfactual": "logic_counterfactual_oracle"}  # one per compiler
 
@@ -43,7 +51,7 @@ def swept(tmp_path_factory):
     test_unknown_experiment_is_one_clear_line run it as a command)."""
     root = tmp_path_factory.mktemp("experiments")
     for name, overrides in PRESETS.items():
-        run_app_in_process("job", job.run, "-m", f"experiment={name}", "scale=tiny", *overrides,
+        run_app_in_process("job", job.run, "-m", "scale=tiny", *overrides,
                            f"hydra.sweep.dir={root / 'sweeps' / name}", cwd=root)
         aggregate.main([str(root / "sweeps" / name), "--name", name,
                         "--out", str(root / "results")])
@@ -86,7 +94,8 @@ def test_arc_rows_carry_pass_at_2_no_lower_than_pass_at_1(swept):
 
 
 def test_rerunning_a_sweep_skips_finished_jobs(swept):
-    proc = run_cli("experiments.job", "-m", "experiment=inconsistency", "scale=tiny", "seed=0,1",
+    proc = run_cli("experiments.job", "-m", "experiment=inconsistency", "task=life", "scale=tiny",
+                   "seed=0,1",
                    "task.grid=12",
                    f"hydra.sweep.dir={swept / 'sweeps' / 'inconsistency'}", cwd=swept)
     assert proc.returncode == 0 and proc.stdout.count("done already") == 2
@@ -120,3 +129,22 @@ def test_figures_and_results_md_from_saved_results(swept):
 def test_unknown_experiment_is_one_clear_line(tmp_path):
     proc = run_cli("experiments.job", "experiment=nope", cwd=tmp_path)
     assert proc.returncode == 2 and "experiment" in proc.stderr and "Traceback" not in proc.stderr
+    # a hypothesis the domain declares nothing for: one line naming what it declares
+    proc = run_cli("experiments.job", "-m", "experiment=test_time", "task=arc", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "task=arc declares no experiment=test_time" in proc.stderr
+    assert "drafts, selection" in proc.stderr
+
+
+def test_every_declaration_composes_with_its_results_name():
+    """Each conf/preset/DOMAIN/HYPOTHESIS.yaml composes as `experiment=H task=D` into its
+    own results directory, and run_all lists exactly the declared pairs."""
+    from experiments.core.cli import CONF_DIR
+    from experiments.run_all import declared, results_name
+
+    on_disk = sorted((p.stem, p.parent.name) for p in (CONF_DIR / "preset").glob("*/*.yaml"))
+    pairs = declared(["life", "logic", "arc"])
+    assert sorted(pairs) == on_disk
+    names = [results_name(h, d) for h, d in pairs]
+    assert len(set(names)) == len(names)
+    assert set(PRESETS) <= set(names)

@@ -88,8 +88,17 @@ def test_a_preset_runs_without_a_hidden_rule(tmp_path):
     from experiments.core.reasoners import compose_config
     from experiments.presets import selection
 
+    from hydra.core.config_store import ConfigStore
+
+    # a domain joins a hypothesis by declaring it (conf/preset/DOMAIN/HYPOTHESIS.yaml; here
+    # the same in the config store) and its presets' reasoner (conf/reasoner/preset/DOMAIN)
+    store = ConfigStore.instance()
+    store.store(group="preset/toy", name="selection", package="_global_",
+                node={"experiment": {"name": "toy_selection"}})
+    store.store(group="reasoner/preset", name="toy", node={"name": "symbolic"})
     cfg = compose_config("job", ["experiment=selection", "scale=tiny", "task=toy",
-                                 "reasoner=symbolic", "experiment.selectors=[best,vote]"])
+                                 "experiment.selectors=[best,vote]"])
+    assert cfg.experiment.name == "toy_selection" and cfg.reasoner.name == "symbolic"
     rows = selection.run(cfg, tmp_path)
     assert [r["condition"]["selector"] for r in rows] == ["best", "vote"]
     for r in rows:  # no rule: no P(chosen = true); the query metrics remain

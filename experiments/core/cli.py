@@ -44,6 +44,18 @@ def group_options(group: str) -> list[str]:
     return options + list(PLUGIN_LAUNCHERS) if group == "hydra/launcher" else options
 
 
+def declared_presets() -> dict[str, tuple[str, str]]:
+    """Results name -> (hypothesis, domain) for every YAML declaration
+    conf/preset/DOMAIN/HYPOTHESIS.yaml (its `experiment.name`)."""
+    import yaml
+
+    out = {}
+    for path in sorted((CONF_DIR / "preset").glob("*/*.yaml")):
+        name = (yaml.safe_load(path.read_text()) or {}).get("experiment", {}).get("name")
+        out[name or path.stem] = (path.stem, path.parent.name)
+    return out
+
+
 def check_group_overrides(argv) -> None:
     """Reject `group=choice` overrides naming no config file, before Hydra sees them.
 
@@ -64,6 +76,21 @@ def check_group_overrides(argv) -> None:
             if choice not in options:
                 raise ConfigError(f"{arg}: unknown choice {choice!r} for {key}; known: "
                                   f"{', '.join(options)}")
+    check_declared(argv)
+
+
+def check_declared(argv) -> None:
+    """`experiment=H task=D` needs D's declaration conf/preset/D/H.yaml; name what D has."""
+    given = dict(a.lstrip("+~").split("=", 1) for a in argv if not a.startswith("-") and "=" in a)
+    if "experiment" not in given:
+        return
+    for domain in given.get("task", "life").split(","):
+        declared = group_options(f"preset/{domain}")
+        for hypothesis in given["experiment"].split(","):
+            if hypothesis not in declared:
+                raise ConfigError(
+                    f"task={domain} declares no experiment={hypothesis} (conf/preset/{domain}/"
+                    f"{hypothesis}.yaml); it declares: {', '.join(declared) or 'none'}")
 
 
 def hydra_app(config_name: str, body):

@@ -105,10 +105,12 @@ def _powers_of_two(top: int) -> list[int]:
 
 @dataclass
 class ExperimentConfig:
-    """The knobs of the five experiment presets (conf/experiment/*.yaml); a preset sets
-    `name` and its Hydra sweep axes, `scale=` sets the sizes."""
+    """The knobs of the experiment presets: conf/experiment/HYPOTHESIS.yaml names the
+    preset code (`hypothesis`), conf/preset/DOMAIN/HYPOTHESIS.yaml the results `name` and
+    the Hydra sweep axes, `scale=` the sizes."""
 
-    name: str = "none"  # drafts | selection | test_time | counterfactual | inconsistency
+    hypothesis: str = "none"  # the preset code: experiments/presets/PRESETS
+    name: str = "none"  # results/NAME/ (e.g. drafts for life, logic_drafts for logic)
     num_drafts: list[int] = field(default_factory=lambda: _powers_of_two(1024))  # drafts
     selection_drafts: int = 64  # selection: K
     selectors: list[str] = field(default_factory=lambda: ["best", "vote", "random", "first"])

@@ -89,6 +89,7 @@ def aggregate_rows(roots) -> tuple[list[dict], list[dict], list[Path]]:
         if (job / "example.json").exists():
             examples.append(job / "example.json")
         base = {k: _value(v) for k, v in overrides_of(job).items()}
+        base.pop("task", None)  # results/NAME/ holds one domain's jobs (conf/preset/DOMAIN/)
         for r in read_jsonl(job / "rows.jsonl"):
             key = tuple({**base, **r["condition"]}.items())
             for metric, value in r["metrics"].items():

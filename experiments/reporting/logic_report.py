@@ -257,7 +257,7 @@ def logic_targets(rows, meta):
 
 
 COMMANDS = {"logic_proposers": (
-    "python -m experiments.job -m experiment=logic_drafts scale=small "
+    "python -m experiments.job -m experiment=drafts task=logic scale=small "
     "'experiment.num_drafts=[1,4,16,64,256]' 'experiment.query_horizons=[1,2,3]' "
     "experiment.pass_at_k=true "
     "compiler.proposer=random,induce,neural,neural_self_taught,hybrid,exhaustive "
@@ -265,7 +265,7 @@ COMMANDS = {"logic_proposers": (
     "hydra.sweep.dir=results/logic_proposers/runs && python -m experiments.aggregate "
     "results/logic_proposers/runs --name logic_proposers"),
     "logic_proposers_1024": (
-    "python -m experiments.job -m experiment=logic_drafts scale=small "
+    "python -m experiments.job -m experiment=drafts task=logic scale=small "
     "'experiment.num_drafts=[1,4,16,64,256,1024]' 'experiment.query_horizons=[1,2,3]' "
     "experiment.pass_at_k=true compiler.proposer=induce,hybrid,exhaustive "
     "compiler.selector=best task.observed=1.0 task.num_demos=32 seed=0,1,2 "
@@ -278,7 +278,7 @@ COMMANDS = {"logic_proposers": (
     "task.rules=64 compiler.proposer=oracle) && python -m experiments.aggregate "
     "results/logic_reasoner_targets/runs --name logic_reasoner_targets"),
     "logic_targets": (
-    "python -m experiments.job -m experiment=logic_drafts scale=small eval.num_tasks=100 "
+    "python -m experiments.job -m experiment=drafts task=logic scale=small eval.num_tasks=100 "
     "'experiment.num_drafts=[1,4,16,64,256]' compiler.proposer=induce compiler.selector=best,vote "
     "task.num_demos=8,32 task.observed=1.0,0.5 seed=0 hydra.sweep.dir=results/logic_targets/runs "
     "&& python -m experiments.aggregate results/logic_targets/runs --name logic_targets")}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from experiments.core.cli import declared_presets
 from experiments.reporting.figures import read_summary, where
 from experiments.reporting.tables import markdown_table
 
@@ -24,8 +25,14 @@ GPU_H4 = ("On one H200 GPU (shared/notes/gpu.md, measured 2026-11-28 with the pr
           "horizon 1-256 on 16x16 and 32x32 and at h = 64 and 512 on 64x64: supported at "
           "that budget.")
 
-COMMAND = ("python -m experiments.job -m experiment={name} scale={scale} && "
+COMMAND = ("python -m experiments.job -m experiment={hypothesis} task={domain} scale={scale} && "
            "python -m experiments.aggregate results/{name}/runs --name {name}")
+
+
+def preset_command(name: str, scale: str) -> str:
+    """The commands that make results/NAME/ (its declaration says which hypothesis/domain)."""
+    hypothesis, domain = declared_presets().get(name, (name, "life"))
+    return COMMAND.format(name=name, hypothesis=hypothesis, domain=domain, scale=scale)
 
 
 def pct(row, metric) -> str:
@@ -81,14 +88,16 @@ def parameters(meta: dict, name: str, scale: str) -> dict:
     the preset's config composes them (older results saved none)."""
     if meta.get("parameters"):
         return meta["parameters"]
-    from experiments.core.reasoners import ROOT, compose_config
-    if not (ROOT / "conf" / "experiment" / f"{name}.yaml").exists():
+    from experiments.core.reasoners import compose_config
+    if name not in declared_presets():
         return {}  # not a preset (e.g. evaluation runs aggregated under their own name)
     from experiments.presets.common import preset_parameters
 
+    hypothesis, domain = declared_presets()[name]
     out = {}
     for reasoner in ("symbolic", "neural", "end_to_end", "latent"):
-        cfg = compose_config("job", [f"experiment={name}", f"scale={scale}", f"reasoner={reasoner}"])
+        cfg = compose_config("job", [f"experiment={hypothesis}", f"task={domain}",
+                                     f"scale={scale}", f"reasoner={reasoner}"])
         out[reasoner] = preset_parameters(cfg)
     return out
 
@@ -392,7 +401,7 @@ def render(results: Path, figures: Path) -> str:
             out += ["A worked example (demos, three drafts with the checker's verdict, and the "
                     "reasoner's trajectory next to the truth):", "",
                     f"![example]({figures.name}/example.png)", ""]
-        command = COMMANDS.get(name, COMMAND.format(name=name, scale=scale))
+        command = COMMANDS.get(name, preset_command(name, scale))
         out += [f"Command: `{command}`  ",
                 f"Aggregated {meta.get('aggregated', '?')} on {meta.get('machine', '?')}; "
                 f"{meta.get('jobs_complete', '?')} jobs ({meta.get('jobs_without_results', 0)} "
