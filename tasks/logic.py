@@ -18,7 +18,10 @@ only rule sets outside it.
 
 The *background theory* (`task.theory`): side atoms' heads follow their condition literal
 (`follow`: `c -> a`), contradict it (`contradict`: `c -> ~a`, the counterfactual rule
-sets, still self-consistent) or are random (`none`).
+sets, still self-consistent) or are random (`none`). `causal` is another family:
+blicket-style causal-induction tasks whose right answers may be `undetermined`
+(tasks/logic_causal.py; `task.inputs` objects, `task.effects` effects, `task.num_demos`
+trials).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from compiler.logic.rules import FALSE_HEAD, MAX_ATOMS, MAX_RULES, default_names
 from tasks.domain import CounterfactualSets, DemoReading, TaskDomain, TrainingTasks
 
 WORLDS = ("closed", "open")
-THEORIES = ("none", "follow", "contradict")
+THEORIES = ("none", "follow", "contradict", "causal")
 
 
 @dataclass
@@ -52,7 +55,8 @@ class LogicTaskConfig:
     noise: float = 0.0  # probability of flipping each observed derived value in a demo
     world: str = "closed"  # closed: atoms never derived read false; open: unknown
     constraints: int = 2  # integrity constraints per rule set
-    theory: str = "none"  # none | follow | contradict (the background theory, H3)
+    theory: str = "none"  # none | follow | contradict (the background theory, H3) | causal
+    effects: int = 1  # theory=causal: effects (the objects are the `inputs`)
     heldout_fraction: float = 0.1  # share of rule sets (by hash) never used for training
 
 
@@ -251,6 +255,14 @@ class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
             raise ValueError(f"task.constraints must be >= 0, got {t.constraints}")
         if not 0.0 < t.heldout_fraction < 1.0:
             raise ValueError(f"task.heldout_fraction must be in (0, 1), got {t.heldout_fraction}")
+        if t.theory == "causal":
+            if not 2 <= t.inputs <= 10 or not 1 <= t.effects <= 4:
+                raise ValueError(f"task.theory=causal needs 2-10 objects (task.inputs) and 1-4 "
+                                 f"effects (task.effects), got {t.inputs} and {t.effects}")
+            if t.world != "closed" or t.observed != 1.0 or t.noise != 0.0:
+                raise ValueError("task.theory=causal: trials are closed-world, fully observed "
+                                 "and noiseless (task.world=closed, observed=1.0, noise=0.0)")
+            return
         shape_for(t, t.depth)
 
     def make_tasks(self, t, seed, num_tasks, query_sizes, query_horizons, pool=None,
@@ -259,6 +271,13 @@ class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
         have the task's own size (its atoms), so `query_sizes` is not used."""
         rng = np.random.default_rng([seed, 0x10C1C])
         split = pool or "heldout"
+        if t.theory == "causal":
+            if pool == "train":
+                raise ValueError("task.theory=causal has no training split (nothing trains on it)")
+            from tasks.logic_causal import make_causal_task
+            return [make_causal_task(rng, i, t.inputs, t.effects, t.num_demos,
+                                     list(query_horizons), LogicTask, Query)
+                    for i in range(num_tasks)]
         return [make_task(rng, i, t, list(query_horizons), split, noise) for i in range(num_tasks)]
 
     def training_pool(self, t, seed: int):
