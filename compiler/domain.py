@@ -201,10 +201,16 @@ class Domain:
                                      return_index=True, return_counts=True)
         return voters[first[np.lexsort((first, -counts))[0]]]
 
-    def combine(self, outputs: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        """Answers `[B, ...]` from the voters' outputs `[B, V, ...]` (weight `[B, V]` is 1
-        for a real voter, 0 for padding)."""
+    def combine(self, outputs: np.ndarray, weight: np.ndarray, commit: float = 1.0) -> np.ndarray:
+        """Answers `[B, ...]` from the voters' outputs `[B, V, ...]` (weight `[B, V]`: a real
+        voter's prior weight, 0 for padding). `commit`: the weighted share a value needs
+        where the domain can abstain (logic); others take the weighted majority."""
         raise NotImplementedError
+
+    def description_length(self, drafts: np.ndarray, options=None) -> np.ndarray:
+        """`[K]` description lengths of drafts (in symbols) for the `length` prior
+        (`options`: the domain's compiler options): by default their `size`."""
+        return np.asarray(self.size(drafts), np.float64)
 
     def correct(self, pred: np.ndarray, truth: np.ndarray) -> np.ndarray:
         """Per unit, whether an answer is right (logic: read values, unasked atoms count

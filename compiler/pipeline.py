@@ -24,8 +24,46 @@ class CompilerConfig:
     selector: str = "best"  # best | vote | random | first
     chunk: int = 4096  # drafts per vectorized check call
     check_consistency: bool = True  # false: select by demo fit alone (the ablation)
+    # vote: how survivors are weighted (uniform | length: 2^-(the domain's description
+    # length), a simplicity prior) and the weighted share a value needs to be committed
+    # (1.0: every survivor agrees; below it a domain that can abstain commits to the
+    # heaviest value when its share reaches `commit`, else answers undetermined)
+    prior: str = "uniform"
+    prior_bits: float = 0.33  # `length`: a survivor's weight is 2^-(prior_bits x its length)
+    commit: float = 1.0
     # the domain's own compiler options (an instance of `Domain.options`; None: its defaults)
     options: Any = None
+
+
+PRIORS = ("uniform", "length")
+
+
+def prior_weights(domain: Domain, drafts, config: CompilerConfig) -> np.ndarray | None:
+    """`[K]` draft weights relative to the lightest-coded draft: None for the uniform
+    prior, else 2^-(prior_bits x the domain's description length) (`length`: logic counts
+    the symbols of the rule text)."""
+    if config.prior == "uniform":
+        return None
+    if config.prior == "length":
+        length = np.asarray(domain.description_length(drafts, config.options), np.float64)
+        return np.exp2(-config.prior_bits * (length - length.min()))
+    raise ValueError(f"unknown compiler.prior {config.prior!r}; known: {PRIORS}")
+
+
+class Voters(np.ndarray):
+    """RuleSets `[V, *rule_shape]` (an array) that also carry each voter's `weights` `[V]`
+    and the `commit` share, which `reasoner.answer` hands to the domain's `combine`."""
+
+    @classmethod
+    def of(cls, rules, weights=None, commit: float = 1.0) -> Voters:
+        out = np.asarray(rules).view(cls)
+        out.weights = np.ones(len(out)) if weights is None else np.asarray(weights, np.float64)
+        out.commit = float(commit)
+        return out
+
+    def __array_finalize__(self, obj):  # slices and copies keep the defaults
+        self.weights = getattr(obj, "weights", None)
+        self.commit = getattr(obj, "commit", 1.0)
 
 
 @dataclass
@@ -40,6 +78,8 @@ class Compiled:
     chosen_index: int | None  # index into drafts, None when `chosen` is not itself a draft
     selector: str
     diagnostics: dict = field(default_factory=dict)
+    weights: np.ndarray | None = None  # [K] the drafts' prior weights (None: uniform)
+    commit: float = 1.0  # vote: the weighted share a value needs (CompilerConfig.commit)
 
     @property
     def rule_text(self) -> str:
@@ -51,11 +91,13 @@ class Compiled:
         return int((self.scores.exact & self.scores.self_consistent).sum())
 
     @property
-    def voters(self) -> np.ndarray:
-        """RuleSets whose runs answer a query: all survivors for `vote`, else the chosen."""
+    def voters(self) -> Voters:
+        """RuleSets whose runs answer a query: all survivors for `vote` (with their prior
+        weights and the commit share), else the chosen."""
         if self.selector == "vote":
-            return self.drafts[self.survivors]
-        return self.chosen[None]
+            weights = None if self.weights is None else self.weights[self.survivors]
+            return Voters.of(self.drafts[self.survivors], weights, self.commit)
+        return Voters.of(self.chosen[None])
 
     @property
     def ranked(self) -> np.ndarray:
@@ -82,6 +124,12 @@ def compile(domain: Domain, demos, key, config: CompilerConfig = CompilerConfig(
         raise ValueError(f"unknown selector {config.selector!r}; known: {sorted(SELECTORS)}")
     if config.num_drafts < 1:
         raise ValueError(f"num_drafts must be >= 1, got {config.num_drafts}")
+    if config.prior not in PRIORS:
+        raise ValueError(f"unknown prior {config.prior!r}; known: {PRIORS}")
+    if config.prior_bits < 0:
+        raise ValueError(f"prior_bits must be >= 0, got {config.prior_bits}")
+    if not 0.5 < config.commit <= 1.0:
+        raise ValueError(f"commit must be in (0.5, 1], got {config.commit}")
     groups = as_groups(demos)
     key_propose, key_select = jax.random.split(key)
     drafts, info = propose(key_propose, groups, config.num_drafts, config, truth=truth)
@@ -115,7 +163,7 @@ def check_and_select(domain: Domain, drafts, demos, key, config: CompilerConfig,
     diagnostics["blamed_entries"] = domain.blamed(drafts[best], scores.blame[best])
 
     compiled = Compiled(domain, drafts, scores, survivors, drafts[0], None, config.selector,
-                        diagnostics)
+                        diagnostics, prior_weights(domain, drafts, config), config.commit)
     return reselect(compiled, config.selector, groups, key)
 
 

@@ -112,7 +112,7 @@ class ArcDomain(Domain):
     def demo_units(self, group) -> int:
         return group.num_cells
 
-    def combine(self, outputs, weight):
+    def combine(self, outputs, weight, commit=1.0):
         """Per cell, the colour most voters give (ties: the smaller colour); OUT stays."""
         outputs = np.asarray(outputs)
         votes = (outputs[..., None] == np.arange(COLOURS + 1)) * weight[:, :, None, None, None]

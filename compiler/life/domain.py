@@ -99,7 +99,7 @@ class LifeDomain(Domain, RuleEquivalence, Corruption, Completions):
     def majority(self, voters):
         return (2 * np.asarray(voters).sum(axis=0) > len(voters)).astype(np.uint8)
 
-    def combine(self, outputs, weight):
+    def combine(self, outputs, weight, commit=1.0):
         # per-cell majority of the voters' runs; ties go to 0
         live = (outputs.astype(np.int32) * weight[:, :, None, None]).sum(axis=1)
         return (2 * live > weight.sum(axis=1)[:, None, None]).astype(np.uint8)

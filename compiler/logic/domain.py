@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -10,7 +12,15 @@ from compiler.domain import Corruption, DemoCheck, Domain, LearnedProposer, Rule
 from compiler.logic import checker as logic_checker
 from compiler.logic.consistency import internal_consistency
 from compiler.logic.equivalence import equivalent_on_fact_sets
-from compiler.logic.executor import NOT_ASKED, UNDETERMINED, read, read_np, run_batch_jit, used_rows
+from compiler.logic.executor import (
+    NOT_ASKED,
+    READ_UNDETERMINED,
+    UNDETERMINED,
+    read,
+    read_np,
+    run_batch_jit,
+    used_rows,
+)
 from compiler.logic.proposer_net import LogicProposerNet, net_proposer, rule_set_log_probs
 from compiler.logic.proposers import PROPOSERS, ranked_induce
 from compiler.logic.reference import run_reference
@@ -42,6 +52,17 @@ LEARNED = {"neural": LearnedProposer("logic-proposer", LogicProposerNet, net_pro
                                                  net_proposer)}
 
 
+@dataclass(frozen=True)
+class LogicOptions:
+    """Logic's compiler options (`CompilerConfig.options`; set as `task.negation_symbols`)."""
+
+    # the `length` prior's cost of a `~` in symbols: above 1, a rule about an absent atom is
+    # a priori less likely than one about a present atom (the causal reading: absence does
+    # not cause); 1 is the plain text length. 16 (with compiler.prior_bits=0.33) was the
+    # best of {1, 4, 8, 16} x {0.33, 0.5, 1} on the causal tasks of seed 1 (docs/logic.md)
+    negation_symbols: float = 16.0
+
+
 class LogicDomain(Domain, RuleEquivalence, Corruption):
     name = "logic"
     rule_shape = (MAX_RULES, BODY + 1)
@@ -49,6 +70,7 @@ class LogicDomain(Domain, RuleEquivalence, Corruption):
     blame_shape = (MAX_RULES,)
     proposers = PROPOSERS
     learned_proposers = LEARNED
+    options = LogicOptions
     syntax_error = RuleSyntaxError
 
     def to_text(self, rule, names=None) -> str:
@@ -135,15 +157,31 @@ class LogicDomain(Domain, RuleEquivalence, Corruption):
             rule[r, i] = ((rule[r, i] - 1) ^ 1) + 1
         return canonical(rule)
 
-    def combine(self, outputs, weight):
-        """Three-valued vote per atom: where every real voter reads the same value, the first
-        voter's state; where they disagree, `undetermined`."""
+    def combine(self, outputs, weight, commit=1.0):
+        """Three-valued vote per atom: the read value with the largest weighted share of
+        the real voters, as the first voter giving it has it, where that share reaches
+        `commit` (1.0: every voter agrees); elsewhere `undetermined`."""
         outputs = np.asarray(outputs)
-        values = np.asarray(read(jnp.asarray(outputs)))
-        real = weight[:, :, None] > 0
-        first = values[:, :1]
-        agree = ((values == first) | ~real).all(axis=1)
-        return np.where(agree, outputs[:, 0], UNDETERMINED).astype(np.uint8)
+        values = np.asarray(read(jnp.asarray(outputs)))  # [B, V, A]
+        weight = np.asarray(weight, np.float64)
+        kinds = np.arange(READ_UNDETERMINED)  # unknown, true, false, contradiction
+        votes = ((values[..., None] == kinds) * weight[:, :, None, None]).sum(axis=1)  # [B, A, 4]
+        share = votes.max(axis=-1) / np.maximum(weight.sum(axis=1), 1e-300)[:, None]
+        top = votes.argmax(axis=-1)  # [B, A]
+        giver = np.argmax((values == top[:, None]) & (weight[:, :, None] > 0), axis=1)  # [B, A]
+        chosen = np.take_along_axis(outputs, giver[:, None], axis=1)[:, 0]
+        return np.where(share >= commit - 1e-9, chosen, UNDETERMINED).astype(np.uint8)
+
+    def description_length(self, drafts, options=None):
+        """Symbols of the rule text per draft: each rule's body literals, its head and its
+        arrow, and each `~` as `options.negation_symbols` symbols (`p1 & ~p2 -> p3`: 5 +
+        that)."""
+        negation = (options or LogicOptions()).negation_symbols
+        d = np.asarray(drafts)
+        body, used = d[..., :BODY], d[..., BODY] > 0
+        negated = (body > 0) & ((body - 1) % 2 == 1)
+        per_rule = (body > 0).sum(axis=-1) + negation * negated.sum(axis=-1) + 2
+        return np.where(used, per_rule, 0).sum(axis=-1).astype(np.float64)
 
     def committed(self, pred):
         return (np.asarray(pred) & UNDETERMINED) == 0

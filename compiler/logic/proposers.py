@@ -296,3 +296,48 @@ def propose_oracle(key, demos, num_drafts, config=None, truth=None):
         raise ValueError("the oracle proposer needs the true rule set (the task's hidden truth)")
     return canonical(truth)[None], {}
 
+
+
+SPAN_SHARE = 0.5  # of the K drafts, the share that spans the version space (the rest: induce's)
+
+
+def minimal_sound_rules(group: Demos) -> list[list[int]]:
+    """Rule rows `[4]` of every sound rule of the version-space class (compiler/logic/
+    version_space.py) with no sound rule of a smaller body for the same head: shortest
+    first."""
+    from compiler.logic.version_space import sound_rules
+
+    bodies, heads, sound, _ = sound_rules(group)
+    size = (bodies >= 0).sum(axis=1)
+    rows = []
+    for h, atom in enumerate(heads):
+        kept: list[set] = []
+        for b in np.nonzero(sound[:, h])[0][np.argsort(size[sound[:, h]], kind="stable")]:
+            lits = {int(s) for s in bodies[b] if s >= 0}
+            if not any(k <= lits for k in kept):
+                kept.append(lits)
+                rows.append(_row(sorted(lits) + [-1] * (BODY - len(lits)), 2 * int(atom)))
+    return sorted(rows, key=lambda r: (sum(c > 0 for c in r[:BODY]), r))
+
+
+@register("induce_span")
+def propose_induce_span(key, demos, num_drafts, config=None, truth=None):
+    """Drafts that span the version space (closed-world tasks): induce's drafts (the
+    minimal covers: its specific side) interleaved with its first draft plus one rule the
+    demos allow but do not force (a sound rule no cover needs), shortest rules first, and
+    the first draft plus every such rule (the general boundary, split into drafts of at
+    most MAX_RULES rules). An atom on which rule sets that reproduce the demos disagree then
+    gets disagreeing drafts, so a vote can say `undetermined` there."""
+    base, info = propose_induce(key, demos, num_drafts, config)
+    group = merged(demos)
+    first = [list(r) for r in base[0] if r[BODY] > 0]
+    extra = [r for r in minimal_sound_rules(group) if r not in first]
+    room = MAX_RULES - len(first)
+    general = [canonical(np.array(first + extra[i:i + room], np.int64))
+               for i in range(0, len(extra), max(room, 1))] if room > 0 else []
+    plus_one = [canonical(np.array(first + [r], np.int64)) for r in extra] if room > 0 else []
+    span = general + plus_one
+    n_span = min(len(span), int(SPAN_SHARE * num_drafts)) if num_drafts > 1 else 0
+    drafts = [base[0]] + span[:n_span] + list(base[1:])
+    info = {**info, "allowed_rules": len(extra), "span_drafts": n_span}
+    return _dedupe(drafts)[:num_drafts], info

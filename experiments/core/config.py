@@ -16,6 +16,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from compiler import SELECTORS, CompilerConfig, get_domain
+from compiler.pipeline import PRIORS
 from reasoner import get_spec
 from reasoner.neural_config import NeuralConfig
 from tasks import get_tasks, task_domain_names
@@ -129,6 +130,11 @@ class ExperimentConfig:
     noises: list[float] = field(default_factory=lambda: [0.0, 0.01, 0.02, 0.05])
     example: bool = True  # drafts: seed 0 also saves one worked example (the grids figure)
     pass_at_k: bool = True  # drafts: also check every draft's equivalence to the truth
+    # undetermined: the proposers compared, the vote's priors and commit shares, the ceiling
+    proposers: list[str] = field(default_factory=lambda: ["induce", "induce_span"])
+    priors: list[str] = field(default_factory=lambda: ["uniform", "length"])
+    commits: list[float] = field(default_factory=lambda: [1.0, 0.95, 0.9, 0.8, 0.7, 0.6])
+    ceiling: bool = True
 
 
 @dataclass
@@ -195,6 +201,10 @@ def validate(cfg: DictConfig) -> None:
     if cfg.compiler.proposer not in domain.proposer_names():
         raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known for task="
                           f"{domain.name}: {domain.proposer_names()}")
+    if cfg.compiler.prior not in PRIORS:
+        raise ConfigError(f"compiler.prior={cfg.compiler.prior!r}; known: {PRIORS}")
+    if not 0.5 < cfg.compiler.commit <= 1.0:
+        raise ConfigError(f"compiler.commit must be in (0.5, 1], got {cfg.compiler.commit}")
     if cfg.compiler.selector not in SELECTORS:
         raise ConfigError(f"compiler.selector={cfg.compiler.selector!r}; known: {sorted(SELECTORS)}")
     if not 0.0 <= cfg.train.curriculum_fraction <= 1.0:

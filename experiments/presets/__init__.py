@@ -3,7 +3,15 @@
 `experiments.job` runs one job of a preset. Each `run(cfg, job_dir)` returns rows
 `{"condition": {...}, "metrics": {...}}`, each metric a mean over the job's tasks."""
 
-from experiments.presets import consistency_check, counterfactual, drafts, inconsistency, selection, test_time
+from experiments.presets import (
+    consistency_check,
+    counterfactual,
+    drafts,
+    inconsistency,
+    selection,
+    test_time,
+    undetermined,
+)
 
 PRESETS = {
     "drafts": drafts.run,
@@ -12,4 +20,5 @@ PRESETS = {
     "test_time": test_time.run,
     "counterfactual": counterfactual.run,
     "consistency_check": consistency_check.run,
+    "undetermined": undetermined.run,
 }

@@ -111,7 +111,7 @@ class ToyDomain(Domain):
     def demo_units(self, group) -> int:
         return int(np.asarray(group.outputs).size)
 
-    def combine(self, outputs, weight):
+    def combine(self, outputs, weight, commit=1.0):
         """Per cell, the colour most voters give (ties: the smaller colour)."""
         votes = (outputs[..., None] == np.arange(COLOURS)) * weight[:, :, None, None, None]
         return votes.sum(axis=1).argmax(axis=-1).astype(np.uint8)

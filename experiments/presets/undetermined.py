@@ -1,0 +1,109 @@
+"""Honest `undetermined`: precision and coverage of the vote's committed answers vs K, with
+and without the simplicity prior, at several commit shares, beside the exact ceiling.
+
+Per job (one demo setting and seed), for each proposer in `experiment.proposers` the
+largest K is proposed once per task and every smaller K selects among a prefix (as in
+`drafts`); every (K, prior, commit) in `experiment.num_drafts x experiment.priors x
+experiment.commits` then answers the same queries with the symbolic reasoner. Pooled over
+the job's asked atoms: `coverage` (share committed to a value), `precision` (share of those
+right) and `right` (share of atoms whose three-valued answer is right: `undetermined`
+counts as right only where the truth is undetermined, as in causal tasks). With
+`experiment.ceiling`, the exact version space (compiler/logic/version_space.py) answers
+too (`answerer=version_space`, with its seconds per task); on causal tasks also over
+present-object bodies only (`version_space_positive`: the causal reading, right by
+construction, a check of both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from omegaconf import DictConfig
+
+from compiler import check_and_select
+from compiler.pipeline import prior_weights
+from experiments.core.config import ConfigError, compiler_config, domain_of
+from experiments.evaluation.queries import symbolic
+from experiments.presets.common import job_key, query_tasks
+from experiments.presets.drafts import largest_drafts
+from reasoner import answer
+
+
+def run(cfg: DictConfig, job_dir) -> list[dict]:
+    domain, _ = domain_of(cfg)
+    if domain.name != "logic":
+        raise ConfigError(f"experiment=undetermined is for task=logic, got task={domain.name}")
+    base = compiler_config(cfg)
+    tasks = query_tasks(cfg)
+    reasoner = symbolic(cfg)
+    e = cfg.experiment
+    ks = sorted(e.num_drafts)
+    rows = []
+    for proposer in e.proposers:
+        config = replace(base, proposer=proposer, selector="vote")
+        largest = largest_drafts(cfg, domain, config, tasks, ks[-1])
+        for k in ks:
+            compiled = [check_and_select(domain, drafts[:k], t.demos, job_key(cfg, t.task_id, 1),
+                                         replace(config, num_drafts=k), info)
+                        for (drafts, info), t in zip(largest, tasks, strict=True)]
+            for prior in e.priors:
+                weighted = [replace(c, weights=prior_weights(domain, c.drafts, replace(config, prior=prior)))
+                            for c in compiled]
+                for commit in e.commits:
+                    voters = [replace(c, commit=float(commit)).voters for c in weighted]
+                    rows.append({"condition": {"proposer": proposer, "num_drafts": k,
+                                               "answerer": "vote", "prior": prior,
+                                               "commit": float(commit)},
+                                 "metrics": pooled(domain, tasks, vote_answers(reasoner, tasks, voters))})
+    if e.ceiling:
+        for name, positive in [("version_space", False)] + (
+                [("version_space_positive", True)] if cfg.task.theory == "causal" else []):
+            preds, seconds = ceiling_answers(tasks, positive)
+            rows.append({"condition": {"proposer": name, "num_drafts": 0, "answerer": name,
+                                       "prior": "none", "commit": 1.0},
+                         "metrics": {**pooled(domain, tasks, preds),
+                                     "seconds_median": float(np.median(seconds)),
+                                     "seconds_max": float(np.max(seconds))}})
+    return rows
+
+
+def vote_answers(reasoner, tasks, voters) -> list[list[np.ndarray]]:
+    """Per task, per query: the vote's answer state (query j batched over the tasks)."""
+    out = [[None] * len(t.queries) for t in tasks]
+    for j in range(len(tasks[0].queries)):
+        for shape in sorted({np.shape(t.queries[j].input) for t in tasks}):
+            idx = [i for i, t in enumerate(tasks) if np.shape(t.queries[j].input) == shape]
+            states = np.stack([tasks[i].queries[j].input for i in idx])
+            pred = answer(reasoner, [voters[i] for i in idx], states, tasks[idx[0]].queries[j].horizon)
+            for i, p in zip(idx, pred, strict=True):
+                out[i][j] = p
+    return out
+
+
+def ceiling_answers(tasks, positive: bool) -> tuple[list[list[np.ndarray]], list[float]]:
+    from compiler.logic.version_space import version_space_answers
+
+    preds, seconds = [], []
+    for t in tasks:
+        states = np.stack([q.input for q in t.queries])
+        out, info = version_space_answers(t.demos, states, positive_bodies=positive)
+        preds.append(list(out))
+        seconds.append(info["seconds"])
+    return preds, seconds
+
+
+def pooled(domain, tasks, preds) -> dict:
+    """Coverage, precision and three-valued right over every asked atom of the job."""
+    asked = committed = right_committed = right = 0
+    for t, ps in zip(tasks, preds, strict=True):
+        for q, p in zip(t.queries, ps, strict=True):
+            scored = domain.scored(q.answer)
+            ok = domain.correct(p, q.answer) & scored
+            sure = domain.committed(p) & scored
+            asked += int(scored.sum())
+            committed += int(sure.sum())
+            right_committed += int((ok & sure).sum())
+            right += int(ok.sum())
+    return {"coverage": committed / max(asked, 1), "precision": right_committed / max(committed, 1),
+            "right": right / max(asked, 1), "asked": float(asked)}
