@@ -24,13 +24,17 @@ def answer(reasoner, voters: list[np.ndarray], states: np.ndarray, steps: int) -
     batch = len(voters)
     most = max(len(v) for v in voters)
     rules = np.zeros((batch, most, *domain.rule_shape), domain.rule_dtype)
-    weight = np.zeros((batch, most), np.int32)
+    weight = np.zeros((batch, most), np.float64)
+    commit = {getattr(v, "commit", 1.0) for v in voters}
+    if len(commit) > 1:
+        raise ValueError(f"one answer batch mixes commit shares {sorted(commit)}")
     for b, v in enumerate(voters):
         rules[b, :len(v)] = v
-        weight[b, :len(v)] = 1
+        w = getattr(v, "weights", None)  # compiler.pipeline.Voters: the prior's weights
+        weight[b, :len(v)] = 1.0 if w is None else w
     flat_states = np.repeat(states, most, axis=0)
     out = np.asarray(reasoner.rollout(rules.reshape(-1, *domain.rule_shape), flat_states, steps))
-    return domain.combine(out.reshape(batch, most, *out.shape[1:]), weight)
+    return domain.combine(out.reshape(batch, most, *out.shape[1:]), weight, commit=commit.pop())
 
 
 class Candidate(NamedTuple):

@@ -85,10 +85,10 @@ def test_evaluate_and_halting_rows_without_a_hidden_rule(tmp_path):
 
 
 def test_a_preset_runs_without_a_hidden_rule(tmp_path):
+    from hydra.core.config_store import ConfigStore
+
     from experiments.core.reasoners import compose_config
     from experiments.presets import selection
-
-    from hydra.core.config_store import ConfigStore
 
     # a domain joins a hypothesis by declaring it (conf/preset/DOMAIN/HYPOTHESIS.yaml; here
     # the same in the config store) and its presets' reasoner (conf/reasoner/preset/DOMAIN)
@@ -151,3 +151,34 @@ def test_no_library_file_names_a_plugin_domain():
     for package in ("compiler", "reasoner", "tasks", "experiments"):
         for path in (ROOT / package).rglob("*.py"):
             assert "toy" not in path.read_text().lower().split(), path
+
+
+def test_no_import_circles_in_experiments():
+    """No module of experiments/ reaches itself through imports (top-level or inside a
+    function): reports import plots and verdicts, the apps import reports, never back."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in (root / "experiments").rglob("*.py")}
+    graph = {}
+    for name, path in files.items():
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("experiments"):
+                deps |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in files
+                         else node.module for a in node.names}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names if a.name.startswith("experiments")}
+        graph[name] = deps & set(files) - {name}
+
+    def reaches(start, target, seen):
+        for nxt in graph[start]:
+            if nxt == target or (nxt not in seen and not seen.add(nxt) and reaches(nxt, target, seen)):
+                return True
+        return False
+
+    circles = sorted(name for name in graph if reaches(name, name, set()))
+    assert not circles, f"import circles through {circles}"
+    assert "experiments.reporting.results_md" not in graph["experiments.reporting.logic_report"]

@@ -4,7 +4,7 @@ ARC benchmark runs (results/arc/*.jsonl, written by experiments.evaluate) and th
 
 ARC's axes are proposer x the internal-consistency check (drafts) and the selector
 (selection); its answers are ARC's two attempts, so pass@2 is the headline metric. The
-verdict rules are the ones RESULTS.md states for life (results_md.verdict_*).
+verdict rules are the ones RESULTS.md states for life (verdicts.py).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from experiments.reporting.figures import COLOURS, OKABE_ITO, line, save, seeds_note, where
-from experiments.reporting.results_md import budget, mean_of, pct, table, verdict_drafts, verdict_selection
+from experiments.reporting.plots import COLOURS, OKABE_ITO, line, save, seeds_note, where
 from experiments.reporting.tables import attempts_summary
+from experiments.reporting.verdicts import budget, mean_of, pct, table, verdict_drafts, verdict_selection
 
 # ARC's ten colours (0 black ... 9 maroon), as the ARC task viewer shows them
 ARC_COLOURS = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE",

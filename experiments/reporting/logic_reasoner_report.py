@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from experiments.reporting.figures import fig_counterfactual, fig_test_time, where
-from experiments.reporting.results_md import (
+from experiments.reporting.plots import fig_counterfactual, fig_test_time, where
+from experiments.reporting.verdicts import (
     budget,
     mean_of,
     pct,

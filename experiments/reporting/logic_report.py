@@ -2,7 +2,7 @@
 
 Logic's sweep axes are its own (demos, observed share of atoms, selector), so its figures
 and verdict sentences are separate functions; the verdict rules are the ones RESULTS.md
-states for life (results_md.verdict_*), applied to logic's numbers.
+states for life (verdicts.py), applied to logic's numbers.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from experiments.reporting.figures import COLOURS, OKABE_ITO, fig_inconsistency, line, save, seeds_note, where
 from experiments.reporting.logic_reasoner_report import (  # issues 12 and 13
     DEPTHS,
     fig_logic_counterfactual,
@@ -20,7 +19,10 @@ from experiments.reporting.logic_reasoner_report import (  # issues 12 and 13
     logic_reasoner_targets,
     logic_test_time,
 )
-from experiments.reporting.results_md import (
+from experiments.reporting.plots import COLOURS, OKABE_ITO, fig_inconsistency, line, save, seeds_note, where
+from experiments.reporting.undetermined_report import FIGURES as UNDETERMINED_FIGURES
+from experiments.reporting.undetermined_report import SECTIONS as UNDETERMINED_SECTIONS
+from experiments.reporting.verdicts import (
     budget,
     mean_of,
     pct,
@@ -288,7 +290,7 @@ COMMANDS = {"logic_proposers": (
 EXTRA_FIGURES = {"logic_counterfactual": ["logic_counterfactual_oracle", "logic_counterfactual_induce"],
                  "logic_test_time": ["logic_test_time", "logic_test_time_halting"]}
 
-FIGURES = {"logic_drafts": fig_logic_drafts, "logic_selection": fig_logic_selection,
+FIGURES = {**UNDETERMINED_FIGURES, "logic_drafts": fig_logic_drafts, "logic_selection": fig_logic_selection,
            "logic_inconsistency": fig_logic_inconsistency,
            "logic_consistency_check": fig_logic_consistency_check,
            "logic_test_time": fig_logic_test_time, "logic_counterfactual": fig_logic_counterfactual}
@@ -303,4 +305,5 @@ SECTIONS = [("logic_drafts", "Logic H1: drafts", logic_drafts),
             ("logic_reasoner_targets", "Logic: the compiled neural reasoner's targets",
              logic_reasoner_targets),
             ("logic_proposers", "Logic: the learned proposer", logic_proposers),
-            ("logic_proposers_1024", "Logic: proposers up to K = 1024 (32 demos)", logic_proposers)]
+            ("logic_proposers_1024", "Logic: proposers up to K = 1024 (32 demos)", logic_proposers),
+            *UNDETERMINED_SECTIONS]

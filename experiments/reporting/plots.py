@@ -1,0 +1,347 @@
+"""Figure helpers and the figure functions of the hypotheses (one style for all figures:
+Okabe-Ito colour-blind-safe palette, labelled axes, mean over seeds with a +-1 std band or
+bar). Domain reports (`*_report.py`) draw with these; `experiments.figures` runs them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+             "#000000"]
+STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
+         "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.spines.top": False,
+         "axes.spines.right": False, "axes.prop_cycle": plt.cycler(color=OKABE_ITO),
+         "figure.dpi": 150, "savefig.bbox": "tight"}
+COLOURS = {"random": OKABE_ITO[0], "induce": OKABE_ITO[1], "exhaustive": OKABE_ITO[7],
+           "symbolic": OKABE_ITO[7], "neural": OKABE_ITO[0], "end_to_end": OKABE_ITO[3],
+           "latent": OKABE_ITO[2], "best": OKABE_ITO[0], "vote": OKABE_ITO[1],
+           "first": OKABE_ITO[2]}
+
+
+def read_summary(path: Path) -> list[dict]:
+    def value(v):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    with open(path) as f:
+        return [{k: value(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def where(rows, **match):
+    return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+
+
+def line(ax, rows, x, metric, label=None, colour=None, dashed=False, band=True):
+    rows = sorted((r for r in rows if r.get(f"{metric}_mean", "") != ""), key=lambda r: r[x])
+    if not rows:
+        return
+    xs = np.array([r[x] for r in rows], float)
+    mean = np.array([r[f"{metric}_mean"] for r in rows], float)
+    std = np.array([r[f"{metric}_std"] for r in rows], float)
+    ax.plot(xs, mean, "--" if dashed else "-", marker="s" if dashed else "o", ms=2.5, lw=1.2,
+            label=label, color=colour)
+    if band:
+        ax.fill_between(xs, np.clip(mean - std, 0, 1), np.clip(mean + std, 0, 1), alpha=0.18,
+                        color=colour, lw=0)
+
+
+def save(fig, out: Path, name: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{name}.pdf", out / f"{name}.png"]
+    for p in paths:
+        fig.savefig(p)
+    plt.close(fig)
+    return paths
+
+
+def seeds_note(rows) -> str:
+    counts = sorted({int(r["count"]) for r in rows})
+    return f"mean ± std over {'/'.join(map(str, counts))} seeds"
+
+
+PROPOSERS = ("random", "induce", "neural", "neural_self_taught", "hybrid", "mean_field",
+             "neural_mean_field")  # drawn in this order
+PROPOSER_COLOURS = {"random": OKABE_ITO[0], "induce": OKABE_ITO[1], "neural": OKABE_ITO[4],
+                    "neural_self_taught": OKABE_ITO[5], "hybrid": OKABE_ITO[3],
+                    "mean_field": OKABE_ITO[6], "neural_mean_field": OKABE_ITO[2],
+                    "exhaustive": OKABE_ITO[7]}
+
+
+def fig_drafts(rows, out, name="drafts"):
+    """One column per (demo horizon, noise), one row per metric, one line per proposer vs
+    K; the exhaustive ceiling (its largest K) as a horizontal line."""
+    panels = [(h, n) for h in sorted({r["task.demo_horizon"] for r in rows})
+              for n in sorted({r["task.noise"] for r in rows})]
+    metrics = [("p_true_drafted", "pass@K (true among drafts)"),
+               ("p_true_survives", "P(true survives)"), ("p_chosen_true", "P(chosen = true)"),
+               ("exact_symbolic", "exact @h, symbolic"), ("exact_neural", "exact @h, neural")]
+    metrics = [(m, label) for m, label in metrics
+               if any(r.get(f"{m}_mean", "") != "" for r in rows)]
+    proposers = [p for p in PROPOSERS if where(rows, **{"compiler.proposer": p})]
+    fig, axes = plt.subplots(len(metrics), len(panels), figsize=(1.9 * len(panels), 1.6 * len(metrics)),
+                             sharex=True, sharey=True, squeeze=False)
+    for j, (h, noise) in enumerate(panels):
+        for i, (metric, label) in enumerate(metrics):
+            ax = axes[i, j]
+            c = {"task.demo_horizon": h, "task.noise": noise}
+            for proposer in proposers:
+                line(ax, where(rows, **{"compiler.proposer": proposer}, **c), "num_drafts", metric,
+                     proposer, PROPOSER_COLOURS[proposer])
+            ceil = where(rows, **{"compiler.proposer": "exhaustive"}, **c)
+            if ceil and ceil[0].get(f"{metric}_mean", "") != "":
+                ax.axhline(ceil[0][f"{metric}_mean"], color=PROPOSER_COLOURS["exhaustive"], lw=0.8,
+                           ls=":", label="exhaustive (ceiling)")
+            ax.set_xscale("log", base=2)
+            ax.set_ylim(-0.03, 1.03)
+            if i == 0:
+                ax.set_title(f"h={int(h)}, noise {noise:g}")
+            if j == 0:
+                ax.set_ylabel(label)
+            if i == len(metrics) - 1:
+                ax.set_xlabel("drafts K")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
+               bbox_to_anchor=(0.5, -0.03))
+    fig.suptitle(f"H1: drafts vs K ({seeds_note(rows)})", y=1.0)
+    return save(fig, out, name)
+
+
+def fig_drafts_few_demos(rows, out):
+    return fig_drafts(rows, out, "drafts_few_demos")
+
+
+def fig_selection(rows, out):
+    horizons = sorted({r["task.demo_horizon"] for r in rows})
+    noises = sorted({r["task.noise"] for r in rows})
+    selectors = list(dict.fromkeys(r["selector"] for r in rows))
+    proposers = [p for p in PROPOSERS if where(rows, **{"compiler.proposer": p})]
+    fig, axes = plt.subplots(len(noises), len(horizons), figsize=(2.4 * len(horizons), 4.2),
+                             sharey=True, squeeze=False)
+    width = 0.8 / max(len(proposers), 1)
+    for i, noise in enumerate(noises):
+        for j, h in enumerate(horizons):
+            ax = axes[i, j]
+            for k, proposer in enumerate(proposers):
+                vals, errs = [], []
+                for s in selectors:
+                    r = where(rows, **{"compiler.proposer": proposer, "task.demo_horizon": h,
+                                       "task.noise": noise, "selector": s})
+                    vals.append(r[0]["exact_symbolic_mean"] if r else np.nan)
+                    errs.append(r[0]["exact_symbolic_std"] if r else 0)
+                ax.bar(np.arange(len(selectors)) + (k - (len(proposers) - 1) / 2) * width, vals,
+                       width, yerr=errs, label=proposer, color=PROPOSER_COLOURS[proposer], capsize=1.5)
+            ax.set_xticks(range(len(selectors)), selectors)
+            ax.set_ylim(0, 1.05)
+            ax.set_title(f"demo horizon {int(h)}, noise {noise:g}")
+            if j == 0:
+                ax.set_ylabel("exact @h (fraction of tasks)")
+            if i == len(noises) - 1:
+                ax.set_xlabel("selector")
+    axes[0, 0].legend(frameon=False, title="proposer")
+    fig.suptitle(f"H1: selection at K = 64 ({seeds_note(rows)})", y=1.0)
+    return save(fig, out, "selection")
+
+
+def training_horizon(results: Path, name: str) -> int | None:
+    """The training horizon of an experiment's trained reasoners, from its saved meta.json
+    (or, for results saved without parameters, its preset config)."""
+    from experiments.reporting.verdicts import parameters
+
+    path = results / name / "meta.json"
+    meta = json.loads(path.read_text()) if path.exists() else {}
+    scale = ",".join(meta.get("scale", [])) or "small"
+    params = parameters(meta, name, scale)
+    return next((p["train_horizon"] for r, p in params.items() if r != "symbolic"), None)
+
+
+def fig_extrapolation(rows, out, train_h):
+    """H4 as asked: exact at T = h against the horizon h (the training horizon marked), per
+    reasoner and grid; and the halting head's accuracy against its iteration budget."""
+    curve = where(rows, kind="curve")
+    grids = sorted({r["grid"] for r in curve})
+    reasoners = [n for n in ("symbolic", "neural", "end_to_end", "latent")
+                 if where(curve, reasoner=n)]
+    fig, axes = plt.subplots(1, len(grids) + 1, figsize=(2.9 * (len(grids) + 1) + 1.6, 2.5),
+                             squeeze=False)
+    for j, g in enumerate(grids):
+        ax = axes[0, j]
+        for name in reasoners:
+            at_h = [r for r in where(curve, reasoner=name, mode="fixed", grid=g)
+                    if r["iterations"] == r["horizon"]]
+            line(ax, at_h, "horizon", "exact", name, COLOURS[name])
+        if train_h:
+            ax.axvline(train_h, color="grey", lw=0.8, ls=":", label=f"training horizon {train_h}")
+        ax.set_xscale("log", base=2)
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel("horizon h (steps), T = h")
+        ax.set_title(f"{int(g)}x{int(g)} grid")
+        if j == 0:
+            ax.set_ylabel("exact (fraction of tasks)")
+    axes[0, 0].legend(loc="lower left", frameon=False, fontsize=6)
+    ax = axes[0, -1]
+    stable = where(rows, kind="until_stable_budget", grid=min(grids))
+    for name in reasoners:
+        for mode, dashed in (("learned", True), ("detector", False)):
+            line(ax, where(stable, reasoner=name, mode=mode), "iterations", "exact",
+                 f"{name}, {'halting head' if dashed else 'cycle detector'}", COLOURS[name],
+                 dashed=dashed)
+    if not stable:  # results saved before the preset measured it
+        ax.text(0.5, 0.5, "not in these results\n(rerun the test_time preset)",
+                ha="center", va="center", transform=ax.transAxes, fontsize=7)
+    ax.set_xscale("log", base=2)
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("iteration budget")
+    ax.set_title(f"run until stable, {int(min(grids))}x{int(min(grids))}")
+    if stable:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=6)
+    fig.suptitle(f"H4: extrapolation past the training horizon ({seeds_note(curve)}; "
+                 "where a line is missing it lies under another)", y=1.02)
+    return save(fig, out, "test_time_extrapolation")
+
+
+def grid_label(g) -> str:
+    return f"{int(g)}x{int(g)} grid"
+
+
+def fig_test_time(rows, out, name="test_time", size_label=grid_label, horizon_word="horizon",
+                  stable_word="stable"):
+    """Exact vs iterations per (horizon, size), and the until-stable iterations used;
+    `size_label` and the words name a domain's axes (life: grids and horizons; logic: atoms
+    and proof depths, "the fixed point")."""
+    curve = where(rows, kind="curve")
+    horizons = sorted({r["horizon"] for r in curve})
+    grids = sorted({r["grid"] for r in curve})
+    reasoners = [n for n in ("symbolic", "neural", "end_to_end", "latent")
+                 if where(curve, reasoner=n)]
+    fig, axes = plt.subplots(len(horizons), len(grids), figsize=(2.8 * len(grids), 2.0 * len(horizons)),
+                             sharex=True, sharey=True, squeeze=False)
+    for i, h in enumerate(horizons):
+        for j, g in enumerate(grids):
+            ax = axes[i, j]
+            for reasoner in reasoners:
+                for mode in ("fixed", "halting"):
+                    sub = where(curve, reasoner=reasoner, mode=mode, horizon=h, grid=g)
+                    line(ax, sub, "iterations", "exact",
+                         f"{reasoner}" + (" + halting head" if mode == "halting" else ""),
+                         COLOURS[reasoner], dashed=mode == "halting")
+            ax.axvline(h, color="grey", lw=0.6, ls=":")
+            ax.set_xscale("log", base=2)
+            ax.set_ylim(-0.03, 1.03)
+            ax.set_title(f"{horizon_word} {int(h)}, {size_label(g)}")
+            if j == 0:
+                ax.set_ylabel("exact (fraction of tasks)")
+            if i == len(horizons) - 1:
+                ax.set_xlabel("iterations T (count)")
+    axes[0, -1].legend(loc="upper left", frameon=False, fontsize=6)
+    fig.suptitle(f"H4: accuracy vs test-time iterations ({seeds_note(curve)}; "
+                 "dotted: T = horizon)", y=1.0)
+    paths = save(fig, out, name)
+    stable = where(rows, kind="until_stable")
+    if stable:
+        fig, ax = plt.subplots(figsize=(max(4.2, 0.55 * len(stable)), 2.6))
+        labels = [f"{r['reasoner'].replace('end_to_end', 'e2e')}, {r['mode']}, "
+                  f"{size_label(r['grid'])}" for r in stable]
+        x = np.arange(len(stable))
+        ax.bar(x - 0.2, [r["iterations_used_mean"] for r in stable], 0.4,
+               yerr=[r["iterations_used_std"] for r in stable], label="iterations used",
+               color=OKABE_ITO[0], capsize=1.5)
+        ax.bar(x + 0.2, [r["mu_true_mean"] for r in stable], 0.4,
+               label=f"true steps to {stable_word} mu", color=OKABE_ITO[1])
+        ax.set_xticks(x, labels, fontsize=6, rotation=40, ha="right")
+        ax.set_ylabel("iterations (count)")
+        ax.legend(frameon=False)
+        ax.set_title(f"run until {stable_word}: iterations used vs the true number")
+        paths += save(fig, out, f"{name}_halting")
+    return paths
+
+
+def fig_counterfactual(rows, out, name="counterfactual",
+                       sets=("near (in family)", "far (>= 6 entries)"), title="H3: counterfactual rules",
+                       horizon_word="horizon"):
+    horizons = sorted({r["horizon"] for r in rows})
+    fig, axes = plt.subplots(1, len(horizons), figsize=(2.6 * len(horizons), 2.4), sharey=True,
+                             squeeze=False)
+    series = [("neural", "neural"), ("end_to_end", "end_to_end"), ("neural", "symbolic")]
+    for j, h in enumerate(horizons):
+        ax = axes[0, j]
+        for k, (trained, evaluated) in enumerate(series):
+            vals, errs = [], []
+            for which in ("near", "far"):
+                r = where(rows, reasoner=trained, evaluated=evaluated, rules=which, horizon=h)
+                vals.append(r[0]["exact_mean"] if r else np.nan)
+                errs.append(r[0]["exact_std"] if r else 0)
+            label = evaluated if evaluated == "symbolic" else f"{evaluated} (trained on family)"
+            ax.bar(np.arange(2) + (k - 1) * 0.27, vals, 0.27, yerr=errs, capsize=1.5,
+                   label=label, color=COLOURS[evaluated])
+        ax.set_xticks(range(2), list(sets))
+        ax.set_ylim(0, 1.05)
+        ax.set_title(f"{horizon_word} {int(h)}")
+        if j == 0:
+            ax.set_ylabel("exact (fraction of tasks)")
+    axes[0, 0].legend(frameon=False, fontsize=6)
+    fig.suptitle(f"{title} ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, name)
+
+
+def fig_inconsistency(rows, out, name="inconsistency"):
+    fig, axes = plt.subplots(1, 2, figsize=(6.0, 2.4), squeeze=False)
+    for ax, kind, xlabel in ((axes[0, 0], "entries", "corrupted rule entries m (count)"),
+                             (axes[0, 1], "demo_noise", "demo noise (flip probability)")):
+        sub = where(rows, corruption=kind)
+        line(ax, sub, "amount", "exact_symbolic", "exact @h, symbolic", COLOURS["symbolic"])
+        line(ax, sub, "amount", "exact_neural", "exact @h, neural", COLOURS["neural"],
+             dashed=True)
+        line(ax, sub, "amount", "p_flagged", "flagged by the checker", OKABE_ITO[3])
+        ax.set_xlabel(xlabel)
+        ax.set_ylim(-0.03, 1.03)
+    axes[0, 0].set_ylabel("fraction of tasks")
+    axes[0, 0].legend(frameon=False, fontsize=6)
+    fig.suptitle(f"H3: inconsistent rule sets ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, name)
+
+
+def fig_example(example: dict, out):
+    """Demos, three drafts (chosen / rejected, with why) and a trajectory vs the truth."""
+    steps = len(example["trajectory"])
+    fig = plt.figure(figsize=(1.0 * steps, 4.6))
+    grid = fig.add_gridspec(3, steps, height_ratios=[1, 0.55, 1.9], hspace=0.5)
+    cmap = matplotlib.colors.ListedColormap(["#FFFFFF", OKABE_ITO[0]])
+
+    def show(ax, g, title):
+        ax.imshow(np.asarray(g), cmap=cmap, vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=6)
+        for spine in ax.spines.values():
+            spine.set_visible(True)
+            spine.set_linewidth(0.5)
+
+    pairs = list(zip(example["demo_inputs"], example["demo_outputs"], strict=True))
+    for k, (x, y) in enumerate(pairs[: steps // 2]):
+        show(fig.add_subplot(grid[0, 2 * k]), x, f"demo {k + 1} input")
+        show(fig.add_subplot(grid[0, 2 * k + 1]), y, f"demo {k + 1} output")
+    text = fig.add_subplot(grid[1, :])
+    text.axis("off")
+    lines = [f"true rule {example['rule_true']}; {example['num_drafts']} drafts proposed"]
+    for d in example["drafts"]:
+        status = ("CHOSEN" if d["chosen"] else "consistent" if d["consistent"] else "REJECTED")
+        why = "" if d["consistent"] else (f": {d['wrong_cells']} demo cells wrong, blamed entries "
+                                          f"{', '.join(d['blamed_entries'][:6]) or '-'}"
+                                          + (" (best score; no draft consistent)"
+                                             if d["chosen"] else ""))
+        lines.append(f"{status} draft {d['rule']}{why}")
+    text.text(0, 1, "\n".join(lines), va="top", fontsize=6, family="monospace")
+    sub = grid[2, :].subgridspec(2, steps, hspace=0.35)
+    for t, (a, b) in enumerate(zip(example["trajectory"], example["truth"], strict=True)):
+        show(fig.add_subplot(sub[0, t]), a, f"{example['reasoner']} t={t}")
+        show(fig.add_subplot(sub[1, t]), b, f"truth t={t}")
+    return save(fig, out, "example")
