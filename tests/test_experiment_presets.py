@@ -36,6 +36,11 @@ PRESETS = {  # results name: experiment=, task=, then two jobs (other sweep axes
     "logic_counterfactual": ["experiment=counterfactual", "task=logic",
                              "reasoner=neural,end_to_end", "compiler.proposer=oracle", "seed=0",
                              "experiment.query_horizons=[1,3]"],
+    "logic_undetermined": ["experiment=undetermined", "task=logic", "task.num_demos=8",
+                           "task.observed=1.0", "seed=0,1", "experiment.query_horizons=[1,3]",
+                           "experiment.num_drafts=[1,4]", "experiment.commits=[1.0,0.9]"],
+    "logic_undetermined_causal": ["experiment=undetermined_causal", "task=logic",
+                                  "task.num_demos=6", "seed=2,3", "experiment.num_drafts=[1,4]"],
     # arc: three small ARC-AGI-1 train tasks (conf/task_scale/arc_tiny.yaml)
     "arc_drafts": ["experiment=drafts", "task=arc", "compiler.proposer=induce",
                    "compiler.check_consistency=true,false", "seed=0"],
@@ -112,12 +117,14 @@ def test_figures_and_results_md_from_saved_results(swept):
                   "H3: inconsistent", "Logic H1: drafts", "Logic H1: selection",
                   "Logic: the internal-consistency check", "Logic H3: inconsistent",
                   "Logic H4/H2: test-time", "Logic H3: counterfactual", "ARC H1: drafts",
-                  "ARC H1: selection"):
+                  "ARC H1: selection", "Logic: honest undetermined on causal-induction tasks",
+                  "Logic: honest undetermined on layered rule sets"):
         assert f"## {title}" in text
     verdicts = [ln for ln in text.splitlines() if ln.startswith("- H")]
     # life: H1 x 2, H4, H2 (from test_time), H3 x 2; logic: 4, H4 and H2, H3 (one compiler);
-    # arc: drafts (and its internal-check sentence, not an "- H" line) and selection
-    assert len(verdicts) == 15
+    # arc: drafts (and its internal-check sentence, not an "- H" line) and selection;
+    # logic's undetermined: an "- H1" line each (causal and layered)
+    assert len(verdicts) == 17
     assert any(ln.startswith("- H2") for ln in verdicts)
     # every verdict names its scale; at scale=tiny a rule not met is "not reached at this budget"
     assert all("scale=tiny" in ln for ln in verdicts)
@@ -148,3 +155,18 @@ def test_every_declaration_composes_with_its_results_name():
     names = [results_name(h, d) for h, d in pairs]
     assert len(set(names)) == len(names)
     assert set(PRESETS) <= set(names)
+
+
+def test_undetermined_rows_carry_coverage_precision_and_the_ceiling(swept):
+    with open(swept / "results" / "logic_undetermined_causal" / "summary.csv") as f:
+        rows = list(csv.DictReader(f))
+    answerers = {r["answerer"] for r in rows}
+    assert answerers == {"vote", "version_space", "version_space_positive"}
+    for r in rows:
+        assert 0 <= float(r["coverage_mean"]) <= 1 and 0 <= float(r["precision_mean"]) <= 1
+    # over present objects the version space is the causal reading itself
+    assert all(float(r["right_mean"]) == 1.0 for r in rows if r["answerer"] == "version_space_positive")
+    with open(swept / "results" / "logic_undetermined" / "summary.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["proposer"] for r in rows} == {"induce", "induce_span", "version_space"}
+    assert {r["commit"] for r in rows if r["answerer"] == "vote"} == {"1.0", "0.9"}

@@ -31,7 +31,8 @@ def _title(demos, observed, rows):
 
 def fig_undetermined(rows, out, name="logic_undetermined"):
     """Precision vs coverage of committed answers: each line is one (proposer, prior) at
-    K = 64 over the commit shares; the exact version space is the star."""
+    K = 64 over the commit shares (dotted: spanning drafts with the prior at K = 4 and 16);
+    the exact version space is the star."""
     panels = _panels(rows)
     fig, axes = plt.subplots(1, len(panels), figsize=(2.4 * len(panels), 2.6), sharey=True,
                              squeeze=False)
@@ -44,18 +45,34 @@ def fig_undetermined(rows, out, name="logic_undetermined"):
             if sub:
                 ax.plot([r["coverage_mean"] for r in sub], [r["precision_mean"] for r in sub], style,
                         marker="o", ms=2.5, lw=1.2, color=colour, label=f"{proposer}, {prior}")
+        for k, alpha in ((4, 0.35), (16, 0.6)):  # the prior's curve at smaller K
+            sub = sorted(where(rows, **match, proposer="induce_span", prior="length", num_drafts=k,
+                               answerer="vote"), key=lambda r: r["commit"])
+            if sub:
+                ax.plot([r["coverage_mean"] for r in sub], [r["precision_mean"] for r in sub], ":",
+                        marker=".", ms=2, lw=1.0, color=OKABE_ITO[2], alpha=alpha,
+                        label=f"induce_span, length, K = {k}")
         for answerer, colour in (("version_space", "black"), ("version_space_positive", OKABE_ITO[3])):
             sub = where(rows, **match, answerer=answerer)
-            if sub:
+            if sub and sub[0]["coverage_mean"] > 0:
                 ax.plot([sub[0]["coverage_mean"]], [sub[0]["precision_mean"]], "*", ms=8, color=colour,
                         label=answerer.replace("_positive", " (present objects)"))
+            elif sub:  # it commits to nothing: no precision to draw
+                ax.text(0.02, 0.04, f"{answerer}: commits to nothing", transform=ax.transAxes,
+                        fontsize=6)
         ax.set_title(_title(demos, observed, rows))
         ax.set_xlabel("coverage (share committed)")
         ax.set_xlim(-0.03, 1.03)
         if j == 0:
             ax.set_ylabel("precision (committed right)")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.12))
+    lows = [line.get_ydata().min() for ax in axes[0] for line in ax.get_lines()]
+    axes[0, 0].set_ylim(max(0.0, min(lows, default=0.0) - 0.02), 1.01)
+    labelled = {}
+    for ax in axes[0]:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            labelled.setdefault(label, handle)
+    fig.legend(list(labelled.values()), list(labelled), loc="upper center", ncol=4, frameon=False,
+               bbox_to_anchor=(0.5, -0.02))
     fig.suptitle(f"Committed answers at K = {TOP_K} over commit shares 1 to .6 ({seeds_note(rows)})", y=1.02)
     return save(fig, out, name)
 
@@ -117,7 +134,7 @@ def undetermined(rows, meta):
         plain = where(rows, **match, answerer="vote", num_drafts=TOP_K, proposer="induce",
                       prior="uniform", commit=1.0)
         lines.append(f"{int(demos)} demos, {100 * observed:g}% observed: ceiling coverage "
-                     f"{100 * cov:.1f}% ({100 * ceiling[0]['precision_mean']:.1f}% right), "
+                     f"{100 * cov:.1f}% ({_pct(ceiling, 'precision')}% right), "
                      + (f"the vote >= 99% right up to {100 * top['coverage_mean']:.1f}% coverage "
                         f"({top['proposer']}, {top['prior']}, commit {top['commit']:g})" if top else
                         "no vote setting >= 99% right")
@@ -151,6 +168,13 @@ def _precision_gain(rows, low=1, high=TOP_K):
     return float(np.interp(at, c2, p2) - np.interp(at, c1, p1))
 
 
+def _pct(rows, metric) -> str:
+    """A mean in %, or '-' for precision where nothing is committed."""
+    if metric == "precision" and mean_of(rows, "coverage") == 0:
+        return "-"
+    return f"{100 * mean_of(rows, metric):.1f}"
+
+
 def _table(rows, causal: bool):
     """Causal: one row per answerer, mean over the trial counts; layered: per demo setting."""
     metrics = ("right", "coverage", "precision") if causal else ("coverage", "precision", "right")
@@ -167,12 +191,12 @@ def _table(rows, causal: bool):
                             prior=prior, commit=commit)
                 if sub:
                     out.append(lead + [f"vote: {proposer}, {prior}", str(TOP_K), f"{commit:g}"]
-                               + [f"{100 * mean_of(sub, m):.1f}" for m in metrics] + ["-"])
+                               + [_pct(sub, m) for m in metrics] + ["-"])
         for answerer in ("version_space", "version_space_positive"):
             sub = where(rows, **match, answerer=answerer)
             if sub:
                 worst = max(r["seconds_max_mean"] for r in sub)
-                out.append(lead + [answerer, "-", "-"] + [f"{100 * mean_of(sub, m):.1f}" for m in metrics]
+                out.append(lead + [answerer, "-", "-"] + [_pct(sub, m) for m in metrics]
                            + [f"{mean_of(sub, 'seconds_median'):.3f}, {worst:.2f}"])
     return table(header, out)
 
