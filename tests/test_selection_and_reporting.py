@@ -10,7 +10,7 @@ import yaml
 
 from compiler import CompilerConfig, check, check_and_select, compile, get_domain, reselect
 from compiler.life import Demos, parse_rule, run_batch_jit, table_from_index
-from experiments.reporting import aggregate, results_md
+from experiments.reporting import aggregate
 from reasoner import SymbolicReasoner, answer
 
 LIFE = get_domain("life")
@@ -118,7 +118,8 @@ def test_aggregate_gives_mean_and_std_over_seeds(tmp_path):
 @pytest.mark.parametrize("scale,refuted", [("small", "not reached at this budget"),
                                            ("paper", "not supported"), ("gpu", "not supported")])
 def test_verdict_rules_at_their_thresholds(scale, refuted):
-    v = results_md
+    from experiments.reporting import verdicts as v
+
     assert v.verdict_drafts(0.10, 0.0, scale) == "supported"
     assert v.verdict_drafts(0.0999, 0.0, scale) == "unclear"
     assert v.verdict_drafts(0.10, -0.02, scale) == "unclear"  # one proposer loses 2 points

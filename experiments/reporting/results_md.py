@@ -19,16 +19,7 @@ from experiments.reporting.life_report import SECTIONS
 from experiments.reporting.logic_report import COMMANDS, EXTRA_FIGURES
 from experiments.reporting.logic_report import SECTIONS as LOGIC_SECTIONS
 from experiments.reporting.plots import read_summary
-from experiments.reporting.verdicts import (  # noqa: F401  (the verdict rules, re-exported)
-    parameters,
-    verdict,
-    verdict_compiled_vs_e2e,
-    verdict_counterfactual,
-    verdict_drafts,
-    verdict_inconsistency,
-    verdict_selection,
-    verdict_test_time,
-)
+from experiments.reporting.verdicts import parameters
 
 COMMAND = ("python -m experiments.job -m experiment={hypothesis} task={domain} scale={scale} && "
            "python -m experiments.aggregate results/{name}/runs --name {name}")
