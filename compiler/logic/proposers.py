@@ -308,15 +308,29 @@ def minimal_sound_rules(group: Demos) -> list[list[int]]:
     from compiler.logic.version_space import sound_rules
 
     bodies, heads, sound, _ = sound_rules(group)
-    size = (bodies >= 0).sum(axis=1)
+    base = 2 * group.num_atoms + 1  # slot + 1 as a digit (0: empty)
+    digits = np.sort(np.where(bodies >= 0, bodies + 1, 0), axis=1)  # empty slots first
+
+    def key(cols):  # a body (sorted digits) as one integer
+        out = np.zeros(len(bodies), np.int64)
+        for c in cols:
+            out = out * base + c
+        return out
+
+    whole = key(digits.T)
+    # the keys of each body's proper sub-bodies (one or two literals dropped)
+    subs = [key(np.sort(np.where(np.arange(3) == drop, 0, digits), axis=1).T) for drop in range(3)]
+    subs += [key(np.sort(np.where(np.isin(np.arange(3), pair), 0, digits), axis=1).T)
+             for pair in ((0, 1), (0, 2), (1, 2))]
     rows = []
     for h, atom in enumerate(heads):
-        kept: list[set] = []
-        for b in np.nonzero(sound[:, h])[0][np.argsort(size[sound[:, h]], kind="stable")]:
-            lits = {int(s) for s in bodies[b] if s >= 0}
-            if not any(k <= lits for k in kept):
-                kept.append(lits)
-                rows.append(_row(sorted(lits) + [-1] * (BODY - len(lits)), 2 * int(atom)))
+        sound_keys = whole[sound[:, h]]
+        redundant = np.zeros(len(bodies), bool)
+        for sub in subs:
+            redundant |= (sub != whole) & (sub > 0) & np.isin(sub, sound_keys)
+        for b in np.nonzero(sound[:, h] & ~redundant)[0]:
+            lits = sorted(int(s) for s in bodies[b] if s >= 0)
+            rows.append(_row(lits + [-1] * (BODY - len(lits)), 2 * int(atom)))
     return sorted(rows, key=lambda r: (sum(c > 0 for c in r[:BODY]), r))
 
 
