@@ -55,7 +55,8 @@ certify: venv
 # cores: about 2 h 15 min in all. DOMAINS=life,logic,arc adds ARC's two (2026-11-30,
 # measured while other jobs shared the cores): drafts about 9 min per induce job and 60 min
 # per random job (random fixed-point drafts run all 30 steps on every check), selection
-# 4 min. SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
+# 4 min. Logic's undetermined presets (2026-11-30): 331 s and 54 s of job wall time.
+# SCALE=paper is full size. Finished jobs are skipped, so a rerun resumes.
 DOMAINS ?= life,logic
 SCALE ?= small
 # two jobs at a time: the compiler jobs are mostly Python, so 2 processes use both cores

@@ -22,7 +22,7 @@ from experiments.core.reasoners import compose_config
 
 # the order runs go in (short ones first); a hypothesis not listed here runs last
 HYPOTHESES = ("drafts", "drafts_few_demos", "selection", "inconsistency", "consistency_check",
-              "counterfactual", "test_time")
+              "undetermined", "undetermined_causal", "counterfactual", "test_time")
 
 
 def declared(domains, hypotheses=None) -> list[tuple[str, str]]:

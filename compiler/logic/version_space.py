@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from compiler.logic.checker import Demos
-from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, UNDETERMINED
+from compiler.logic.executor import CLOSED, FALSE, TRUE, UNDETERMINED
 
 READ_TRUE, READ_FALSE, READ_UNDETERMINED = 1, 2, 4
 
@@ -149,12 +149,3 @@ def version_space_answers(group: Demos, queries, positive_bodies: bool = False,
     info = {"sound_rules": int(sound.sum()), "useful_rules": len(useful),
             "reproducible": last is not None, "seconds": time.perf_counter() - started}
     return out, info
-
-
-def read_answers(states) -> np.ndarray:
-    """Read values of `version_space_answers` states (UNDETERMINED reads 4)."""
-    from compiler.logic.executor import read_np
-    return read_np(states)
-
-
-__all__ = ["NOT_ASKED", "read_answers", "sound_rules", "version_space_answers"]
