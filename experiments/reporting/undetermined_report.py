@@ -10,9 +10,13 @@ import numpy as np
 from experiments.reporting.plots import OKABE_ITO, save, seeds_note, where
 from experiments.reporting.verdicts import budget, mean_of, table, verdict_drafts
 
-TOP_K = 64  # the K the targets name
 VOTES = [("induce", "uniform", OKABE_ITO[1], "--"), ("induce", "length", OKABE_ITO[1], "-"),
          ("induce_span", "uniform", OKABE_ITO[2], "--"), ("induce_span", "length", OKABE_ITO[2], "-")]
+
+
+def top_k(rows) -> int:
+    """The largest K the vote rows have (64 at scale=small: the K the targets name)."""
+    return int(max((r["num_drafts"] for r in rows if r["answerer"] == "vote"), default=0))
 
 
 def _panels(rows):
@@ -40,7 +44,7 @@ def fig_undetermined(rows, out, name="logic_undetermined"):
         ax = axes[0, j]
         match = _match(demos, observed, rows)
         for proposer, prior, colour, style in VOTES:
-            sub = sorted(where(rows, **match, proposer=proposer, prior=prior, num_drafts=TOP_K,
+            sub = sorted(where(rows, **match, proposer=proposer, prior=prior, num_drafts=top_k(rows),
                                answerer="vote"), key=lambda r: r["commit"])
             if sub:
                 ax.plot([r["coverage_mean"] for r in sub], [r["precision_mean"] for r in sub], style,
@@ -73,7 +77,8 @@ def fig_undetermined(rows, out, name="logic_undetermined"):
             labelled.setdefault(label, handle)
     fig.legend(list(labelled.values()), list(labelled), loc="upper center", ncol=4, frameon=False,
                bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle(f"Committed answers at K = {TOP_K} over commit shares 1 to .6 ({seeds_note(rows)})", y=1.02)
+    fig.suptitle(f"Committed answers at K = {top_k(rows)} over the commit shares "
+                 f"({seeds_note(rows)})", y=1.02)
     return save(fig, out, name)
 
 
@@ -81,8 +86,9 @@ def fig_undetermined_causal(rows, out):
     return fig_undetermined(rows, out, "logic_undetermined_causal")
 
 
-def _best(rows, proposer, prior, k=TOP_K, metric="right"):
-    """(commit, mean over panels of `metric`) of the best commit share."""
+def _best(rows, proposer, prior, metric="right"):
+    """(commit, mean over panels of `metric`) of the best commit share at the largest K."""
+    k = top_k(rows)
     commits = sorted({r["commit"] for r in where(rows, proposer=proposer, prior=prior, num_drafts=k)})
     scored = [(mean_of(where(rows, proposer=proposer, prior=prior, num_drafts=k, commit=c), metric), c)
               for c in commits]
@@ -96,7 +102,7 @@ def _at(rows, metric, **match):
 
 def undetermined_causal(rows, meta):
     scale = meta["_scale"]
-    vote = dict(answerer="vote", num_drafts=TOP_K)
+    vote = dict(answerer="vote", num_drafts=top_k(rows))
     chosen = _at(rows, "right", proposer="induce_span", prior="length", commit=0.9, **vote)
     commit, best = _best(rows, "induce_span", "length")
     plain = _at(rows, "right", proposer="induce", prior="uniform", commit=1.0, **vote)
@@ -105,13 +111,13 @@ def undetermined_causal(rows, meta):
     ceiling = _at(rows, "right", answerer="version_space")
     sentences = [
         f"Causal-induction tasks (blicket-style, right answers three-valued by the causal reading): "
-        f"at K = {TOP_K} the plain vote over induce's drafts is right on {100 * plain:.1f}% of "
+        f"at K = {top_k(rows)} the plain vote over induce's drafts is right on {100 * plain:.1f}% of "
         f"answers; drafts that span the version space with the length prior, committing at a "
         f"weighted share of 0.9 (the setting chosen on seed 1), {100 * chosen:.1f}% "
         f"(best commit share {commit:g}: {100 * best:.1f}%; target >= 95%); the exact version "
         f"space of the whole rule class (negated objects allowed) {100 * ceiling:.1f}%, over "
         f"present objects only 100% by construction. Held-out seeds 2-3; {budget(meta, scale)}.",
-        f"H1 on this measure (three-valued right, K = 1 -> {TOP_K}, spanning drafts with the "
+        f"H1 on this measure (three-valued right, K = 1 -> {top_k(rows)}, spanning drafts with the "
         f"prior): {100 * gain1:+.1f} points: "
         f"**{verdict_drafts(gain1, gain1, scale)}** (the drafts rule; scale={scale})."]
     return sentences, _table(rows, causal=True)
@@ -128,10 +134,10 @@ def undetermined(rows, meta):
             continue
         cov = ceiling[0]["coverage_mean"]
         # the vote at K = 64 with the most coverage among the settings >= 99% precise
-        ok = [r for r in where(rows, **match, answerer="vote", num_drafts=TOP_K)
+        ok = [r for r in where(rows, **match, answerer="vote", num_drafts=top_k(rows))
               if r["precision_mean"] >= 0.99]
         top = max(ok, key=lambda r: r["coverage_mean"], default=None)
-        plain = where(rows, **match, answerer="vote", num_drafts=TOP_K, proposer="induce",
+        plain = where(rows, **match, answerer="vote", num_drafts=top_k(rows), proposer="induce",
                       prior="uniform", commit=1.0)
         lines.append(f"{int(demos)} demos, {100 * observed:g}% observed: ceiling coverage "
                      f"{100 * cov:.1f}% ({_pct(ceiling, 'precision')}% right), "
@@ -148,16 +154,17 @@ def undetermined(rows, meta):
     sentences = [
         "Layered rule sets (committed answers; the target: >= 99% right at >= 90% of the "
         "ceiling's coverage with 32 demos): " + "; ".join(lines) + f". {budget(meta, scale)}.",
-        f"H1 re-judged on committed answers (precision at equal coverage, K = 1 -> {TOP_K}, "
+        f"H1 re-judged on committed answers (precision at equal coverage, K = 1 -> {top_k(rows)}, "
         f"spanning drafts with the prior): {100 * best:+.1f} to {100 * worst:+.1f} points over "
         f"the demo settings: **{verdict_drafts(best, worst, scale)}** (the drafts rule; "
         f"scale={scale})."]
     return sentences, _table(rows, causal=False)
 
 
-def _precision_gain(rows, low=1, high=TOP_K):
-    """Precision of K = `high` minus K = `low` at the largest coverage both reach
+def _precision_gain(rows, low=1):
+    """Precision at the largest K minus K = `low` at the largest coverage both reach
     (interpolated along the commit shares), or None."""
+    high = top_k(rows)
     def curve(k):
         sub = sorted(where(rows, num_drafts=k), key=lambda r: r["coverage_mean"])
         return np.array([r["coverage_mean"] for r in sub]), np.array([r["precision_mean"] for r in sub])
@@ -187,10 +194,10 @@ def _table(rows, causal: bool):
         lead = [setting] if setting else []
         for proposer, prior, _, _ in VOTES:
             for commit in ((1.0, 0.95, 0.9, 0.8) if prior == "length" else (1.0,)):
-                sub = where(rows, **match, answerer="vote", num_drafts=TOP_K, proposer=proposer,
+                sub = where(rows, **match, answerer="vote", num_drafts=top_k(rows), proposer=proposer,
                             prior=prior, commit=commit)
                 if sub:
-                    out.append(lead + [f"vote: {proposer}, {prior}", str(TOP_K), f"{commit:g}"]
+                    out.append(lead + [f"vote: {proposer}, {prior}", str(top_k(rows)), f"{commit:g}"]
                                + [_pct(sub, m) for m in metrics] + ["-"])
         for answerer in ("version_space", "version_space_positive"):
             sub = where(rows, **match, answerer=answerer)
