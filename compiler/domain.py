@@ -256,7 +256,17 @@ class Completions:
         raise NotImplementedError
 
 
-CAPABILITIES = (RuleEquivalence, Corruption, Completions)
+class VersionSpace:
+    """The demos' exact version space answers a query: over every RuleSet of a finite class
+    that reproduces the demos, a value where they all agree, else undetermined (the ceiling a
+    vote is measured against; `compiler.selector=version_space` answers with it in solve)."""
+
+    def version_space_answers(self, demos, states: np.ndarray) -> np.ndarray:
+        """`[B, ...]` answers at the fixed point for query states `[B, ...]`."""
+        raise NotImplementedError
+
+
+CAPABILITIES = (RuleEquivalence, Corruption, Completions, VersionSpace)
 
 _BOUND: dict[tuple[str, str], Callable] = {}  # (domain, learned proposer) -> bound proposer
 

@@ -152,3 +152,25 @@ def test_the_length_prior_weights_drafts_by_their_rule_text():
     with pytest.raises(ValueError, match="commit"):
         compile(LOGIC, Demos(np.zeros((1, 3), np.uint8), np.zeros((1, 3), np.uint8), (0,)),
                 jax.random.key(0), CompilerConfig(commit=0.3))
+
+
+def test_solve_answers_from_the_version_space_with_its_selector(tmp_path):
+    import json
+
+    from experiments.core.config import ConfigError, validate
+    from experiments.solve import solve
+    from tests.helpers import cfg_for
+
+    tasks_domain = get_tasks("logic")
+    task = tasks_domain.make_tasks(tasks_domain.config(theory="causal", inputs=5, num_demos=6),
+                                   2, 3, [16], [1, 1, 1])[2]
+    (tmp_path / "task.json").write_text(json.dumps(tasks_domain.task_file_json(task)))
+    out = solve(cfg_for("task=logic", "compiler.selector=version_space",
+                        f"task_file={tmp_path / 'task.json'}", f"out={tmp_path / 'out.json'}",
+                        name="solve"))
+    expected, _ = version_space_answers(task.demos, np.stack([q.input for q in task.queries]))
+    word = {1: True, 2: False, 4: "undetermined"}
+    assert [t["answers"]["e0"] for t in out["test"]] == [word[int(v)] for v in read_np(expected)[:, 5]]
+    assert "undetermined" in [t["answers"]["e0"] for t in out["test"]]  # the class is wider than causes
+    with pytest.raises(ConfigError, match="no exact version space"):
+        validate(cfg_for("task=life", "compiler.selector=version_space", name="solve"))

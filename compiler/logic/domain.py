@@ -8,7 +8,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.domain import Corruption, DemoCheck, Domain, LearnedProposer, RuleEquivalence, as_groups
+from compiler.domain import (
+    Corruption,
+    DemoCheck,
+    Domain,
+    LearnedProposer,
+    RuleEquivalence,
+    VersionSpace,
+    as_groups,
+)
 from compiler.logic import checker as logic_checker
 from compiler.logic.consistency import internal_consistency
 from compiler.logic.equivalence import equivalent_on_fact_sets
@@ -63,7 +71,7 @@ class LogicOptions:
     negation_symbols: float = 16.0
 
 
-class LogicDomain(Domain, RuleEquivalence, Corruption):
+class LogicDomain(Domain, RuleEquivalence, Corruption, VersionSpace):
     name = "logic"
     rule_shape = (MAX_RULES, BODY + 1)
     rule_dtype = RULE_DTYPE
@@ -182,6 +190,14 @@ class LogicDomain(Domain, RuleEquivalence, Corruption):
         negated = (body > 0) & ((body - 1) % 2 == 1)
         per_rule = (body > 0).sum(axis=-1) + negation * negated.sum(axis=-1) + 2
         return np.where(used, per_rule, 0).sum(axis=-1).astype(np.float64)
+
+    def version_space_answers(self, demos, states):
+        """Closed-world tasks: compiler/logic/version_space.py (rules with positive heads and
+        1-3 literal bodies, any number of them)."""
+        from compiler.logic.proposers import merged
+        from compiler.logic.version_space import version_space_answers
+
+        return version_space_answers(merged(demos), states)[0]
 
     def committed(self, pred):
         return (np.asarray(pred) & UNDETERMINED) == 0

@@ -16,6 +16,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from compiler import SELECTORS, CompilerConfig, get_domain
+from compiler.domain import VersionSpace
 from compiler.pipeline import PRIORS
 from reasoner import get_spec
 from reasoner.neural_config import NeuralConfig
@@ -201,6 +202,9 @@ def validate(cfg: DictConfig) -> None:
     if cfg.compiler.proposer not in domain.proposer_names():
         raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known for task="
                           f"{domain.name}: {domain.proposer_names()}")
+    if cfg.compiler.selector == "version_space" and not isinstance(domain, VersionSpace):
+        raise ConfigError(f"compiler.selector=version_space: task={domain.name} has no exact "
+                          "version space (compiler.domain.VersionSpace)")
     if cfg.compiler.prior not in PRIORS:
         raise ConfigError(f"compiler.prior={cfg.compiler.prior!r}; known: {PRIORS}")
     if not 0.5 < cfg.compiler.commit <= 1.0:
