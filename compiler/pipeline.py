@@ -61,8 +61,11 @@ class Voters(np.ndarray):
         out.commit = float(commit)
         return out
 
-    def __array_finalize__(self, obj):  # slices and copies keep the defaults
-        self.weights = getattr(obj, "weights", None)
+    def __array_finalize__(self, obj):
+        # copies keep the weights; a slice or reshape that changes the shape drops them
+        # (uniform) rather than pair them with the wrong voters
+        weights = getattr(obj, "weights", None)
+        self.weights = weights if weights is not None and self.shape == obj.shape else None
         self.commit = getattr(obj, "commit", 1.0)
 
 

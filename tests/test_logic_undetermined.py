@@ -174,3 +174,11 @@ def test_solve_answers_from_the_version_space_with_its_selector(tmp_path):
     assert "undetermined" in [t["answers"]["e0"] for t in out["test"]]  # the class is wider than causes
     with pytest.raises(ConfigError, match="no exact version space"):
         validate(cfg_for("task=life", "compiler.selector=version_space", name="solve"))
+
+
+def test_voters_carry_their_weights_only_while_they_match():
+    from compiler.pipeline import Voters
+
+    v = Voters.of(np.zeros((4, 3, 2)), [1, 0.5, 0.25, 0.1], 0.9)
+    assert np.array_equal(v.copy().weights, [1, 0.5, 0.25, 0.1]) and v.copy().commit == 0.9
+    assert v[:2].weights is None  # a slice: the weights would pair with the wrong voters
