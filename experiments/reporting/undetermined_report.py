@@ -125,8 +125,7 @@ def undetermined_causal(rows, meta):
 
 def undetermined(rows, meta):
     scale = meta["_scale"]
-    lines = []
-    gains = []
+    lines, gains, met = [], [], []
     for demos, observed in _panels(rows):
         match = _match(demos, observed, rows)
         ceiling = where(rows, **match, answerer="version_space")
@@ -139,8 +138,11 @@ def undetermined(rows, meta):
         top = max(ok, key=lambda r: r["coverage_mean"], default=None)
         plain = where(rows, **match, answerer="vote", num_drafts=top_k(rows), proposer="induce",
                       prior="uniform", commit=1.0)
-        lines.append(f"{int(demos)} demos, {100 * observed:g}% observed: ceiling coverage "
-                     f"{100 * cov:.1f}% ({_pct(ceiling, 'precision')}% right), "
+        if demos == max(r["task.num_demos"] for r in rows):  # the target's setting
+            met.append(top is not None and top["coverage_mean"] >= 0.9 * cov)
+        said = (f"ceiling coverage {100 * cov:.1f}% ({_pct(ceiling, 'precision')}% right)" if cov
+                else "the ceiling commits to nothing")
+        lines.append(f"{int(demos)} demos, {100 * observed:g}% observed: {said}, "
                      + (f"the vote >= 99% right up to {100 * top['coverage_mean']:.1f}% coverage "
                         f"({top['proposer']}, {top['prior']}, commit {top['commit']:g})" if top else
                         "no vote setting >= 99% right")
@@ -153,7 +155,8 @@ def undetermined(rows, meta):
     best, worst = (max(gains), min(gains)) if gains else (float("nan"), float("nan"))
     sentences = [
         "Layered rule sets (committed answers; the target: >= 99% right at >= 90% of the "
-        "ceiling's coverage with 32 demos): " + "; ".join(lines) + f". {budget(meta, scale)}.",
+        f"ceiling's coverage with the most demos: **{'met' if met and all(met) else 'not met'}**): "
+        + "; ".join(lines) + f". {budget(meta, scale)}.",
         f"H1 re-judged on committed answers (precision at equal coverage, K = 1 -> {top_k(rows)}, "
         f"spanning drafts with the prior): {100 * best:+.1f} to {100 * worst:+.1f} points over "
         f"the demo settings: **{verdict_drafts(best, worst, scale)}** (the drafts rule; "
