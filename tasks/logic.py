@@ -57,7 +57,7 @@ class LogicTaskConfig:
     constraints: int = 2  # integrity constraints per rule set
     theory: str = "none"  # none | follow | contradict (the background theory, H3) | causal
     effects: int = 1  # theory=causal: effects (the objects are the `inputs`)
-    # the compiler's option (compiler/logic/domain.py LogicOptions): a `~` in the `length`
+    # the compiler's option (compiler/logic/proposers.py LogicOptions): a `~` in the `length`
     # prior's description length, in symbols
     negation_symbols: float = 16.0
     heldout_fraction: float = 0.1  # share of rule sets (by hash) never used for training

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -30,7 +28,7 @@ from compiler.logic.executor import (
     used_rows,
 )
 from compiler.logic.proposer_net import LogicProposerNet, net_proposer, rule_set_log_probs
-from compiler.logic.proposers import PROPOSERS, ranked_induce
+from compiler.logic.proposers import PROPOSERS, LogicOptions, ranked_induce
 from compiler.logic.reference import run_reference
 from compiler.logic.rules import (
     BODY,
@@ -43,6 +41,7 @@ from compiler.logic.rules import (
     parse_rules,
     rule_texts,
     size,
+    symbols,
     well_formed,
 )
 
@@ -58,17 +57,6 @@ LEARNED = {"neural": LearnedProposer("logic-proposer", LogicProposerNet, net_pro
            "hybrid": LearnedProposer("logic-proposer", LogicProposerNet, _hybrid),
            "neural_self_taught": LearnedProposer("logic-proposer-self-taught", LogicProposerNet,
                                                  net_proposer)}
-
-
-@dataclass(frozen=True)
-class LogicOptions:
-    """Logic's compiler options (`CompilerConfig.options`; set as `task.negation_symbols`)."""
-
-    # the `length` prior's cost of a `~` in symbols: above 1, a rule about an absent atom is
-    # a priori less likely than one about a present atom (the causal reading: absence does
-    # not cause); 1 is the plain text length. 16 (with compiler.prior_bits=0.33) was the
-    # best of {1, 4, 8, 16} x {0.33, 0.5, 1} on the causal tasks of seed 1 (docs/logic.md)
-    negation_symbols: float = 16.0
 
 
 class LogicDomain(Domain, RuleEquivalence, Corruption, VersionSpace):
@@ -182,14 +170,8 @@ class LogicDomain(Domain, RuleEquivalence, Corruption, VersionSpace):
 
     def description_length(self, drafts, options=None):
         """Symbols of the rule text per draft: each rule's body literals, its head and its
-        arrow, and each `~` as `options.negation_symbols` symbols (`p1 & ~p2 -> p3`: 5 +
-        that)."""
-        negation = (options or LogicOptions()).negation_symbols
-        d = np.asarray(drafts)
-        body, used = d[..., :BODY], d[..., BODY] > 0
-        negated = (body > 0) & ((body - 1) % 2 == 1)
-        per_rule = (body > 0).sum(axis=-1) + negation * negated.sum(axis=-1) + 2
-        return np.where(used, per_rule, 0).sum(axis=-1).astype(np.float64)
+        arrow, and each `~` as `options.negation_symbols` symbols (rules.symbols)."""
+        return symbols(drafts, (options or LogicOptions()).negation_symbols)
 
     def version_space_answers(self, demos, states):
         """Closed-world tasks: compiler/logic/version_space.py (rules with positive heads and

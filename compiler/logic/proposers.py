@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,9 +29,21 @@ from compiler.domain import as_groups, host_rng
 from compiler.logic.checker import Demos
 from compiler.logic.consistency import internal_consistency
 from compiler.logic.executor import CLOSED, FALSE, TRUE
-from compiler.logic.rules import BODY, FALSE_HEAD, MAX_RULES, canonical, literal
+from compiler.logic.rules import BODY, FALSE_HEAD, MAX_RULES, canonical, literal, symbols
 from compiler.pipeline import CompilerConfig
 from compiler.registry import registrar
+
+
+@dataclass(frozen=True)
+class LogicOptions:
+    """Logic's compiler options (`CompilerConfig.options`; set as `task.negation_symbols`)."""
+
+    # the `length` prior's cost of a `~` in symbols: above 1, a rule about an absent atom is
+    # a priori less likely than one about a present atom (the causal reading: absence does
+    # not cause); 1 is the plain text length. 16 (with compiler.prior_bits=0.33) was the
+    # best of {1, 4, 8, 16} x {0.33, 0.5, 1} on the causal tasks of seed 1 (docs/logic.md)
+    negation_symbols: float = 16.0
+
 
 PROPOSERS: dict[str, Callable] = {}
 register = registrar(PROPOSERS)
@@ -336,20 +349,24 @@ def minimal_sound_rules(group: Demos) -> list[list[int]]:
 
 @register("induce_span")
 def propose_induce_span(key, demos, num_drafts, config=None, truth=None):
-    """Drafts that span the version space (closed-world tasks): induce's drafts (the
-    minimal covers: its specific side) interleaved with its first draft plus one rule the
-    demos allow but do not force (a sound rule no cover needs), shortest rules first, and
-    the first draft plus every such rule (the general boundary, split into drafts of at
-    most MAX_RULES rules). An atom on which rule sets that reproduce the demos disagree then
+    """Drafts that span the version space (closed-world tasks): induce's first draft, then
+    the simplest self-consistent induce draft (fewest symbols, `~` weighed as the length
+    prior weighs it) plus one rule the demos allow but do not force (a sound rule no cover
+    needs; shortest rules first) and that draft plus every such rule (the general boundary,
+    in drafts of at most MAX_RULES rules), then induce's other drafts (its minimal covers:
+    the specific side). An atom on which rule sets that reproduce the demos disagree then
     gets disagreeing drafts, so a vote can say `undetermined` there."""
     base, info = propose_induce(key, demos, num_drafts, config)
     group = merged(demos)
-    first = [list(r) for r in base[0] if r[BODY] > 0]
-    extra = [r for r in minimal_sound_rules(group) if r not in first]
-    room = MAX_RULES - len(first)
-    general = [canonical(np.array(first + extra[i:i + room], np.int64))
+    negation = ((config or CompilerConfig()).options or LogicOptions()).negation_symbols
+    consistent = internal_consistency(base, group.num_atoms, list(group.inputs))[0]
+    simplest = base[int(np.lexsort((symbols(base, negation), ~consistent))[0])]
+    core = [list(r) for r in simplest if r[BODY] > 0]
+    extra = [r for r in minimal_sound_rules(group) if r not in core]
+    room = MAX_RULES - len(core)
+    general = [canonical(np.array(core + extra[i:i + room], np.int64))
                for i in range(0, len(extra), max(room, 1))] if room > 0 else []
-    plus_one = [canonical(np.array(first + [r], np.int64)) for r in extra] if room > 0 else []
+    plus_one = [canonical(np.array(core + [r], np.int64)) for r in extra] if room > 0 else []
     span = general + plus_one
     n_span = min(len(span), int(SPAN_SHARE * num_drafts)) if num_drafts > 1 else 0
     drafts = [base[0]] + span[:n_span] + list(base[1:])

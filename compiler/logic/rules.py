@@ -192,3 +192,13 @@ def parse_rules(text: str, names=None) -> np.ndarray:
         return from_rules(rules)
     except ValueError as err:
         fail(str(err))
+
+
+def symbols(drafts, negation_symbols: float = 1.0) -> np.ndarray:
+    """`[K]` symbols of each draft's rule text: per rule its body literals, its head and its
+    arrow, each `~` counted as `negation_symbols` (`p1 & ~p2 -> p3`: 4 + negation_symbols)."""
+    d = np.asarray(drafts)
+    body, used = d[..., :BODY], d[..., BODY] > 0
+    negated = (body > 0) & ((body - 1) % 2 == 1)
+    per_rule = (body > 0).sum(axis=-1) + negation_symbols * negated.sum(axis=-1) + 2
+    return np.where(used, per_rule, 0).sum(axis=-1).astype(np.float64)
