@@ -29,10 +29,19 @@ import itertools
 import numpy as np
 
 from compiler.logic import Demos
-from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, closure_many_jit, read_np
+from compiler.logic.executor import (
+    CLOSED,
+    FALSE,
+    NOT_ASKED,
+    READ_FALSE,
+    READ_TRUE,
+    READ_UNDETERMINED,
+    TRUE,
+    closure_many_jit,
+    read_np,
+)
 from compiler.logic.rules import from_rules
 
-READ_TRUE, READ_FALSE, READ_UNDETERMINED = 1, 2, 4
 MAX_CAUSES = 3  # objects in one cause (a rule body holds at most 3 literals)
 
 
@@ -63,7 +72,6 @@ def causal_answer_brute(trials, outcomes, queries) -> np.ndarray:
     """`causal_answer` by enumerating every set of possible causes (tests; small tasks)."""
     causes = possible_causes(trials.shape[1])
     lit = lambda chosen, sets: (causes[chosen][:, None, :] <= sets[None]).all(axis=2).any(axis=0)  # noqa: E731
-    values = set()
     answers = []
     for mask in range(1 << len(causes)):
         chosen = np.array([(mask >> i) & 1 for i in range(len(causes))], bool)

@@ -19,7 +19,6 @@ the ceiling of this family). `random` writes random rule sets over the task's at
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,8 +27,10 @@ import numpy as np
 from compiler.domain import as_groups, host_rng
 from compiler.logic.checker import Demos
 from compiler.logic.consistency import internal_consistency
-from compiler.logic.executor import CLOSED, FALSE, TRUE
+from compiler.logic.executor import CLOSED
+from compiler.logic.literals import all_bodies, body_holds, given_slots, literal_holds
 from compiler.logic.rules import BODY, FALSE_HEAD, MAX_RULES, canonical, literal, symbols
+from compiler.logic.version_space import minimal_sound_rules
 from compiler.pipeline import CompilerConfig
 from compiler.registry import registrar
 
@@ -60,39 +61,6 @@ def merged(demos) -> Demos:
                  np.concatenate([g.closure for g in groups]), groups[0].inputs, groups[0].names)
 
 
-def _literal_holds(group: Demos) -> tuple[np.ndarray, np.ndarray]:
-    """`[2A, N]` bool: literal code-1 holds in each demo's closure, as chaining would see
-    it (a closed-world `false` reading holds for `~a` only where given as a fact)."""
-    c, f = group.closure, group.facts
-    closed = (f & CLOSED) > 0
-    true = c == 1
-    false = np.where(closed, (f & FALSE) > 0, c == 2)
-    holds = np.stack([true.T, false.T], axis=1).reshape(-1, len(c))
-    usable = np.repeat(group.observed.all(axis=0), 2)  # never a body on a hidden atom
-    return holds, usable
-
-
-def _bodies(usable_literals: np.ndarray) -> np.ndarray:
-    """`[B, 3]` literal slots (slot = code - 1, -1 empty) of every body of 1-3 literals on
-    distinct atoms."""
-    lits = np.nonzero(usable_literals)[0]
-    out = [np.array([[s, -1, -1] for s in lits]).reshape(-1, 3)]
-    for size in (2, 3):
-        combos = np.array(list(itertools.combinations(lits, size)), np.int64).reshape(-1, size)
-        atoms = combos // 2
-        distinct = np.all([atoms[:, i] != atoms[:, j] for i in range(size)
-                           for j in range(i + 1, size)], axis=0)
-        combos = combos[distinct]
-        pad = -np.ones((len(combos), 3 - size), np.int64)
-        out.append(np.concatenate([combos, pad], axis=1))
-    return np.concatenate(out)
-
-
-def _body_holds(bodies, holds) -> np.ndarray:
-    full = np.concatenate([holds, np.ones((1, holds.shape[1]), bool)])  # -1: the empty slot
-    return full[bodies[:, 0]] & full[bodies[:, 1]] & full[bodies[:, 2]]
-
-
 def _greedy_cover(cover_rows, need, rng, randomize: bool, sizes=None):
     """Indices of rows (bool `[B, N]`) that together cover `need`; greedy by new demos
     covered, randomly perturbed if `randomize`; with `sizes` (literals per body), weighted
@@ -119,11 +87,10 @@ def literal_covers(group: Demos, rng) -> tuple[list, dict]:
     implication's conclusion holds wherever its premise does, so premises tend to come
     first), in sweeps until no literal gains; a body may use inputs and literals whose
     every demo is already covered."""
-    holds, usable = _literal_holds(group)
+    holds, usable = literal_holds(group)
     num_atoms = group.num_atoms
     inputs = set(group.inputs)
-    given = np.stack([((group.facts & TRUE) > 0).T, ((group.facts & FALSE) > 0).T], axis=1)
-    given = given.reshape(-1, len(group.facts))
+    given = given_slots(group.facts)
     observed = np.repeat(group.observed.T, 2, axis=0)  # [2A, N]
     shows = holds & ~given & observed  # demos where the literal is derived (not given)
     value_of = np.stack([group.closure.T == 1, group.closure.T == 2], axis=1).reshape(2 * num_atoms, -1)
@@ -137,20 +104,20 @@ def literal_covers(group: Demos, rng) -> tuple[list, dict]:
     covers: dict[int, list] = {}
     partial = {}
     pending = sorted(targets, key=lambda s: (shows[s].sum(), s))
-    all_bodies = _bodies(usable)
-    all_holds = _body_holds(all_bodies, holds)
+    every_body = all_bodies(usable)
+    every_holds = body_holds(every_body, holds)
     padded = np.concatenate([available, [True]])  # slot -1: the empty body slot
     while pending:
         progressed = []
         for s in pending:
             padded[:-1] = available
-            ready = padded[all_bodies].all(axis=1)
-            bodies, body_holds = all_bodies[ready], all_holds[ready]
+            ready = padded[every_body].all(axis=1)
+            bodies, holds_here = every_body[ready], every_holds[ready]
             atom = s // 2
             on_atom = (bodies >= 0) & (bodies // 2 == atom)
             wrong = observed[s] & ~value_of[s]  # the atom observed otherwise (or unknown)
-            sound = ~(body_holds & wrong).any(axis=1) & ~on_atom.any(axis=1)
-            rows = body_holds[sound] & shows[s]
+            sound = ~(holds_here & wrong).any(axis=1) & ~on_atom.any(axis=1)
+            rows = holds_here[sound] & shows[s]
             useful = rows.any(axis=1)
             cand, rows = bodies[sound][useful], rows[useful]
             if not len(cand):
@@ -312,39 +279,6 @@ def propose_oracle(key, demos, num_drafts, config=None, truth=None):
 
 
 SPAN_SHARE = 0.5  # of the K drafts, the share that spans the version space (the rest: induce's)
-
-
-def minimal_sound_rules(group: Demos) -> list[list[int]]:
-    """Rule rows `[4]` of every sound rule of the version-space class (compiler/logic/
-    version_space.py) with no sound rule of a smaller body for the same head: shortest
-    first."""
-    from compiler.logic.version_space import sound_rules
-
-    bodies, heads, sound, _ = sound_rules(group)
-    base = 2 * group.num_atoms + 1  # slot + 1 as a digit (0: empty)
-    digits = np.sort(np.where(bodies >= 0, bodies + 1, 0), axis=1)  # empty slots first
-
-    def key(cols):  # a body (sorted digits) as one integer
-        out = np.zeros(len(bodies), np.int64)
-        for c in cols:
-            out = out * base + c
-        return out
-
-    whole = key(digits.T)
-    # the keys of each body's proper sub-bodies (one or two literals dropped)
-    subs = [key(np.sort(np.where(np.arange(3) == drop, 0, digits), axis=1).T) for drop in range(3)]
-    subs += [key(np.sort(np.where(np.isin(np.arange(3), pair), 0, digits), axis=1).T)
-             for pair in ((0, 1), (0, 2), (1, 2))]
-    rows = []
-    for h, atom in enumerate(heads):
-        sound_keys = whole[sound[:, h]]
-        redundant = np.zeros(len(bodies), bool)
-        for sub in subs:
-            redundant |= (sub != whole) & (sub > 0) & np.isin(sub, sound_keys)
-        for b in np.nonzero(sound[:, h] & ~redundant)[0]:
-            lits = sorted(int(s) for s in bodies[b] if s >= 0)
-            rows.append(_row(lits + [-1] * (BODY - len(lits)), 2 * int(atom)))
-    return sorted(rows, key=lambda r: (sum(c > 0 for c in r[:BODY]), r))
 
 
 @register("induce_span")

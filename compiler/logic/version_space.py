@@ -23,25 +23,17 @@ import time
 import numpy as np
 
 from compiler.logic.checker import Demos
-from compiler.logic.executor import CLOSED, FALSE, TRUE, UNDETERMINED
-
-READ_TRUE, READ_FALSE, READ_UNDETERMINED = 1, 2, 4
-
-
-def _slot_truth(group: Demos, states) -> np.ndarray:
-    """`[2A, M]` literal slots given true at `states` (slot 2a: a true, 2a + 1: a false)."""
-    states = np.asarray(states)
-    return np.stack([((states & TRUE) > 0).T, ((states & FALSE) > 0).T], axis=1).reshape(-1, len(states))
+from compiler.logic.executor import CLOSED, FALSE, READ_TRUE, TRUE, UNDETERMINED
+from compiler.logic.literals import all_bodies, body_holds, given_slots, literal_holds
+from compiler.logic.rules import BODY
 
 
 def sound_rules(group: Demos, positive_bodies: bool = False):
     """(bodies `[B, 3]` literal slots (-1 empty), heads `[H]` atoms, sound `[B, H]`, fires
     `[B, N]`: the body holds in demo n's closure)."""
-    from compiler.logic.proposers import _bodies, _body_holds, _literal_holds
-
     if not ((group.facts & CLOSED) > 0).all():
         raise ValueError("the version space is computed for closed-world tasks (task.world=closed)")
-    holds, usable = _literal_holds(group)
+    holds, usable = literal_holds(group)
     inputs = np.zeros(group.num_atoms, bool)
     inputs[list(group.inputs)] = True
     allowed = usable.copy()
@@ -49,8 +41,8 @@ def sound_rules(group: Demos, positive_bodies: bool = False):
     allowed &= ~derived | (np.arange(2 * group.num_atoms) % 2 == 0)  # derived atoms: true only
     if positive_bodies:
         allowed &= np.arange(2 * group.num_atoms) % 2 == 0
-    bodies = _bodies(allowed)
-    fires = _body_holds(bodies, holds)  # [B, N]
+    bodies = all_bodies(allowed)
+    fires = body_holds(bodies, holds)  # [B, N]
     heads = np.nonzero(~inputs & group.observed.all(axis=0))[0]
     head_true = group.closure[:, heads].T == READ_TRUE  # [H, N]
     atoms_of = np.where(bodies >= 0, bodies // 2, -1)
@@ -62,10 +54,8 @@ def sound_rules(group: Demos, positive_bodies: bool = False):
 def _chain(bodies, heads, sound, truth) -> np.ndarray:
     """Forward chaining of every sound rule from `truth` `[2A, M]`; the derived `[2A, M]`."""
     truth = truth.copy()
-    pad = np.ones((1, truth.shape[1]), bool)
     for _ in range(len(heads) + 1):
-        full = np.concatenate([truth, pad])
-        holds = full[bodies[:, 0]] & full[bodies[:, 1]] & full[bodies[:, 2]]  # [B, M]
+        holds = body_holds(bodies, truth)  # [B, M]
         derived = (sound.T.astype(np.int32) @ holds.astype(np.int32)) > 0  # [H, M]
         new = truth[2 * heads] | derived
         if (new == truth[2 * heads]).all():
@@ -74,7 +64,13 @@ def _chain(bodies, heads, sound, truth) -> np.ndarray:
     return truth
 
 
-def _program(group, bodies, heads, useful, queries) -> str:
+def _derived_shown(group: Demos, heads) -> np.ndarray:
+    """`[H, N]` bool: demo n shows head atom h derived (true, not given)."""
+    closure, facts = group.closure[:, heads], group.facts[:, heads]
+    return ((closure == READ_TRUE) & ((facts & TRUE) == 0)).T
+
+
+def _program(group, bodies, heads, useful, shown, queries) -> str:
     """The ASP program: choose useful sound rules, derive on every demo and query."""
     lines = ["{ use(R) : rule(R) }.",
              "holds(S, L) :- fact(S, L).",
@@ -85,15 +81,12 @@ def _program(group, bodies, heads, useful, queries) -> str:
     for r, (b, h) in enumerate(useful):
         lines.append(f"rule({r}). head({r},{heads[h]}).")
         lines.extend(f"body({r},{int(s)})." for s in bodies[b] if s >= 0)
-    given = _slot_truth(group, group.facts)
-    inputs = set(group.inputs)
+    given = given_slots(group.facts)
     for n in range(len(group.facts)):
         lines.append(f"set({n}). demo({n}).")
         lines.extend(f"fact({n},{int(s)})." for s in np.nonzero(given[:, n])[0])
-        lines.extend(f"shows({n},{int(a)})." for a in heads
-                     if group.closure[n, a] == READ_TRUE and a not in inputs
-                     and not group.facts[n, a] & TRUE)
-    q_given = _slot_truth(group, queries)
+        lines.extend(f"shows({n},{int(heads[h])})." for h in np.nonzero(shown[:, n])[0])
+    q_given = given_slots(queries)
     for q in range(len(queries)):
         s = len(group.facts) + q
         lines.append(f"set({s}). query({s}).")
@@ -113,30 +106,26 @@ def version_space_answers(group: Demos, queries, positive_bodies: bool = False,
     queries = np.asarray(queries, np.uint8)
     bodies, heads, sound, fires = sound_rules(group, positive_bodies)
     # can: derived by all sound rules together
-    can = _chain(bodies, heads, sound, _slot_truth(group, queries))[2 * heads].T  # [Q, H]
-    head_shown = np.array([[group.closure[n, a] == READ_TRUE and not group.facts[n, a] & TRUE
-                            for n in range(len(group.facts))] for a in heads]).reshape(len(heads), -1)
-    useful = [(b, h) for b, h in zip(*np.nonzero(sound & (fires.astype(np.int32)
-                                                        @ head_shown.T.astype(np.int32) > 0)),
-                                     strict=True)]
+    can = _chain(bodies, heads, sound, given_slots(queries))[2 * heads].T  # [Q, H]
+    shown = _derived_shown(group, heads)
+    # useful: sound rules that derive a head on some demo that shows it derived
+    useful = list(zip(*np.nonzero(sound & (fires.astype(np.int32) @ shown.T.astype(np.int32) > 0)),
+                      strict=True))
     ctl = clingo.Control(["--enum-mode=cautious", "--warn=none"])
-    ctl.add("base", [], _program(group, bodies, heads, useful, queries))
+    ctl.add("base", [], _program(group, bodies, heads, useful, shown, queries))
     ctl.ground([("base", [])])
-    last = None
-    with ctl.solve(yield_=True, async_=timeout_s is not None) as handle:
-        if timeout_s is not None:
-            while True:
-                handle.resume()
-                if not handle.wait(max(0.0, timeout_s - (time.perf_counter() - started))):
-                    handle.cancel()
-                    raise TimeoutError(f"version space: over {timeout_s} s")
-                model = handle.model()
-                if model is None:
-                    break
-                last = model.symbols(shown=True)
-        else:
-            for model in handle:
-                last = model.symbols(shown=True)
+    last = None  # the models refine to the cautious consequences; the last one is them
+    with ctl.solve(yield_=True, async_=True) as handle:
+        while True:
+            handle.resume()
+            left = None if timeout_s is None else max(0.0, timeout_s - (time.perf_counter() - started))
+            if not handle.wait(left):
+                handle.cancel()
+                raise TimeoutError(f"version space: over {timeout_s} s")
+            model = handle.model()
+            if model is None:
+                break
+            last = model.symbols(shown=True)
     must = np.zeros((len(queries), group.num_atoms), bool)
     for sym in last or []:
         must[sym.arguments[0].number - len(group.facts), sym.arguments[1].number] = True
@@ -149,3 +138,34 @@ def version_space_answers(group: Demos, queries, positive_bodies: bool = False,
     info = {"sound_rules": int(sound.sum()), "useful_rules": len(useful),
             "reproducible": last is not None, "seconds": time.perf_counter() - started}
     return out, info
+
+
+def minimal_sound_rules(group: Demos) -> list[list[int]]:
+    """Rule rows `[4]` of every sound rule of the version-space class (compiler/logic/
+    version_space.py) with no sound rule of a smaller body for the same head: shortest
+    first."""
+    bodies, heads, sound, _ = sound_rules(group)
+    base = 2 * group.num_atoms + 1  # slot + 1 as a digit (0: empty)
+    digits = np.sort(np.where(bodies >= 0, bodies + 1, 0), axis=1)  # empty slots first
+
+    def key(cols):  # a body (sorted digits) as one integer
+        out = np.zeros(len(bodies), np.int64)
+        for c in cols:
+            out = out * base + c
+        return out
+
+    whole = key(digits.T)
+    # the keys of each body's proper sub-bodies (one or two literals dropped)
+    subs = [key(np.sort(np.where(np.arange(3) == drop, 0, digits), axis=1).T) for drop in range(3)]
+    subs += [key(np.sort(np.where(np.isin(np.arange(3), pair), 0, digits), axis=1).T)
+             for pair in ((0, 1), (0, 2), (1, 2))]
+    rows = []
+    for h, atom in enumerate(heads):
+        sound_keys = whole[sound[:, h]]
+        redundant = np.zeros(len(bodies), bool)
+        for sub in subs:
+            redundant |= (sub != whole) & (sub > 0) & np.isin(sub, sound_keys)
+        for b in np.nonzero(sound[:, h] & ~redundant)[0]:
+            lits = sorted(int(s) for s in bodies[b] if s >= 0)
+            rows.append([s + 1 for s in lits] + [0] * (BODY - len(lits)) + [2 * int(atom) + 1])
+    return sorted(rows, key=lambda r: (sum(c > 0 for c in r[:BODY]), r))

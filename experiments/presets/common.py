@@ -31,6 +31,25 @@ def query_tasks(cfg: DictConfig, noise: float | None = None):
     return make_eval_tasks(cfg, sizes=sizes, horizons=query_horizons(cfg), noise=noise)
 
 
+def query_batches(tasks):
+    """(query index j, task indices) batches: query j of every task, grouped by input shape
+    (tasks may differ in size), so each batch is one `answer` call."""
+    for j in range(len(tasks[0].queries)):
+        for shape in sorted({np.shape(t.queries[j].input) for t in tasks}):
+            yield j, [i for i, t in enumerate(tasks) if np.shape(t.queries[j].input) == shape]
+
+
+def batched_answers(reasoner, tasks, voters) -> list[list[np.ndarray]]:
+    """Per task, per query: the answer from `voters[i]` (one `answer` call per batch)."""
+    out = [[None] * len(t.queries) for t in tasks]
+    for j, idx in query_batches(tasks):
+        states = np.stack([tasks[i].queries[j].input for i in idx])
+        pred = answer(reasoner, [voters[i] for i in idx], states, tasks[idx[0]].queries[j].horizon)
+        for i, p in zip(idx, pred, strict=True):
+            out[i][j] = p
+    return out
+
+
 def query_outcomes(reasoner, tasks, voters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per (task, query): exact, the share of scored units answered (not `undetermined`),
     and the share of answered units right; `[num_tasks, queries]` each."""
@@ -38,19 +57,16 @@ def query_outcomes(reasoner, tasks, voters) -> tuple[np.ndarray, np.ndarray, np.
     n, queries = len(tasks), len(tasks[0].queries)
     exact, coverage, accuracy = (np.zeros((n, queries), bool), np.zeros((n, queries)),
                                  np.zeros((n, queries)))
-    for j in range(queries):
-        # query j of every task, batched by input shape (tasks may differ in size)
-        for shape in sorted({np.shape(t.queries[j].input) for t in tasks}):
-            idx = [i for i, t in enumerate(tasks) if np.shape(t.queries[j].input) == shape]
-            states = np.stack([tasks[i].queries[j].input for i in idx])
-            truth = np.stack([tasks[i].queries[j].answer for i in idx])
-            pred = answer(reasoner, [voters[i] for i in idx], states, tasks[idx[0]].queries[j].horizon)
-            correct = domain.correct(pred, truth).reshape(len(idx), -1)
-            scored = domain.scored(truth).reshape(len(idx), -1)
-            committed = domain.committed(pred).reshape(len(idx), -1) & scored
-            exact[idx, j] = correct.all(axis=1)
-            coverage[idx, j] = committed.sum(axis=1) / np.maximum(scored.sum(axis=1), 1)
-            accuracy[idx, j] = (correct & committed).sum(axis=1) / np.maximum(committed.sum(axis=1), 1)
+    preds = batched_answers(reasoner, tasks, voters)
+    for j, idx in query_batches(tasks):
+        pred = np.stack([preds[i][j] for i in idx])
+        truth = np.stack([tasks[i].queries[j].answer for i in idx])
+        correct = domain.correct(pred, truth).reshape(len(idx), -1)
+        scored = domain.scored(truth).reshape(len(idx), -1)
+        committed = domain.committed(pred).reshape(len(idx), -1) & scored
+        exact[idx, j] = correct.all(axis=1)
+        coverage[idx, j] = committed.sum(axis=1) / np.maximum(scored.sum(axis=1), 1)
+        accuracy[idx, j] = (correct & committed).sum(axis=1) / np.maximum(committed.sum(axis=1), 1)
     return exact, coverage, accuracy
 
 

@@ -26,9 +26,8 @@ from compiler import check_and_select
 from compiler.pipeline import prior_weights
 from experiments.core.config import ConfigError, compiler_config, domain_of
 from experiments.evaluation.queries import symbolic
-from experiments.presets.common import job_key, query_tasks
+from experiments.presets.common import batched_answers, job_key, query_tasks
 from experiments.presets.drafts import largest_drafts
-from reasoner import answer
 
 CEILING_TIMEOUT_S = 120  # per task; a task past it counts every answer `undetermined`
 
@@ -58,7 +57,7 @@ def run(cfg: DictConfig, job_dir) -> list[dict]:
                     rows.append({"condition": {"proposer": proposer, "num_drafts": k,
                                                "answerer": "vote", "prior": prior,
                                                "commit": float(commit)},
-                                 "metrics": pooled(domain, tasks, vote_answers(reasoner, tasks, voters))})
+                                 "metrics": pooled(domain, tasks, batched_answers(reasoner, tasks, voters))})
     if e.ceiling:
         for name, positive in [("version_space", False)] + (
                 [("version_space_positive", True)] if cfg.task.theory == "causal" else []):
@@ -70,19 +69,6 @@ def run(cfg: DictConfig, job_dir) -> list[dict]:
                                      "seconds_max": float(np.max(seconds)),
                                      "timeouts": float(timeouts)}})
     return rows
-
-
-def vote_answers(reasoner, tasks, voters) -> list[list[np.ndarray]]:
-    """Per task, per query: the vote's answer state (query j batched over the tasks)."""
-    out = [[None] * len(t.queries) for t in tasks]
-    for j in range(len(tasks[0].queries)):
-        for shape in sorted({np.shape(t.queries[j].input) for t in tasks}):
-            idx = [i for i, t in enumerate(tasks) if np.shape(t.queries[j].input) == shape]
-            states = np.stack([tasks[i].queries[j].input for i in idx])
-            pred = answer(reasoner, [voters[i] for i in idx], states, tasks[idx[0]].queries[j].horizon)
-            for i, p in zip(idx, pred, strict=True):
-                out[i][j] = p
-    return out
 
 
 def ceiling_answers(tasks, positive: bool):
