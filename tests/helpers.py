@@ -19,8 +19,13 @@ def cfg_for(*overrides, name="train"):
 
 
 def python_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLA_", "JAX_"))
-           or k in ("JAX_COMPILATION_CACHE_DIR", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS")}
+    """This environment for an app the test starts: the tests' compile cache and XLA flags
+    (conftest.py) kept, other XLA_/JAX_ settings dropped; `XLA_FLAGS` in `extra` are added to
+    the tests' flags."""
+    keep = ("JAX_COMPILATION_CACHE_DIR", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "XLA_FLAGS")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLA_", "JAX_")) or k in keep}
+    if "XLA_FLAGS" in extra:
+        extra["XLA_FLAGS"] = f"{env.get('XLA_FLAGS', '')} {extra['XLA_FLAGS']}".strip()
     env.update(PYTHONPATH=str(ROOT), **extra)
     return env
 

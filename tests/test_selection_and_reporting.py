@@ -141,3 +141,40 @@ def test_verdict_rules_at_their_thresholds(scale, refuted):
     assert v.verdict_inconsistency(0.1999, 0.8, scale) == "unclear"
     assert v.verdict_inconsistency(0.0499, 0.9, scale) == refuted
     assert v.verdict_inconsistency(0.5, 0.4999, scale) == refuted
+
+
+def test_a_new_domains_section_and_figure_come_from_its_declaration(tmp_path, monkeypatch):
+    """A third domain's selection section is a config entry: a declaration (axes, labels,
+    wording) beside the others and its saved summary give RESULTS.md a section with a table,
+    a verdict by the selection rule and a figure; no Python file is touched."""
+    import shutil
+
+    from experiments.core import cli
+    from experiments.reporting import figures, results_md
+
+    conf = tmp_path / "conf"
+    shutil.copytree(cli.CONF_DIR, conf)
+    (conf / "preset" / "toy").mkdir()
+    (conf / "preset" / "toy" / "selection.yaml").write_text(yaml.safe_dump({"experiment": {
+        "name": "toy_selection",
+        "report": {"title": "Toy H1: selection", "claim": "H1 on toy tasks",
+                   "rows": [["compiler.proposer", "proposer"], ["task.pieces", "pieces"]],
+                   "metrics": [["exact_symbolic", "solved"]], "scope": "over both piece counts"}}}))
+    monkeypatch.setattr(cli, "CONF_DIR", conf)
+    results = tmp_path / "results" / "toy_selection"
+    results.mkdir(parents=True)
+    exact = {"best": 0.8, "first": 0.6, "random": 0.3, "vote": 0.7}
+    lines = ["compiler.proposer,task.pieces,selector,count,exact_symbolic_mean,exact_symbolic_std"]
+    lines += [f"induce,{n},{s},3,{v},0.1" for n in (2, 4) for s, v in exact.items()]
+    (results / "summary.csv").write_text("\n".join(lines) + "\n")
+    (results / "meta.json").write_text(json.dumps({"scale": ["small"], "jobs_complete": 6,
+                                                   "parameters": {"symbolic": {}}}))
+    made = figures.make_figures(tmp_path / "results", tmp_path / "figures")
+    assert tmp_path / "figures" / "toy_selection.png" in made
+    text = results_md.render(tmp_path / "results", tmp_path / "figures")
+    assert "## Toy H1: selection" in text
+    assert "| proposer | pieces | best solved % |" in text
+    assert "| induce | 2 | 80.0 ± 10.0 |" in text
+    verdict = next(ln for ln in text.splitlines() if ln.startswith("- H1 on toy tasks"))
+    assert "**supported**" in verdict and "80.0% solved vs 30.0%" in verdict  # 50 points apart
+    assert "over both piece counts" in verdict and "toy_selection.png" in text

@@ -44,6 +44,18 @@ def group_options(group: str) -> list[str]:
     return options + list(PLUGIN_LAUNCHERS) if group == "hydra/launcher" else options
 
 
+def preset_reports() -> dict[str, dict]:
+    """Results name -> the `experiment.report` block of its declaration (how RESULTS.md
+    reports it; empty where the declaration has none)."""
+    import yaml
+
+    out = {}
+    for path in sorted((CONF_DIR / "preset").glob("*/*.yaml")):
+        experiment = (yaml.safe_load(path.read_text()) or {}).get("experiment", {})
+        out[experiment.get("name") or path.stem] = experiment.get("report") or {}
+    return out
+
+
 def declared_presets() -> dict[str, tuple[str, str]]:
     """Results name -> (hypothesis, domain) for every YAML declaration
     conf/preset/DOMAIN/HYPOTHESIS.yaml (its `experiment.name`)."""

@@ -136,6 +136,9 @@ class ExperimentConfig:
     priors: list[str] = field(default_factory=lambda: ["uniform", "length"])
     commits: list[float] = field(default_factory=lambda: [1.0, 0.95, 0.9, 0.8, 0.7, 0.6])
     ceiling: bool = True
+    # how RESULTS.md reports the results (experiments/reporting/sections.py reads it from
+    # the YAML declaration; the jobs ignore it): title, claim, row axes and labels, metrics
+    report: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

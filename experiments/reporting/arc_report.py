@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from experiments.reporting.plots import COLOURS, OKABE_ITO, line, save, seeds_note, where
+from experiments.reporting.plots import COLOURS, line, save, seeds_note, where
 from experiments.reporting.tables import attempts_summary
 from experiments.reporting.verdicts import budget, mean_of, pct, table, verdict_drafts, verdict_selection
 
@@ -55,27 +55,6 @@ def fig_arc_drafts(rows, out):
     fig.suptitle(f"H1 on ARC-AGI-1 train (every 4th same-size task): drafts vs K ({seeds_note(rows)})",
                  y=1.03)
     return save(fig, out, "arc_drafts")
-
-
-def fig_arc_selection(rows, out):
-    selectors = list(dict.fromkeys(r["selector"] for r in rows))
-    proposers = [p for p in ("induce", "random") if where(rows, **{"compiler.proposer": p})]
-    fig, axes = plt.subplots(1, len(proposers), figsize=(2.8 * len(proposers), 2.4), sharey=True,
-                             squeeze=False)
-    metrics = [("exact_symbolic", "pass@1", OKABE_ITO[0]), ("pass_at_2", "pass@2", OKABE_ITO[1])]
-    width = 0.8 / len(metrics)
-    for ax, proposer in zip(axes[0], proposers, strict=True):
-        for k, (metric, label, colour) in enumerate(metrics):
-            values = [mean_of(where(rows, selector=s, **{"compiler.proposer": proposer}), metric)
-                      for s in selectors]
-            ax.bar(np.arange(len(selectors)) + (k - 0.5) * width, values, width, label=label,
-                   color=colour)
-        ax.set_xticks(range(len(selectors)), selectors)
-        ax.set_title(proposer)
-    axes[0, 0].set_ylabel("fraction of test outputs")
-    axes[0, 0].legend(frameon=False)
-    fig.suptitle(f"H1 on ARC-AGI-1 train: selectors on the same drafts ({seeds_note(rows)})", y=1.04)
-    return save(fig, out, "arc_selection")
 
 
 def _show(ax, grid, title=""):
@@ -157,30 +136,6 @@ def arc_drafts(rows, meta):
     return sentences, tab
 
 
-def arc_selection(rows, meta):
-    selectors = list(dict.fromkeys(r["selector"] for r in rows))
-    lines = [[p, "", ""] + [f"{pct(where(rows, selector=s, **{'compiler.proposer': p}), 'exact_symbolic')} / "
-                            f"{pct(where(rows, selector=s, **{'compiler.proposer': p}), 'pass_at_2')}"
-                            for s in selectors]
-             for p in ("induce", "random") if where(rows, **{"compiler.proposer": p})]
-    tab = table(["proposer", "", ""] + [f"{s} pass@1 / pass@2 %" for s in selectors], lines)
-    induce = {"compiler.proposer": "induce"}
-    # the selector decides attempt 1 (pass@1); attempt 2 is the survivors' best-supported
-    # other answer whatever the selector, so the verdict reads pass@1
-    best, unchecked, vote = (mean_of(where(rows, selector=s, **induce), "exact_symbolic")
-                             for s in ("best", "random", "vote"))
-    best2, unchecked2 = (mean_of(where(rows, selector=s, **induce), "pass_at_2") for s in ("best", "random"))
-    word = verdict_selection(best - unchecked, meta["_scale"])
-    sentence = (f"H1 on ARC, selection (the check turns drafts into answers) **{word}** "
-                f"({budget(meta, meta['_scale'])}): on induce's drafts the selector's own answer "
-                f"(pass@1) is right on {100 * best:.1f}% of test outputs with `best`, "
-                f"{100 * vote:.1f}% with `vote`, {100 * unchecked:.1f}% with a random draft "
-                f"(pass@2 {100 * best2:.1f}% vs {100 * unchecked2:.1f}%: the second attempt is "
-                "the survivors' best-supported other answer whatever the selector; rule: "
-                "supported if best's pass@1 is >= 10 points above random's).")
-    return [sentence], tab
-
-
 def benchmark(results: Path) -> tuple[list[str], str] | None:
     """The ARC benchmark runs that exist, each as `attempts_summary` prints it."""
     found = [(results / "arc" / name, what) for name, what in BENCHMARK
@@ -199,9 +154,8 @@ def benchmark(results: Path) -> tuple[list[str], str] | None:
     return [sentence], "\n".join(lines)
 
 
-FIGURES = {"arc_drafts": fig_arc_drafts, "arc_selection": fig_arc_selection}
-SECTIONS = [("arc_drafts", "ARC H1: drafts and the internal check", arc_drafts),
-            ("arc_selection", "ARC H1: selection", arc_selection)]
+FIGURES = {"arc_drafts": fig_arc_drafts}
+SECTIONS = [("arc_drafts", "ARC H1: drafts and the internal check", arc_drafts)]
 
 
 def gallery_figure(results: Path, out: Path) -> list[Path]:

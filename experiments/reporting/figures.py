@@ -2,8 +2,8 @@
 
 Reads `results/NAME/summary.csv` (and `results/drafts/example.json`) written by
 `experiments.aggregate`; never trains or evaluates. Writes `figures/NAME.pdf` and `.png`
-for every experiment whose summary exists (each domain report's FIGURES; the drawing
-functions are in plots.py).
+for every experiment whose summary exists: the hypotheses' figure functions (plots.py) for
+each declared preset, and each domain report's FIGURES.
 """
 
 from __future__ import annotations
@@ -11,28 +11,54 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from experiments.core.cli import declared_presets, preset_reports
 from experiments.reporting.arc_report import FIGURES as ARC_FIGURES
 from experiments.reporting.arc_report import gallery_figure
 from experiments.reporting.life_report import FIGURES as LIFE_FIGURES
 from experiments.reporting.logic_report import FIGURES as LOGIC_FIGURES
-from experiments.reporting.plots import STYLE, fig_example, fig_extrapolation, read_summary, training_horizon
+from experiments.reporting.plots import (
+    STYLE,
+    fig_counterfactual,
+    fig_example,
+    fig_extrapolation,
+    fig_inconsistency,
+    fig_selection,
+    fig_test_time,
+    read_summary,
+    training_horizon,
+)
+
+# one figure function per hypothesis, drawn from the domain's declaration (conf/preset/)
+FIGURE_WRITERS = {"selection": fig_selection, "inconsistency": fig_inconsistency,
+                  "test_time": fig_test_time, "counterfactual": fig_counterfactual}
+
+
+def declared_figures() -> dict:
+    """Results name -> draw(rows, out) for every declared preset with a generic figure."""
+    reports = preset_reports()
+    return {name: partial(FIGURE_WRITERS[hypothesis], name=name, report=reports[name])
+            for name, (hypothesis, _) in declared_presets().items()
+            if hypothesis in FIGURE_WRITERS and reports.get(name)}
 
 
 def make_figures(results: Path, out: Path) -> list[Path]:
     plt.rcParams.update(STYLE)
     made = gallery_figure(results, out)
-    for name, draw in {**LIFE_FIGURES, **LOGIC_FIGURES, **ARC_FIGURES}.items():
+    declared = declared_presets()
+    for name, draw in {**LIFE_FIGURES, **LOGIC_FIGURES, **ARC_FIGURES, **declared_figures()}.items():
         path = results / name / "summary.csv"
         if path.exists():
             rows = read_summary(path)
             if rows:
                 made += draw(rows, out)
-                if name == "test_time":
-                    made += fig_extrapolation(rows, out, training_horizon(results, name))
+                if declared.get(name, ("",))[0] == "test_time":
+                    made += fig_extrapolation(rows, out, training_horizon(results, name), name,
+                                              preset_reports()[name])
     example = results / "drafts" / "example.json"
     if example.exists():
         made += fig_example(json.loads(example.read_text()), out)

@@ -1,38 +1,14 @@
-"""RESULTS.md sections and figures of life's presets (results/NAME/summary.csv)."""
+"""RESULTS.md sections and figures of life's drafts presets (results/drafts*/summary.csv): the
+pass@K columns, the learned proposers' per-regime verdict and issue 13's proposer target. The
+other hypotheses' sections are every domain's (sections.py, worded by conf/preset/life/)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from experiments.reporting.plots import (
-    fig_counterfactual,
-    fig_drafts,
-    fig_drafts_few_demos,
-    fig_inconsistency,
-    fig_selection,
-    fig_test_time,
-    where,
-)
-from experiments.reporting.verdicts import (
-    budget,
-    mean_of,
-    pct,
-    qh,
-    table,
-    verdict_compiled_vs_e2e,
-    verdict_counterfactual,
-    verdict_drafts,
-    verdict_inconsistency,
-    verdict_selection,
-    verdict_test_time,
-)
+from experiments.reporting.plots import fig_drafts, fig_drafts_few_demos, where
+from experiments.reporting.verdicts import budget, mean_of, pct, qh, table, verdict_drafts
 
-# what one H200 did with the latent reasoner (cited, not re-measured by this command)
-GPU_H4 = ("On one H200 GPU (shared/notes/gpu.md, measured 2026-11-28 with the project's own "
-          "commands): the latent reasoner at width 128, depth 3, 32 channels, batch 128, "
-          "28,000 steps (about 4 min) was 100.0% exact against the compiled rule at every "
-          "horizon 1-256 on 16x16 and 32x32 and at h = 64 and 512 on 64x64: supported at "
-          "that budget.")
 
 def drafts(rows, meta, regime: str = ""):
     """`regime` names a variant of the preset in the verdicts (e.g. the few-demos one)."""
@@ -142,137 +118,11 @@ def proposer_target(rows, ks, proposers, regime: str = "") -> str:
             "proposers descend 8 x 300 relaxed runs.")
 
 
-def selection(rows, meta):
-    selectors = list(dict.fromkeys(r["selector"] for r in rows))
-    lines = []
-    for p in ("random", "induce"):
-        for h in sorted({r["task.demo_horizon"] for r in rows}):
-            for noise in sorted({r["task.noise"] for r in rows}):
-                c = {"compiler.proposer": p, "task.demo_horizon": h, "task.noise": noise}
-                lines.append([p, int(h), noise] + [pct(where(rows, **c, selector=s), "exact_symbolic")
-                                                   for s in selectors])
-    tab = table(["proposer", "demo h", "noise"] + [f"{s} exact@{qh(meta)} %" for s in selectors], lines)
-    checked = mean_of(where(rows, selector="best"), "exact_symbolic")
-    unchecked = mean_of(where(rows, selector="random"), "exact_symbolic")
-    word = verdict_selection(checked - unchecked, meta["_scale"])
-    sentence = (f"H1 (the check turns drafts into accuracy) **{word}** "
-                f"({budget(meta, meta['_scale'])}): selecting by the "
-                f"check (best) gives {100 * checked:.1f}% exact vs {100 * unchecked:.1f}% for a "
-                "random draft (no check), mean over all conditions (rule: supported if >= 10 "
-                "points apart).")
-    return [sentence], tab
-
-
-def test_time(rows, meta):
-    curve = where(rows, kind="curve")
-    horizons = sorted({r["horizon"] for r in curve})
-    top = max(r["iterations"] for r in curve)
-    lines = []
-    for name in ("symbolic", "neural", "end_to_end", "latent"):
-        for g in sorted({r["grid"] for r in curve}):
-            c = dict(reasoner=name, grid=g, kind="curve")
-            if not where(rows, **c):
-                continue
-            cells = []
-            for h in horizons:
-                cells += [pct(where(rows, **c, mode="fixed", horizon=h, iterations=h), "exact"),
-                          pct(where(rows, **c, mode="fixed", horizon=h, iterations=top), "exact"),
-                          pct(where(rows, **c, mode="halting", horizon=h, iterations=top), "exact")]
-            lines.append([name, f"{int(g)}x{int(g)}"] + cells)
-    header = ["reasoner", "grid"]
-    for h in horizons:
-        header += [f"h={int(h)}: T=h", f"T={int(top)}", f"halting, T<={int(top)}"]
-    tab = table(header, lines)
-    stable = where(rows, kind="until_stable")
-    if stable:
-        tab += "\n\nRun until stable (runs that stabilize within the budget):\n\n" + table(
-            ["reasoner", "halting", "grid", "exact %", "iterations used", "true mu"],
-            [[r["reasoner"], r["mode"], f"{int(r['grid'])}x{int(r['grid'])}", pct([r], "exact"),
-              f"{r['iterations_used_mean']:.1f}", f"{r['mu_true_mean']:.1f}"] for r in stable])
-    grid = min(r["grid"] for r in curve)
-    at = lambda name, h: mean_of(where(curve, reasoner=name, grid=grid, mode="fixed", horizon=h,
-                                       iterations=h), "exact")
-    hi, lo = max(horizons), min(horizons)
-    parts = [f"{n} {100 * at(n, lo):.1f}% -> {100 * at(n, hi):.1f}%"
-             for n in ("neural", "end_to_end", "latent") if where(curve, reasoner=n)]
-    latent = at("latent", hi) if where(curve, reasoner="latent") else float("nan")
-    scale, params = meta["_scale"], meta["_parameters"]
-    train_h = params.get("latent", params.get("neural", {})).get("train_horizon", "?")
-    word = verdict_test_time(latent, scale)
-    sentence = (f"H4 (test-time compute, learned) **{word}** "
-                f"({budget(meta, scale, ('latent',))}): exact at T = h from h={int(lo)} "
-                f"to h={int(hi)} ({hi / train_h:g}x the training horizon {train_h}) on "
-                f"{int(grid)}x{int(grid)}: " + "; ".join(parts) + ". The discrete per-step "
-                "reasoners hold by construction (one imposed step per iteration); the verdict is "
-                "the latent reasoner's, which must learn it (rule: supported if latent exact >= "
-                "95% at the largest horizon, refuted below 50%). " + GPU_H4)
-    big = max(r["grid"] for r in curve)
-    at_big = lambda name: mean_of(where(curve, reasoner=name, grid=big, mode="fixed", horizon=hi,
-                                        iterations=hi), "exact")
-    compiled, e2e = at_big("neural"), at_big("end_to_end")
-    word2 = verdict_compiled_vs_e2e(compiled, e2e, scale)
-    h2 = (f"H2 (compile-then-reason beats end-to-end) **{word2}** "
-          f"({budget(meta, scale, ('neural', 'end_to_end'))}): on unseen rules at the largest "
-          f"horizon h={int(hi)} and grid {int(big)}x{int(big)} (training: "
-          f"{params.get('neural', {}).get('train_grid', '?')}x"
-          f"{params.get('neural', {}).get('train_grid', '?')}, horizon {train_h}), the compiled "
-          f"neural reasoner is {100 * compiled:.1f}% exact at T = h, the end-to-end baseline "
-          f"{100 * e2e:.1f}% (rule: supported if >= 20 points apart, refuted below 5).")
-    return [sentence, h2], tab
-
-
-def counterfactual(rows, meta):
-    lines = []
-    for trained, evaluated in (("neural", "neural"), ("end_to_end", "end_to_end"),
-                               ("neural", "symbolic")):
-        for which in ("near", "far"):
-            for h in sorted({r["horizon"] for r in rows}):
-                c = where(rows, reasoner=trained, evaluated=evaluated, rules=which, horizon=h)
-                lines.append([evaluated, which, int(h), pct(c, "exact"), pct(c, "certified")])
-    tab = table(["reasoner", "test rules", "horizon", "exact %", "certified %"], lines)
-    e = lambda t, ev, w: mean_of(where(rows, reasoner=t, evaluated=ev, rules=w), "exact")
-    near, far, e2e = e("neural", "neural", "near"), e("neural", "neural", "far"), \
-        e("end_to_end", "end_to_end", "far")
-    scale, p = meta["_scale"], meta["_parameters"].get("neural", {})
-    word = verdict_counterfactual(near, far, e2e, scale)
-    sentence = (f"H3 (counterfactual rule sets executed correctly) **{word}** "
-                f"({budget(meta, scale, ('neural', 'end_to_end'))}): trained only on rules within "
-                f"{p.get('family_radius', '?')} entries of {p.get('family_centre', '?')}, the "
-                f"compiled neural reasoner is {100 * near:.1f}% exact on held-out rules in the "
-                f"family and {100 * far:.1f}% on rules >= {p.get('far_distance', '?')} entries "
-                f"away; the end-to-end baseline {100 * e2e:.1f}% on the far ones (rule: supported "
-                "if far is within 5 points of near and >= 20 points above end-to-end).")
-    return [sentence], tab
-
-
-def inconsistency(rows, meta):
-    lines = [[r["corruption"], r["amount"], pct([r], "exact_symbolic"), pct([r], "exact_neural"),
-              pct([r], "p_flagged")] for r in rows]
-    tab = table(["corruption", "amount", f"exact@{qh(meta)} symbolic %", f"exact@{qh(meta)} neural %",
-                 "flagged by the checker %"], lines)
-    clean = mean_of(where(rows, corruption="entries", amount=0.0), "exact_symbolic")
-    hit = [r for r in where(rows, corruption="entries") if r["amount"] >= 1]
-    hurt = clean - mean_of(hit, "exact_symbolic")
-    flagged = mean_of(hit, "p_flagged")
-    word = verdict_inconsistency(hurt, flagged, meta["_scale"])
-    sentence = (f"H3 (inconsistency hurts and the checker detects it) **{word}** "
-                f"({budget(meta, meta['_scale'])}): flipping "
-                f">= 1 entry of the chosen rule costs {100 * hurt:.1f} points of exact accuracy "
-                f"(from {100 * clean:.1f}%), and the checker flags the corrupted rule against the "
-                f"demos in {100 * flagged:.1f}% of cases (rule: supported if >= 20 points lost "
-                "and >= 80% flagged).")
-    return [sentence], tab
-
-
 SECTIONS = [("drafts", "H1: drafts", drafts),
             ("drafts_few_demos", "H1: drafts with 2 demos of 12 x 12",
              lambda rows, meta: drafts(rows, meta, ", 2 demos of 12 x 12")),
-            ("selection", "H1: selection", selection),
-            ("test_time", "H4: test-time computation", test_time),
-            ("counterfactual", "H3: counterfactual rule sets", counterfactual),
-            ("inconsistency", "H3: inconsistent rule sets", inconsistency)]
+]
 
 
 FIGURES = {"drafts": fig_drafts, "drafts_few_demos": fig_drafts_few_demos,
-           "selection": fig_selection, "test_time": fig_test_time,
-           "counterfactual": fig_counterfactual, "inconsistency": fig_inconsistency}
+}

@@ -1,132 +1,14 @@
-"""Figures and RESULTS.md sections of logic's reasoners and learned proposer (issues 12 and
-13): test_time, counterfactual, the compiled reasoner's targets, the proposers' pass@K.
-`experiments/reporting/logic_report.py` collects them with the compiler-side sections."""
+"""RESULTS.md sections of logic's issue targets that are no hypothesis preset (issues 12 and
+13): the compiled reasoner's targets and the proposers' pass@K. The test_time and
+counterfactual sections are every domain's (sections.py, worded by conf/preset/logic/);
+`experiments/reporting/logic_report.py` collects these with the compiler-side sections."""
 
 from __future__ import annotations
 
-from experiments.reporting.plots import fig_counterfactual, fig_test_time, where
-from experiments.reporting.verdicts import (
-    budget,
-    mean_of,
-    pct,
-    table,
-    verdict_compiled_vs_e2e,
-    verdict_counterfactual,
-    verdict_test_time,
-)
+from experiments.reporting.plots import where
+from experiments.reporting.verdicts import budget, mean_of, pct, table
 
 DEPTHS = "depths 1-24"  # the proof depths logic's query-horizon presets pool
-
-
-def atoms_label(a) -> str:
-    return f"{int(a)} atoms"
-
-
-def fig_logic_test_time(rows, out):
-    return fig_test_time(rows, out, "logic_test_time", atoms_label, "depth", "the fixed point")
-
-
-def fig_logic_counterfactual(rows, out):
-    paths = []
-    for proposer in sorted({r["compiler.proposer"] for r in rows}):
-        paths += fig_counterfactual(
-            where(rows, **{"compiler.proposer": proposer}), out,
-            f"logic_counterfactual_{proposer}", ("follow", "contradict"),
-            f"H3 in logic: rule sets that follow / contradict the training theory, "
-            f"compiler.proposer={proposer}", "depth")
-    return paths
-
-
-def logic_test_time(rows, meta):
-    curve = where(rows, kind="curve")
-    depths = sorted({r["horizon"] for r in curve})
-    top = max(r["iterations"] for r in curve)
-    names = [n for n in ("symbolic", "neural", "end_to_end", "latent") if where(curve, reasoner=n)]
-
-    def at(name, h, t=None, mode="fixed"):
-        return where(curve, reasoner=name, mode=mode, horizon=h, iterations=t or h)
-
-    lines = []
-    for name in names:
-        lines.append([name] + [f"{pct(at(name, h), 'exact')} / {pct(at(name, h, top), 'exact')} / "
-                               f"{pct(at(name, h, top, 'halting'), 'exact')}" for h in depths])
-    tab = table(["reasoner"] + [f"depth {int(h)}" for h in depths], lines)
-    tab += (f"\n\nEach cell: exact % with T = depth iterations / with T = {int(top)} / with the "
-            f"halting head and a budget of {int(top)} (T only where T <= budget; '-' where the "
-            "T = depth run was not made).")
-    stable = where(rows, kind="until_stable_depth")
-    if stable:
-        queried = sorted({r["horizon"] for r in stable})
-        cells = []
-        for name in names:
-            for mode in ("detector", "learned"):
-                c = where(stable, reasoner=name, mode=mode)
-                if c:
-                    cells.append([name, mode] + [
-                        f"{pct(where(c, horizon=h), 'exact')} / "
-                        + " ".join(f"{r['iterations_used_mean']:.1f} vs {r['mu_true_mean']:.1f}"
-                                   for r in where(c, horizon=h)) for h in queried])
-        tab += ("\n\nRun until the fixed point, per query depth (budget "
-                f"{int(top)}): exact % / iterations used vs the true steps to the fixed point "
-                "(the cycle detector needs extra steps to see a state repeat):\n\n"
-                + table(["reasoner", "halting"] + [f"depth {int(h)}" for h in queried], cells))
-    exact = lambda name, h: mean_of(at(name, h), "exact") if at(name, h) else float("nan")
-    scale = meta["_scale"]
-    h12 = 12 if 12 in depths else max(depths)
-    latent = exact("latent", h12)
-    word = verdict_test_time(latent, scale)
-    parts = [f"{n} {100 * exact(n, min(depths)):.1f}% -> {100 * exact(n, h12):.1f}% -> "
-             f"{100 * exact(n, max(depths)):.1f}%" for n in names if n != "symbolic"]
-    sentence = (f"H4 in logic (test-time compute, learned) **{word}** "
-                f"({budget(meta, scale, ('latent',))}): exact at T = depth for proof depths "
-                f"{int(min(depths))} -> {int(h12)} -> {int(max(depths))} (training: rule sets of "
-                "depth <= 3): " + "; ".join(parts) + ". The verdict is the latent reasoner's at "
-                f"depth {int(h12)} (4x; rule: supported if >= 95%, refuted below 50%); the "
-                "compiled neural reasoner is discrete and certified, so it holds by construction.")
-    compiled = {h: exact("neural", h) for h in depths}
-    e2e = {h: exact("end_to_end", h) for h in depths}
-    word2 = verdict_compiled_vs_e2e(compiled[max(depths)], e2e[max(depths)], scale)
-    h2 = (f"H2 in logic (compile-then-reason beats end-to-end) **{word2}** "
-          f"({budget(meta, scale, ('neural', 'end_to_end'))}; the compiler is handed the true "
-          "rule set among its drafts, so this is the reasoners' comparison): exact at T = depth, "
-          "compiled neural vs end-to-end: " + ", ".join(
-              f"depth {int(h)} {100 * compiled[h]:.1f}% vs {100 * e2e[h]:.1f}%" for h in depths)
-          + " (rule: supported if >= 20 points apart at the largest depth, refuted below 5).")
-    return [sentence, h2], tab
-
-
-def logic_counterfactual(rows, meta):
-    lines = []
-    depths = sorted({r["horizon"] for r in rows})
-    for proposer in sorted({r["compiler.proposer"] for r in rows}):
-        for trained, evaluated in (("neural", "neural"), ("end_to_end", "end_to_end"),
-                                   ("neural", "symbolic")):
-            for which in ("near", "far"):
-                c = where(rows, **{"compiler.proposer": proposer}, reasoner=trained,
-                          evaluated=evaluated, rules=which)
-                if c:
-                    lines.append([proposer, evaluated, which]
-                                 + [pct(where(c, horizon=h), "exact") for h in depths]
-                                 + [pct(c, "certified")])
-    tab = table(["compiler", "reasoner", "test rule sets"] + [f"depth {int(h)} exact %" for h in depths]
-                + ["certified %"], lines)
-    scale = meta["_scale"]
-    sentences = []
-    for proposer in sorted({r["compiler.proposer"] for r in rows}):
-        e = lambda t, ev, w, p=proposer: mean_of(where(rows, **{"compiler.proposer": p}, reasoner=t,
-                                                       evaluated=ev, rules=w), "exact")
-        near, far, e2e = e("neural", "neural", "near"), e("neural", "neural", "far"), \
-            e("end_to_end", "end_to_end", "far")
-        word = verdict_counterfactual(near, far, e2e, scale)
-        sentences.append(
-            f"H3 in logic with compiler.proposer={proposer} **{word}** "
-            f"({budget(meta, scale, ('neural', 'end_to_end'))}): trained only on rule sets that "
-            f"follow the background theory, the compiled neural reasoner is {100 * near:.1f}% "
-            f"exact on held-out rule sets that follow it and {100 * far:.1f}% on rule sets that "
-            f"contradict it; the end-to-end baseline {100 * e2e:.1f}% on those, {DEPTHS} pooled "
-            "(rule: supported if far is within 5 points of near and >= 20 points above "
-            "end-to-end).")
-    return sentences, tab
 
 
 def logic_reasoner_targets(rows, meta):

@@ -12,26 +12,13 @@ import numpy as np
 
 from experiments.reporting.logic_reasoner_report import (  # issues 12 and 13
     DEPTHS,
-    fig_logic_counterfactual,
-    fig_logic_test_time,
-    logic_counterfactual,
     logic_proposers,
     logic_reasoner_targets,
-    logic_test_time,
 )
-from experiments.reporting.plots import COLOURS, OKABE_ITO, fig_inconsistency, line, save, seeds_note, where
+from experiments.reporting.plots import COLOURS, OKABE_ITO, line, save, seeds_note, where
 from experiments.reporting.undetermined_report import FIGURES as UNDETERMINED_FIGURES
 from experiments.reporting.undetermined_report import SECTIONS as UNDETERMINED_SECTIONS
-from experiments.reporting.verdicts import (
-    budget,
-    mean_of,
-    pct,
-    table,
-    verdict,
-    verdict_drafts,
-    verdict_inconsistency,
-    verdict_selection,
-)
+from experiments.reporting.verdicts import budget, mean_of, pct, table, verdict, verdict_drafts
 
 
 def _panels(rows):
@@ -92,16 +79,6 @@ def _bars(rows, out, name, group_key, groups, metrics, title):
     return save(fig, out, name)
 
 
-def fig_logic_selection(rows, out):
-    selectors = list(dict.fromkeys(r["selector"] for r in rows))
-    return _bars(where(rows, **{"compiler.proposer": "induce"}) or rows, out, "logic_selection",
-                 "selector", selectors,
-                 [("exact_symbolic", "exact", COLOURS["symbolic"]),
-                  ("acc_answered", "accuracy on answered atoms", OKABE_ITO[1]),
-                  ("p_chosen_true", "chosen equivalent", OKABE_ITO[3])],
-                 f"H1 in logic: selection at K = 64, induce, {DEPTHS}")
-
-
 def fig_logic_consistency_check(rows, out):
     for r in rows:
         r["variant"] = f"{r['selector']}, {'check' if r['check'] == 'demos+internal' else 'no check'}"
@@ -110,10 +87,6 @@ def fig_logic_consistency_check(rows, out):
                  [("exact_symbolic", "exact", COLOURS["symbolic"]),
                   ("p_chosen_contradictory", "chosen contradicts itself", OKABE_ITO[5])],
                  f"Internal-consistency check on/off, open world, {DEPTHS}")
-
-
-def fig_logic_inconsistency(rows, out):
-    return fig_inconsistency(rows, out, "logic_inconsistency")
 
 
 def logic_drafts(rows, meta):
@@ -160,43 +133,6 @@ def logic_drafts(rows, meta):
                 f"{100 * one:.1f}%, so the vote's {100 * many:.1f}% means its abstentions pick "
                 "out the doubtful atoms (rule: supported if one gains >= 10 points and none "
                 "loses > 2).")
-    return [sentence], tab
-
-
-def logic_selection(rows, meta):
-    selectors = list(dict.fromkeys(r["selector"] for r in rows))
-    lines = []
-    for p in ("random", "induce"):
-        for demos, observed in _panels(rows):
-            c = {"compiler.proposer": p, "task.num_demos": demos, "task.observed": observed}
-            if where(rows, **c):
-                lines.append([p, int(demos), observed] + [pct(where(rows, **c, selector=s), "exact_symbolic")
-                                                          for s in selectors])
-    tab = table(["proposer", "demos", "observed"] + [f"{s} exact %" for s in selectors], lines)
-    checked = mean_of(where(rows, selector="best"), "exact_symbolic")
-    unchecked = mean_of(where(rows, selector="random"), "exact_symbolic")
-    word = verdict_selection(checked - unchecked, meta["_scale"])
-    sentence = (f"H1 in logic (the check turns drafts into accuracy) **{word}** "
-                f"({budget(meta, meta['_scale'])}): best {100 * checked:.1f}% exact vs "
-                f"{100 * unchecked:.1f}% for a random draft, {DEPTHS} (rule: supported if >= 10 "
-                "points apart).")
-    return [sentence], tab
-
-
-def logic_inconsistency(rows, meta):
-    lines = [[r["corruption"], r["amount"], pct([r], "exact_symbolic"), pct([r], "p_flagged")]
-             for r in rows]
-    tab = table(["corruption", "amount", "exact symbolic %", "flagged by the checker %"], lines)
-    clean = mean_of(where(rows, corruption="entries", amount=0.0), "exact_symbolic")
-    hit = [r for r in where(rows, corruption="entries") if r["amount"] >= 1]
-    hurt = clean - mean_of(hit, "exact_symbolic")
-    flagged = mean_of(hit, "p_flagged")
-    word = verdict_inconsistency(hurt, flagged, meta["_scale"])
-    sentence = (f"H3 in logic (inconsistency hurts and the checker detects it) **{word}** "
-                f"({budget(meta, meta['_scale'])}): >= 1 literal sign flipped in the chosen rule "
-                f"set costs {100 * hurt:.1f} points of exact accuracy (from {100 * clean:.1f}%); "
-                f"the checker flags it (demos or self-contradiction) in {100 * flagged:.1f}% of "
-                "cases (rule: supported if >= 20 points lost and >= 80% flagged).")
     return [sentence], tab
 
 
@@ -287,21 +223,14 @@ COMMANDS = {"logic_proposers": (
 
 
 # sections whose figures are not one file named after the section
-EXTRA_FIGURES = {"logic_counterfactual": ["logic_counterfactual_oracle", "logic_counterfactual_induce"],
-                 "logic_test_time": ["logic_test_time", "logic_test_time_halting"]}
+EXTRA_FIGURES: dict[str, list[str]] = {}
 
-FIGURES = {**UNDETERMINED_FIGURES, "logic_drafts": fig_logic_drafts, "logic_selection": fig_logic_selection,
-           "logic_inconsistency": fig_logic_inconsistency,
+FIGURES = {**UNDETERMINED_FIGURES, "logic_drafts": fig_logic_drafts,
            "logic_consistency_check": fig_logic_consistency_check,
-           "logic_test_time": fig_logic_test_time, "logic_counterfactual": fig_logic_counterfactual}
+}
 SECTIONS = [("logic_drafts", "Logic H1: drafts", logic_drafts),
-            ("logic_selection", "Logic H1: selection", logic_selection),
             ("logic_consistency_check", "Logic: the internal-consistency check", logic_consistency_check),
-            ("logic_inconsistency", "Logic H3: inconsistent rule sets", logic_inconsistency),
             ("logic_targets", "Logic: the domain's accuracy targets", logic_targets),
-            ("logic_test_time", "Logic H4/H2: test-time computation and the end-to-end baseline",
-             logic_test_time),
-            ("logic_counterfactual", "Logic H3: counterfactual rule sets", logic_counterfactual),
             ("logic_reasoner_targets", "Logic: the compiled neural reasoner's targets",
              logic_reasoner_targets),
             ("logic_proposers", "Logic: the learned proposer", logic_proposers),

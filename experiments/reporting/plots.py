@@ -1,10 +1,14 @@
 """Figure helpers and the figure functions of the hypotheses (one style for all figures:
 Okabe-Ito colour-blind-safe palette, labelled axes, mean over seeds with a +-1 std band or
-bar). Domain reports (`*_report.py`) draw with these; `experiments.figures` runs them."""
+bar). One figure function per hypothesis where every domain shares it (selection,
+inconsistency, test_time, counterfactual: axes and words from the domain's declaration);
+the domain reports (`*_report.py`) draw their own sections' figures with the helpers;
+`experiments.figures` runs them all."""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from pathlib import Path
 
@@ -38,6 +42,20 @@ def read_summary(path: Path) -> list[dict]:
 
 def where(rows, **match):
     return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+
+
+def value_text(v) -> str:
+    """A condition's value as a table cell: integers without a point, other numbers by %g."""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:g}"
+    return str(v)
+
+
+def conditions(rows, axes) -> list[dict]:
+    """Every combination of the axes' values (in order of first appearance) that has rows."""
+    values = [list(dict.fromkeys(r[a] for r in rows if a in r)) for a in axes]
+    out = [dict(zip(axes, combo, strict=True)) for combo in itertools.product(*values)]
+    return [c for c in out if where(rows, **c)]
 
 
 def line(ax, rows, x, metric, label=None, colour=None, dashed=False, band=True):
@@ -119,36 +137,41 @@ def fig_drafts_few_demos(rows, out):
     return fig_drafts(rows, out, "drafts_few_demos")
 
 
-def fig_selection(rows, out):
-    horizons = sorted({r["task.demo_horizon"] for r in rows})
-    noises = sorted({r["task.noise"] for r in rows})
+def fig_selection(rows, out, name, report):
+    """H1, selection: one column per condition of the declared row axes after the first, one
+    row per declared metric; bars per value of the first axis (the proposer) over selectors."""
+    axes_decl = report.get("rows", [])
+    series_key = axes_decl[0][0]
+    panels = conditions(rows, [a for a, _ in axes_decl[1:]]) or [{}]
+    metrics = [(m, label.format(qh="h")) for m, label in report.get("metrics", [])
+               if any(r.get(f"{m}_mean", "") != "" for r in rows)]
     selectors = list(dict.fromkeys(r["selector"] for r in rows))
-    proposers = [p for p in PROPOSERS if where(rows, **{"compiler.proposer": p})]
-    fig, axes = plt.subplots(len(noises), len(horizons), figsize=(2.4 * len(horizons), 4.2),
+    series = list(dict.fromkeys(r[series_key] for r in rows))
+    fig, axes = plt.subplots(len(metrics), len(panels), figsize=(2.4 * len(panels) + 0.6,
+                                                                  2.2 * len(metrics) + 0.4),
                              sharey=True, squeeze=False)
-    width = 0.8 / max(len(proposers), 1)
-    for i, noise in enumerate(noises):
-        for j, h in enumerate(horizons):
+    width = 0.8 / max(len(series), 1)
+    for i, (metric, label) in enumerate(metrics):
+        for j, panel in enumerate(panels):
             ax = axes[i, j]
-            for k, proposer in enumerate(proposers):
-                vals, errs = [], []
-                for s in selectors:
-                    r = where(rows, **{"compiler.proposer": proposer, "task.demo_horizon": h,
-                                       "task.noise": noise, "selector": s})
-                    vals.append(r[0]["exact_symbolic_mean"] if r else np.nan)
-                    errs.append(r[0]["exact_symbolic_std"] if r else 0)
-                ax.bar(np.arange(len(selectors)) + (k - (len(proposers) - 1) / 2) * width, vals,
-                       width, yerr=errs, label=proposer, color=PROPOSER_COLOURS[proposer], capsize=1.5)
-            ax.set_xticks(range(len(selectors)), selectors)
+            for k, value in enumerate(series):
+                cells = [where(rows, **panel, **{series_key: value}, selector=s) for s in selectors]
+                ax.bar(np.arange(len(selectors)) + (k - (len(series) - 1) / 2) * width,
+                       [c[0][f"{metric}_mean"] if c else np.nan for c in cells], width,
+                       yerr=[c[0][f"{metric}_std"] if c else 0 for c in cells], label=value,
+                       color=PROPOSER_COLOURS.get(value, OKABE_ITO[k % len(OKABE_ITO)]), capsize=1.5)
+            ax.set_xticks(range(len(selectors)), selectors, fontsize=6)
             ax.set_ylim(0, 1.05)
-            ax.set_title(f"demo horizon {int(h)}, noise {noise:g}")
+            if i == 0 and panel:
+                ax.set_title(", ".join(f"{lab} {value_text(panel[a])}" for a, lab in axes_decl[1:]
+                                       if a in panel))
             if j == 0:
-                ax.set_ylabel("exact @h (fraction of tasks)")
-            if i == len(noises) - 1:
+                ax.set_ylabel(f"{label} (fraction)")
+            if i == len(metrics) - 1:
                 ax.set_xlabel("selector")
-    axes[0, 0].legend(frameon=False, title="proposer")
-    fig.suptitle(f"H1: selection at K = 64 ({seeds_note(rows)})", y=1.0)
-    return save(fig, out, "selection")
+    axes[0, 0].legend(frameon=False, title=axes_decl[0][1], fontsize=6)
+    fig.suptitle(f"{report['title']}: selectors on the same drafts ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, name)
 
 
 def training_horizon(results: Path, name: str) -> int | None:
@@ -163,9 +186,11 @@ def training_horizon(results: Path, name: str) -> int | None:
     return next((p["train_horizon"] for r, p in params.items() if r != "symbolic"), None)
 
 
-def fig_extrapolation(rows, out, train_h):
+def fig_extrapolation(rows, out, train_h, results_name="test_time", report=None):
     """H4 as asked: exact at T = h against the horizon h (the training horizon marked), per
-    reasoner and grid; and the halting head's accuracy against its iteration budget."""
+    reasoner and size; and the halting head's accuracy against its iteration budget."""
+    report = report or {}
+    word_h, size = report.get("horizon", "horizon"), report.get("size", "{g}x{g}")
     curve = where(rows, kind="curve")
     grids = sorted({r["grid"] for r in curve})
     reasoners = [n for n in ("symbolic", "neural", "end_to_end", "latent")
@@ -182,8 +207,8 @@ def fig_extrapolation(rows, out, train_h):
             ax.axvline(train_h, color="grey", lw=0.8, ls=":", label=f"training horizon {train_h}")
         ax.set_xscale("log", base=2)
         ax.set_ylim(-0.03, 1.03)
-        ax.set_xlabel("horizon h (steps), T = h")
-        ax.set_title(f"{int(g)}x{int(g)} grid")
+        ax.set_xlabel(f"{word_h} h, T = h")
+        ax.set_title(size.format(g=int(g)))
         if j == 0:
             ax.set_ylabel("exact (fraction of tasks)")
     axes[0, 0].legend(loc="lower left", frameon=False, fontsize=6)
@@ -200,23 +225,22 @@ def fig_extrapolation(rows, out, train_h):
     ax.set_xscale("log", base=2)
     ax.set_ylim(-0.03, 1.03)
     ax.set_xlabel("iteration budget")
-    ax.set_title(f"run until stable, {int(min(grids))}x{int(min(grids))}")
+    ax.set_title(f"run until stable, {size.format(g=int(min(grids)))}")
     if stable:
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=6)
     fig.suptitle(f"H4: extrapolation past the training horizon ({seeds_note(curve)}; "
                  "where a line is missing it lies under another)", y=1.02)
-    return save(fig, out, "test_time_extrapolation")
+    return save(fig, out, f"{results_name}_extrapolation")
 
 
-def grid_label(g) -> str:
-    return f"{int(g)}x{int(g)} grid"
+def fig_test_time(rows, out, name, report):
+    """H4: exact vs iterations per (horizon, size), and the until-stable iterations used; the
+    declaration words the axes (`horizon`, `size`: life horizons and grids, logic proof
+    depths and atoms)."""
+    horizon_word, stable_word = report.get("horizon", "horizon"), "stable"
 
-
-def fig_test_time(rows, out, name="test_time", size_label=grid_label, horizon_word="horizon",
-                  stable_word="stable"):
-    """Exact vs iterations per (horizon, size), and the until-stable iterations used;
-    `size_label` and the words name a domain's axes (life: grids and horizons; logic: atoms
-    and proof depths, "the fixed point")."""
+    def size_label(g):
+        return report.get("size", "{g}x{g}").format(g=int(g))
     curve = where(rows, kind="curve")
     horizons = sorted({r["horizon"] for r in curve})
     grids = sorted({r["grid"] for r in curve})
@@ -264,48 +288,51 @@ def fig_test_time(rows, out, name="test_time", size_label=grid_label, horizon_wo
     return paths
 
 
-def fig_counterfactual(rows, out, name="counterfactual",
-                       sets=("near (in family)", "far (>= 6 entries)"), title="H3: counterfactual rules",
-                       horizon_word="horizon"):
+def fig_counterfactual(rows, out, name, report):
+    """H3, counterfactual: exact on the near and far test rule sets per horizon (columns),
+    one row of panels per compiler where the rows sweep `compiler.proposer`."""
     horizons = sorted({r["horizon"] for r in rows})
-    fig, axes = plt.subplots(1, len(horizons), figsize=(2.6 * len(horizons), 2.4), sharey=True,
-                             squeeze=False)
+    proposers = list(dict.fromkeys(r.get("compiler.proposer", "") for r in rows))
+    sets = report.get("sets", ["near", "far"])
+    fig, axes = plt.subplots(len(proposers), len(horizons), sharey=True, squeeze=False,
+                             figsize=(2.6 * len(horizons), 2.4 * len(proposers)))
     series = [("neural", "neural"), ("end_to_end", "end_to_end"), ("neural", "symbolic")]
-    for j, h in enumerate(horizons):
-        ax = axes[0, j]
-        for k, (trained, evaluated) in enumerate(series):
-            vals, errs = [], []
-            for which in ("near", "far"):
-                r = where(rows, reasoner=trained, evaluated=evaluated, rules=which, horizon=h)
-                vals.append(r[0]["exact_mean"] if r else np.nan)
-                errs.append(r[0]["exact_std"] if r else 0)
-            label = evaluated if evaluated == "symbolic" else f"{evaluated} (trained on family)"
-            ax.bar(np.arange(2) + (k - 1) * 0.27, vals, 0.27, yerr=errs, capsize=1.5,
-                   label=label, color=COLOURS[evaluated])
-        ax.set_xticks(range(2), list(sets))
-        ax.set_ylim(0, 1.05)
-        ax.set_title(f"{horizon_word} {int(h)}")
-        if j == 0:
-            ax.set_ylabel("exact (fraction of tasks)")
+    for i, proposer in enumerate(proposers):
+        mine = [r for r in rows if r.get("compiler.proposer", "") == proposer]
+        for j, h in enumerate(horizons):
+            ax = axes[i, j]
+            for k, (trained, evaluated) in enumerate(series):
+                cells = [where(mine, reasoner=trained, evaluated=evaluated, rules=which, horizon=h)
+                         for which in ("near", "far")]
+                label = evaluated if evaluated == "symbolic" else f"{evaluated} (trained on family)"
+                ax.bar(np.arange(2) + (k - 1) * 0.27, [c[0]["exact_mean"] if c else np.nan for c in cells],
+                       0.27, yerr=[c[0]["exact_std"] if c else 0 for c in cells], capsize=1.5,
+                       label=label, color=COLOURS[evaluated])
+            ax.set_xticks(range(2), list(sets))
+            ax.set_ylim(0, 1.05)
+            ax.set_title(f"{report.get('horizon', 'horizon')} {int(h)}"
+                         + (f", compiler.proposer={proposer}" if proposer else ""), fontsize=7)
+            if j == 0:
+                ax.set_ylabel("exact (fraction of tasks)")
     axes[0, 0].legend(frameon=False, fontsize=6)
-    fig.suptitle(f"{title} ({seeds_note(rows)})", y=1.02)
+    fig.suptitle(f"{report['title']} ({seeds_note(rows)})", y=1.02)
     return save(fig, out, name)
 
 
-def fig_inconsistency(rows, out, name="inconsistency"):
-    fig, axes = plt.subplots(1, 2, figsize=(6.0, 2.4), squeeze=False)
-    for ax, kind, xlabel in ((axes[0, 0], "entries", "corrupted rule entries m (count)"),
-                             (axes[0, 1], "demo_noise", "demo noise (flip probability)")):
+def fig_inconsistency(rows, out, name, report):
+    """H3, inconsistency: the declared metrics against each corruption's amount."""
+    amounts = report.get("amounts", [])
+    metrics = [(m, label.format(qh="h")) for m, label in report.get("metrics", [])]
+    fig, axes = plt.subplots(1, len(amounts), figsize=(3.0 * len(amounts), 2.4), squeeze=False)
+    for ax, (kind, xlabel) in zip(axes[0], amounts, strict=True):
         sub = where(rows, corruption=kind)
-        line(ax, sub, "amount", "exact_symbolic", "exact @h, symbolic", COLOURS["symbolic"])
-        line(ax, sub, "amount", "exact_neural", "exact @h, neural", COLOURS["neural"],
-             dashed=True)
-        line(ax, sub, "amount", "p_flagged", "flagged by the checker", OKABE_ITO[3])
+        for k, (metric, label) in enumerate(metrics):
+            line(ax, sub, "amount", metric, label, OKABE_ITO[(0, 7, 3, 1)[k % 4]], dashed=k == 1)
         ax.set_xlabel(xlabel)
         ax.set_ylim(-0.03, 1.03)
     axes[0, 0].set_ylabel("fraction of tasks")
     axes[0, 0].legend(frameon=False, fontsize=6)
-    fig.suptitle(f"H3: inconsistent rule sets ({seeds_note(rows)})", y=1.02)
+    fig.suptitle(f"{report['title']} ({seeds_note(rows)})", y=1.02)
     return save(fig, out, name)
 
 

@@ -15,10 +15,10 @@ def pct(row, metric) -> str:
     return f"{100 * row[0][f'{metric}_mean']:.1f} ± {100 * row[0][f'{metric}_std']:.1f}"
 
 
-def table(header, lines) -> str:
-    """A table of the rows that have any numbers past their first three (condition) cells."""
+def table(header, lines, conditions: int = 3) -> str:
+    """A table of the rows that have any numbers past their first `conditions` cells."""
     lines = [cells for cells in lines if any(c not in ("-", "- / -", "- / - / -")
-                                             for c in cells[3:])] or lines
+                                             for c in cells[conditions:])] or lines
     return markdown_table(header, lines)
 
 
