@@ -143,10 +143,10 @@ def test_verdict_rules_at_their_thresholds(scale, refuted):
     assert v.verdict_inconsistency(0.5, 0.4999, scale) == refuted
 
 
-def test_a_new_domains_section_and_figure_come_from_its_declaration(tmp_path, monkeypatch):
-    """A third domain's selection section is a config entry: a declaration (axes, labels,
-    wording) beside the others and its saved summary give RESULTS.md a section with a table,
-    a verdict by the selection rule and a figure; no Python file is touched."""
+def test_a_new_domains_sections_and_figures_come_from_its_declarations(tmp_path, monkeypatch):
+    """A third domain's drafts and selection sections are config entries: a declaration (axes,
+    labels, wording) beside the others and its saved summary give RESULTS.md a section with a
+    table, a verdict by the hypothesis's rule and a figure; no Python file is touched."""
     import shutil
 
     from experiments.core import cli
@@ -157,10 +157,22 @@ def test_a_new_domains_section_and_figure_come_from_its_declaration(tmp_path, mo
     (conf / "preset" / "toy").mkdir()
     (conf / "preset" / "toy" / "selection.yaml").write_text(yaml.safe_dump({"experiment": {
         "name": "toy_selection",
-        "report": {"title": "Toy H1: selection", "claim": "H1 on toy tasks",
+        "report": {"title": "Toy H1: selection", "claim": "H1 on toy tasks (selection)",
                    "rows": [["compiler.proposer", "proposer"], ["task.pieces", "pieces"]],
                    "metrics": [["exact_symbolic", "solved"]], "scope": "over both piece counts"}}}))
+    (conf / "preset" / "toy" / "drafts.yaml").write_text(yaml.safe_dump({"experiment": {
+        "name": "toy_drafts",
+        "report": {"title": "Toy H1: drafts", "claim": "H1 on toy tasks (drafts)",
+                   "series": [["compiler.proposer", "proposer"]], "panels": [["task.pieces", "pieces"]],
+                   "metrics": [["exact_symbolic", "solved"]], "measure": "the solved share"}}}))
     monkeypatch.setattr(cli, "CONF_DIR", conf)
+    drafts = tmp_path / "results" / "toy_drafts"
+    drafts.mkdir(parents=True)
+    solved = {("induce", 1): 0.2, ("induce", 16): 0.5, ("random", 1): 0.1, ("random", 16): 0.1}
+    (drafts / "summary.csv").write_text("\n".join(
+        ["compiler.proposer,task.pieces,num_drafts,count,exact_symbolic_mean,exact_symbolic_std"]
+        + [f"{p},{n},{k},3,{v},0.0" for n in (2, 4) for (p, k), v in solved.items()]) + "\n")
+    (drafts / "meta.json").write_text(json.dumps({"scale": ["small"], "parameters": {"symbolic": {}}}))
     results = tmp_path / "results" / "toy_selection"
     results.mkdir(parents=True)
     exact = {"best": 0.8, "first": 0.6, "random": 0.3, "vote": 0.7}
@@ -175,6 +187,12 @@ def test_a_new_domains_section_and_figure_come_from_its_declaration(tmp_path, mo
     assert "## Toy H1: selection" in text
     assert "| proposer | pieces | best solved % |" in text
     assert "| induce | 2 | 80.0 ± 10.0 |" in text
-    verdict = next(ln for ln in text.splitlines() if ln.startswith("- H1 on toy tasks"))
+    verdict = next(ln for ln in text.splitlines() if ln.startswith("- H1 on toy tasks (selection)"))
     assert "**supported**" in verdict and "80.0% solved vs 30.0%" in verdict  # 50 points apart
     assert "over both piece counts" in verdict and "toy_selection.png" in text
+    assert tmp_path / "figures" / "toy_drafts.png" in made and "## Toy H1: drafts" in text
+    assert "| proposer | pieces | solved % (K=1 / K=16) |" in text
+    assert "| induce | 2 | 20.0 ± 0.0 / 50.0 ± 0.0 |" in text
+    verdict = next(ln for ln in text.splitlines() if ln.startswith("- H1 on toy tasks (drafts)"))
+    # K = 1 -> 16: +30 points (induce), +0 (random): supported by the drafts rule
+    assert "**supported**" in verdict and "+30.0 points (induce), +0.0 points (random)" in verdict

@@ -16,9 +16,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from experiments.reporting.plots import COLOURS, line, save, seeds_note, where
+from experiments.reporting.plots import save, where
 from experiments.reporting.tables import attempts_summary
-from experiments.reporting.verdicts import budget, mean_of, pct, table, verdict_drafts, verdict_selection
+from experiments.reporting.verdicts import mean_of, verdict_selection
 
 # ARC's ten colours (0 black ... 9 maroon), as the ARC task viewer shows them
 ARC_COLOURS = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE",
@@ -33,28 +33,6 @@ BENCHMARK = [("arc1_train_symbolic.jsonl", "ARC-AGI-1 train (developed on)"),
 
 def _check(row) -> bool:
     return str(row["compiler.check_consistency"]).lower() == "true"
-
-
-def fig_arc_drafts(rows, out):
-    metrics = [("pass_at_2", "pass@2"), ("exact_symbolic", "pass@1"),
-               ("p_consistent", "a consistent draft")]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(2.5 * len(metrics), 2.4), sharey=True)
-    for ax, (metric, label) in zip(axes, metrics, strict=True):
-        for proposer in ("random", "induce"):
-            for check in (True, False):
-                sub = [r for r in where(rows, **{"compiler.proposer": proposer}) if _check(r) == check]
-                line(ax, sub, "num_drafts", metric, f"{proposer}, {CHECK[check]}",
-                     COLOURS[proposer], dashed=not check)
-        ax.set_xscale("log", base=2)
-        ax.set_ylim(-0.02, 0.6)
-        ax.set_title(label)
-        ax.set_xlabel("drafts K (count)")
-    axes[0].set_ylabel("fraction of test outputs")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, bbox_to_anchor=(0.5, -0.12))
-    fig.suptitle(f"H1 on ARC-AGI-1 train (every 4th same-size task): drafts vs K ({seeds_note(rows)})",
-                 y=1.03)
-    return save(fig, out, "arc_drafts")
 
 
 def _show(ax, grid, title=""):
@@ -96,44 +74,16 @@ def fig_arc_gallery(gallery: dict, out):
     return save(fig, out, "arc_gallery")
 
 
-def arc_drafts(rows, meta):
-    ks = sorted({r["num_drafts"] for r in rows})
-    shown = list(dict.fromkeys(k for k in (ks[0], 4, 16, ks[-1]) if k in ks))
-    lines = []
-    for p in ("induce", "random"):
-        for check in (True, False):
-            sub = [r for r in where(rows, **{"compiler.proposer": p}) if _check(r) == check]
-            if not sub:
-                continue
-
-            def cell(metric, sub=sub):
-                return " / ".join(pct(where(sub, num_drafts=k), metric) for k in shown)
-            lines.append([p, CHECK[check], "", cell("pass_at_2"), cell("exact_symbolic"),
-                          cell("p_consistent"), cell("p_rejected")])
-    k_text = " / ".join(f"K={int(k)}" for k in shown)
-    tab = table(["proposer", "internal check", "", f"pass@2 % ({k_text})", "pass@1 %",
-                 "a consistent draft %", "drafts rejected %"], lines)
-    gains = {}
-    for p in ("induce", "random"):
-        c = [r for r in where(rows, **{"compiler.proposer": p}) if _check(r)]
-        if c:
-            gains[p] = (mean_of(where(c, num_drafts=ks[-1]), "pass_at_2")
-                        - mean_of(where(c, num_drafts=ks[0]), "pass_at_2"))
-    word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"]) if gains else "unclear"
-    on = [r for r in where(rows, **{"compiler.proposer": "induce"}, num_drafts=ks[-1]) if _check(r)]
-    off = [r for r in where(rows, **{"compiler.proposer": "induce"}, num_drafts=ks[-1]) if not _check(r)]
-    check_gain = mean_of(on, "pass_at_2") - mean_of(off, "pass_at_2")
-    sentences = [
-        f"H1 on ARC (more drafts, more tasks solved) **{word}** ({budget(meta, meta['_scale'])}; "
-        f"every 4th same-size ARC-AGI-1 *train* task, {int(on[0]['count']) if on else '?'} seeds): "
-        f"from K={int(ks[0])} to K={int(ks[-1])}, pass@2 over test outputs changes by "
-        + ", ".join(f"{100 * g:+.1f} points ({p})" for p, g in gains.items())
-        + " (internal check on; rule: supported if one gains >= 10 points and none loses > 2).",
-        f"The internal-consistency check on the test input (induce, K={int(ks[-1])}) changes "
-        f"pass@2 by {100 * check_gain:+.1f} points ({100 * mean_of(on, 'pass_at_2'):.1f}% on vs "
-        f"{100 * mean_of(off, 'pass_at_2'):.1f}% off; verdict "
-        f"**{verdict_selection(check_gain, meta['_scale'])}** by the selection rule, >= 10 points)."]
-    return sentences, tab
+def check_gain(rows, meta, ks, report):
+    """What the internal-consistency check on the test input changes (induce, largest K),
+    judged by the selection rule."""
+    top = where(rows, **{"compiler.proposer": "induce"}, num_drafts=ks[-1])
+    on, off = [r for r in top if _check(r)], [r for r in top if not _check(r)]
+    gain = mean_of(on, "pass_at_2") - mean_of(off, "pass_at_2")
+    return [f"The internal-consistency check on the test input (induce, K={int(ks[-1])}) changes "
+            f"pass@2 by {100 * gain:+.1f} points ({100 * mean_of(on, 'pass_at_2'):.1f}% on vs "
+            f"{100 * mean_of(off, 'pass_at_2'):.1f}% off; verdict "
+            f"**{verdict_selection(gain, meta['_scale'])}** by the selection rule, >= 10 points)."], ""
 
 
 def benchmark(results: Path) -> tuple[list[str], str] | None:
@@ -154,8 +104,9 @@ def benchmark(results: Path) -> tuple[list[str], str] | None:
     return [sentence], "\n".join(lines)
 
 
-FIGURES = {"arc_drafts": fig_arc_drafts}
-SECTIONS = [("arc_drafts", "ARC H1: drafts and the internal check", arc_drafts)]
+FIGURES: dict = {}  # the drafts figure is every domain's (plots.fig_drafts)
+# what the drafts section's declaration names in `extras`
+EXTRAS = {"check_gain": check_gain}
 
 
 def gallery_figure(results: Path, out: Path) -> list[Path]:

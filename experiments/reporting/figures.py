@@ -19,11 +19,11 @@ import matplotlib.pyplot as plt
 from experiments.core.cli import declared_presets, preset_reports
 from experiments.reporting.arc_report import FIGURES as ARC_FIGURES
 from experiments.reporting.arc_report import gallery_figure
-from experiments.reporting.life_report import FIGURES as LIFE_FIGURES
 from experiments.reporting.logic_report import FIGURES as LOGIC_FIGURES
 from experiments.reporting.plots import (
     STYLE,
     fig_counterfactual,
+    fig_drafts,
     fig_example,
     fig_extrapolation,
     fig_inconsistency,
@@ -34,7 +34,8 @@ from experiments.reporting.plots import (
 )
 
 # one figure function per hypothesis, drawn from the domain's declaration (conf/preset/)
-FIGURE_WRITERS = {"selection": fig_selection, "inconsistency": fig_inconsistency,
+FIGURE_WRITERS = {"drafts": fig_drafts, "drafts_few_demos": fig_drafts,
+                  "selection": fig_selection, "inconsistency": fig_inconsistency,
                   "test_time": fig_test_time, "counterfactual": fig_counterfactual}
 
 
@@ -50,7 +51,7 @@ def make_figures(results: Path, out: Path) -> list[Path]:
     plt.rcParams.update(STYLE)
     made = gallery_figure(results, out)
     declared = declared_presets()
-    for name, draw in {**LIFE_FIGURES, **LOGIC_FIGURES, **ARC_FIGURES, **declared_figures()}.items():
+    for name, draw in {**LOGIC_FIGURES, **ARC_FIGURES, **declared_figures()}.items():
         path = results / name / "summary.csv"
         if path.exists():
             rows = read_summary(path)

@@ -15,45 +15,15 @@ from experiments.reporting.logic_reasoner_report import (  # issues 12 and 13
     logic_proposers,
     logic_reasoner_targets,
 )
-from experiments.reporting.plots import COLOURS, OKABE_ITO, line, save, seeds_note, where
+from experiments.reporting.plots import COLOURS, OKABE_ITO, save, seeds_note, where
 from experiments.reporting.undetermined_report import FIGURES as UNDETERMINED_FIGURES
 from experiments.reporting.undetermined_report import SECTIONS as UNDETERMINED_SECTIONS
-from experiments.reporting.verdicts import budget, mean_of, pct, table, verdict, verdict_drafts
+from experiments.reporting.verdicts import budget, mean_of, pct, table, verdict
 
 
 def _panels(rows):
     return [(d, o) for d in sorted({r["task.num_demos"] for r in rows})
             for o in sorted({r["task.observed"] for r in rows}, reverse=True)]
-
-
-def fig_logic_drafts(rows, out):
-    panels = _panels(rows)
-    metrics = [("p_true_survives", "equiv. survives"), ("p_chosen_true", "chosen equiv."),
-               ("exact_symbolic", "exact"), ("acc_answered", "acc. answered"),
-               ("coverage", "answered")]
-    fig, axes = plt.subplots(len(metrics), len(panels), figsize=(2.3 * len(panels), 8.0),
-                             sharex=True, sharey=True, squeeze=False)
-    for j, (demos, observed) in enumerate(panels):
-        for i, (metric, label) in enumerate(metrics):
-            ax = axes[i, j]
-            for proposer in ("random", "induce", "exhaustive"):
-                for selector in ("best", "vote"):
-                    sub = where(rows, **{"compiler.proposer": proposer, "compiler.selector": selector,
-                                         "task.num_demos": demos, "task.observed": observed})
-                    line(ax, sub, "num_drafts", metric, f"{proposer}, {selector}",
-                         COLOURS.get(proposer), dashed=selector == "vote")
-            ax.set_xscale("log", base=2)
-            ax.set_ylim(-0.03, 1.03)
-            if i == 0:
-                ax.set_title(f"{int(demos)} demos, {100 * observed:g}% observed")
-            if j == 0:
-                ax.set_ylabel(label)
-            if i == len(metrics) - 1:
-                ax.set_xlabel("drafts K (count)")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.05))
-    fig.suptitle(f"H1 in logic: drafts vs K, {DEPTHS} ({seeds_note(rows)})", y=1.0)
-    return save(fig, out, "logic_drafts")
 
 
 def _bars(rows, out, name, group_key, groups, metrics, title):
@@ -87,53 +57,6 @@ def fig_logic_consistency_check(rows, out):
                  [("exact_symbolic", "exact", COLOURS["symbolic"]),
                   ("p_chosen_contradictory", "chosen contradicts itself", OKABE_ITO[5])],
                  f"Internal-consistency check on/off, open world, {DEPTHS}")
-
-
-def logic_drafts(rows, meta):
-    ks = sorted({r["num_drafts"] for r in rows if r["compiler.proposer"] != "exhaustive"})
-    shown = [k for k in (ks[0], 4, 16, 64, 256, ks[-1]) if k in ks]
-    shown = list(dict.fromkeys(shown))
-    lines = []
-    for p in ("random", "induce", "exhaustive"):
-        for s in ("best", "vote"):
-            for demos, observed in _panels(rows):
-                c = {"compiler.proposer": p, "compiler.selector": s, "task.num_demos": demos,
-                     "task.observed": observed}
-                if not where(rows, **c):
-                    continue
-
-                def cell(m, c=c):
-                    return " / ".join(pct(where(rows, **c, num_drafts=k), m) for k in shown)
-                lines.append([f"{p}, {s}", int(demos), observed, cell("exact_symbolic"),
-                              cell("acc_answered"), cell("coverage"), cell("p_chosen_true")])
-    k_text = " / ".join(f"K={int(k)}" for k in shown)
-    tab = table(["proposer, selector", "demos", "observed", f"exact % ({k_text})",
-                 "accuracy on answered %", "answered %", "chosen equivalent %"], lines)
-    gains = {}
-    for p in ("random", "induce"):
-        for s, metric in (("best", "exact_symbolic"), ("vote", "acc_answered")):
-            c = {"compiler.proposer": p, "compiler.selector": s}
-            if where(rows, **c):
-                gains[f"{p}/{s}"] = (mean_of(where(rows, **c, num_drafts=ks[-1]), metric)
-                                     - mean_of(where(rows, **c, num_drafts=ks[0]), metric))
-    word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"]) if gains else "unclear"
-    vote = {"compiler.proposer": "induce", "compiler.selector": "vote"}
-    coverage = [mean_of(where(rows, **vote, num_drafts=k), "coverage") for k in (ks[0], ks[-1])]
-    # one draft abstaining at random on the same share of atoms keeps its accuracy: the
-    # comparison at equal coverage
-    one = mean_of(where(rows, **vote, num_drafts=ks[0]), "acc_answered")
-    many = mean_of(where(rows, **vote, num_drafts=ks[-1]), "acc_answered")
-    sentence = (f"H1 in logic (drafts) **{word}** ({budget(meta, meta['_scale'])}): from "
-                f"K={int(ks[0])} to K={int(ks[-1])}, exact accuracy (best) or accuracy on the "
-                f"atoms a vote answers (vote) changes by "
-                + ", ".join(f"{100 * g:+.1f} points ({k})" for k, g in gains.items())
-                + f", mean over demos and observed shares, {DEPTHS}; the vote's accuracy is "
-                f"bought with coverage (induce: {100 * coverage[0]:.1f}% -> {100 * coverage[1]:.1f}% "
-                f"of atoms answered); at equal coverage one draft abstaining at random stays at "
-                f"{100 * one:.1f}%, so the vote's {100 * many:.1f}% means its abstentions pick "
-                "out the doubtful atoms (rule: supported if one gains >= 10 points and none "
-                "loses > 2).")
-    return [sentence], tab
 
 
 def logic_consistency_check(rows, meta):
@@ -225,11 +148,10 @@ COMMANDS = {"logic_proposers": (
 # sections whose figures are not one file named after the section
 EXTRA_FIGURES: dict[str, list[str]] = {}
 
-FIGURES = {**UNDETERMINED_FIGURES, "logic_drafts": fig_logic_drafts,
+FIGURES = {**UNDETERMINED_FIGURES,
            "logic_consistency_check": fig_logic_consistency_check,
 }
-SECTIONS = [("logic_drafts", "Logic H1: drafts", logic_drafts),
-            ("logic_consistency_check", "Logic: the internal-consistency check", logic_consistency_check),
+SECTIONS = [("logic_consistency_check", "Logic: the internal-consistency check", logic_consistency_check),
             ("logic_targets", "Logic: the domain's accuracy targets", logic_targets),
             ("logic_reasoner_targets", "Logic: the compiled neural reasoner's targets",
              logic_reasoner_targets),

@@ -94,47 +94,46 @@ PROPOSER_COLOURS = {"random": OKABE_ITO[0], "induce": OKABE_ITO[1], "neural": OK
                     "exhaustive": OKABE_ITO[7]}
 
 
-def fig_drafts(rows, out, name="drafts"):
-    """One column per (demo horizon, noise), one row per metric, one line per proposer vs
-    K; the exhaustive ceiling (its largest K) as a horizontal line."""
-    panels = [(h, n) for h in sorted({r["task.demo_horizon"] for r in rows})
-              for n in sorted({r["task.noise"] for r in rows})]
-    metrics = [("p_true_drafted", "pass@K (true among drafts)"),
-               ("p_true_survives", "P(true survives)"), ("p_chosen_true", "P(chosen = true)"),
-               ("exact_symbolic", "exact @h, symbolic"), ("exact_neural", "exact @h, neural")]
-    metrics = [(m, label) for m, label in metrics
+def fig_drafts(rows, out, name, report):
+    """H1, drafts: one column per regime (the declared `panels`), one row per metric (the
+    declared `figure_metrics`, else `metrics`), one line per compared condition (`series`)
+    against K; a condition run at one K only (exhaustive: the ceiling) is a dotted line."""
+    series = [a for a, _ in report.get("series", [])]
+    panel_axes = report.get("panels", [])
+    panels = conditions(rows, [a for a, _ in panel_axes]) or [{}]
+    declared = report.get("figure_metrics", report.get("metrics", []))
+    metrics = [(m, label.format(qh="h")) for m, label in declared
                if any(r.get(f"{m}_mean", "") != "" for r in rows)]
-    proposers = [p for p in PROPOSERS if where(rows, **{"compiler.proposer": p})]
-    fig, axes = plt.subplots(len(metrics), len(panels), figsize=(1.9 * len(panels), 1.6 * len(metrics)),
-                             sharex=True, sharey=True, squeeze=False)
-    for j, (h, noise) in enumerate(panels):
+    lines = conditions(rows, series)
+    fig, axes = plt.subplots(len(metrics), len(panels), sharex=True, sharey=True, squeeze=False,
+                             figsize=(1.9 * len(panels) + 1.2, 1.6 * len(metrics) + 0.4))
+    for j, panel in enumerate(panels):
         for i, (metric, label) in enumerate(metrics):
             ax = axes[i, j]
-            c = {"task.demo_horizon": h, "task.noise": noise}
-            for proposer in proposers:
-                line(ax, where(rows, **{"compiler.proposer": proposer}, **c), "num_drafts", metric,
-                     proposer, PROPOSER_COLOURS[proposer])
-            ceil = where(rows, **{"compiler.proposer": "exhaustive"}, **c)
-            if ceil and ceil[0].get(f"{metric}_mean", "") != "":
-                ax.axhline(ceil[0][f"{metric}_mean"], color=PROPOSER_COLOURS["exhaustive"], lw=0.8,
-                           ls=":", label="exhaustive (ceiling)")
+            for k, c in enumerate(lines):
+                sub = where(rows, **panel, **c)
+                text = ", ".join(value_text(v) for v in c.values())
+                first = next(iter(c.values()), "")
+                colour = PROPOSER_COLOURS.get(first, OKABE_ITO[k % len(OKABE_ITO)])
+                dashed = k % 2 == 1 and len(series) > 1  # the second series axis: dashed
+                if len({r["num_drafts"] for r in sub}) == 1 and sub[0].get(f"{metric}_mean", "") != "":
+                    ax.axhline(sub[0][f"{metric}_mean"], color=colour, lw=0.8, ls=":",
+                               label=f"{text} (one K)")
+                else:
+                    line(ax, sub, "num_drafts", metric, text, colour, dashed=dashed)
             ax.set_xscale("log", base=2)
             ax.set_ylim(-0.03, 1.03)
-            if i == 0:
-                ax.set_title(f"h={int(h)}, noise {noise:g}")
+            if i == 0 and panel:
+                ax.set_title(", ".join(f"{lab} {value_text(panel[a])}" for a, lab in panel_axes), fontsize=7)
             if j == 0:
-                ax.set_ylabel(label)
+                ax.set_ylabel(label, fontsize=7)
             if i == len(metrics) - 1:
-                ax.set_xlabel("drafts K")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
-               bbox_to_anchor=(0.5, -0.03))
-    fig.suptitle(f"H1: drafts vs K ({seeds_note(rows)})", y=1.0)
+                ax.set_xlabel("drafts K (count)")
+    handles, texts = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, texts, loc="lower center", ncol=min(len(texts), 4), frameon=False,
+               bbox_to_anchor=(0.5, -0.04 - 0.02 * (len(texts) // 4)))
+    fig.suptitle(f"{report['title']}: drafts vs K ({seeds_note(rows)})", y=1.0)
     return save(fig, out, name)
-
-
-def fig_drafts_few_demos(rows, out):
-    return fig_drafts(rows, out, "drafts_few_demos")
 
 
 def fig_selection(rows, out, name, report):

@@ -14,9 +14,9 @@ from functools import partial
 from pathlib import Path
 
 from experiments.core.cli import declared_presets, preset_reports
-from experiments.reporting.arc_report import SECTIONS as ARC_SECTIONS
+from experiments.reporting.arc_report import EXTRAS as ARC_EXTRAS
 from experiments.reporting.arc_report import benchmark
-from experiments.reporting.life_report import SECTIONS as LIFE_SECTIONS
+from experiments.reporting.life_report import EXTRAS as LIFE_EXTRAS
 from experiments.reporting.logic_report import COMMANDS
 from experiments.reporting.logic_report import SECTIONS as LOGIC_SECTIONS
 from experiments.reporting.plots import read_summary
@@ -42,13 +42,14 @@ def preset_command(name: str, scale: str) -> str:
 def sections() -> list[tuple[str, str, object]]:
     """(results name, title, writer(rows, meta)) of every section: each declared preset whose
     hypothesis has a generic writer (sections.py) and a `report` declaration, and the
-    sections the domain reports write themselves (life_report, logic_report, arc_report)."""
+    sections logic's report writes itself (issue targets that are no preset)."""
     declared, reports = declared_presets(), preset_reports()
-    found = [(name, reports[name]["title"], partial(WRITERS[hypothesis], report=reports[name]))
+    extras = {**LIFE_EXTRAS, **ARC_EXTRAS}
+    found = [(name, reports[name]["title"], partial(WRITERS[hypothesis], report=reports[name], extras=extras))
              for name, (hypothesis, _) in declared.items()
              if hypothesis in WRITERS and reports.get(name)]
     generic = {name for name, _, _ in found}
-    found += [s for s in LIFE_SECTIONS + LOGIC_SECTIONS + ARC_SECTIONS if s[0] not in generic]
+    found += [s for s in LOGIC_SECTIONS if s[0] not in generic]
     domains = sorted({d for _, d in declared.values()},
                      key=lambda d: (DOMAIN_ORDER.index(d) if d in DOMAIN_ORDER else len(DOMAIN_ORDER), d))
 

@@ -2,7 +2,8 @@
 labels, metrics and wording come from its declaration (`experiment.report` in
 conf/preset/DOMAIN/HYPOTHESIS.yaml), so a new domain's section is a config entry.
 
-A writer takes (rows, meta, report) and returns (verdict sentences, Markdown table); the
+A writer takes (rows, meta, report, extras) and returns (verdict sentences, Markdown table):
+`extras` are what a domain report adds by name (life's and ARC's drafts sections); the
 verdict rules are verdicts.py's. The declaration's keys:
 
 - `title`: the section heading; `claim`: the hypothesis as its verdict names it;
@@ -26,6 +27,7 @@ from experiments.reporting.verdicts import (
     table,
     verdict_compiled_vs_e2e,
     verdict_counterfactual,
+    verdict_drafts,
     verdict_inconsistency,
     verdict_selection,
     verdict_test_time,
@@ -36,7 +38,7 @@ def labels(report, key, meta) -> list[tuple[str, str]]:
     return [(m, label.format(qh=qh(meta))) for m, label in report.get(key, [])]
 
 
-def selection(rows, meta, report):
+def selection(rows, meta, report, extras=None):
     """H1, selection: each selector's accuracy on the same drafts; supported if choosing by
     the check (`best`) is >= 10 points above a random draft (no check)."""
     selectors = list(dict.fromkeys(r["selector"] for r in rows))
@@ -67,7 +69,7 @@ def selection(rows, meta, report):
     return [sentence], tab
 
 
-def inconsistency(rows, meta, report):
+def inconsistency(rows, meta, report, extras=None):
     """H3, inconsistency: accuracy as the chosen rule set is corrupted, and how often the
     checker flags it; supported if >= 1 corruption costs >= 20 points and >= 80% are flagged."""
     metrics = [(m, label) for m, label in labels(report, "metrics", meta)
@@ -94,7 +96,7 @@ def size_text(report, g) -> str:
     return report.get("size", "{g}x{g}").format(g=int(g))
 
 
-def test_time(rows, meta, report):
+def test_time(rows, meta, report, extras=None):
     """H4 (exact at T = horizon past the training horizon: the latent reasoner's verdict) and
     H2 (compiled neural vs end-to-end at the largest horizon and size). Declared: `claim`,
     `claim_h2`, `horizon` (the horizon's word), `size`, `training` (what the reasoners were
@@ -171,7 +173,7 @@ def test_time(rows, meta, report):
     return [sentence, h2], tab
 
 
-def counterfactual(rows, meta, report):
+def counterfactual(rows, meta, report, extras=None):
     """H3, counterfactual rule sets: reasoners trained on a family of rule sets, tested on
     held-out ones near (in) and far from it. Declared: `claim`, `trained_on`, `near`, `far`
     (`{family_radius}`, `{family_centre}`, `{far_distance}` from the saved parameters),
@@ -215,3 +217,86 @@ def counterfactual(rows, meta, report):
 
 
 WRITERS.update(test_time=test_time, counterfactual=counterfactual)
+
+
+def matches(row, pairs) -> bool:
+    """Whether `row` has every (column, value) of `pairs` (compared as text: a summary reads
+    booleans back as "True" / "False")."""
+    return all(str(row.get(k, "")).lower() == str(v).lower() for k, v in pairs)
+
+
+def drafts(rows, meta, report, extras=None):
+    """H1, drafts: each declared metric at several K per condition; supported if going from
+    the smallest to the largest K gains >= 10 points for one group of `verdict_over` and
+    loses > 2 for none. Declared: `series` and `panels` (the row axes: what is compared, and
+    the regimes), `metrics` (shown at each of `ks` present in the rows), `at_largest`
+    (metrics shown at the largest K only), `verdict_on`, `verdict_exclude`, `verdict_metric`
+    (default: the first metric), `verdict_metric_by` ([[column, value, metric], ...]),
+    `measure` (the verdict metric in words), `scope`, `notes` (clauses: `survivors`,
+    `coverage`) and `extras` (the names of what the domain report adds, from `extras`: each
+    gives (sentences, text under the table))."""
+    series, panels = labels(report, "series", meta), labels(report, "panels", meta)
+    axes = [a for a, _ in series + panels]
+    excluded = [r for r in rows if report.get("verdict_exclude") and matches(r, report["verdict_exclude"])]
+    ks = sorted({r["num_drafts"] for r in rows if r not in excluded})
+    shown = [k for k in dict.fromkeys(report.get("ks", [ks[0], ks[-1]])) if k in ks]
+    shown = list(dict.fromkeys([ks[0], *shown, ks[-1]]))
+    metrics = [(m, label) for m, label in labels(report, "metrics", meta)
+               if any(r.get(f"{m}_mean", "") != "" for r in rows)]
+    at_largest = labels(report, "at_largest", meta)
+    lines = []
+    for c in conditions(rows, axes):
+        sub = where(rows, **c)
+        mine = [k for k in shown if where(sub, num_drafts=k)] or [max(r["num_drafts"] for r in sub)]
+        lines.append([value_text(v) for v in c.values()]
+                     + [" / ".join(pct(where(sub, num_drafts=k), m) for k in mine) for m, _ in metrics]
+                     + [pct(where(sub, num_drafts=max(r["num_drafts"] for r in sub)), m)
+                        for m, _ in at_largest])
+    k_text = " / ".join(f"K={int(k)}" for k in shown)
+    header = ([label for _, label in series + panels] + [f"{metrics[0][1]} % ({k_text})"]
+              + [f"{label} %" for _, label in metrics[1:]] + [f"{label} %" for _, label in at_largest])
+    tab = table(header, lines, conditions=len(axes))
+    on = [r for r in rows if r not in excluded and matches(r, report.get("verdict_on", []))]
+    by = report.get("verdict_metric_by", [])
+    gains = {}
+    fixed = {col for col, _ in report.get("verdict_on", [])}
+    for c in conditions(on, [a for a, _ in series if a not in fixed]):
+        metric = next((m for col, v, m in by if str(c.get(col)) == str(v)),
+                      report.get("verdict_metric", metrics[0][0]))
+        sub = where(on, **c)
+        gains[", ".join(value_text(v) for v in c.values())] = (
+            mean_of(where(sub, num_drafts=ks[-1]), metric) - mean_of(where(sub, num_drafts=ks[0]), metric))
+    word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"]) if gains else "unclear"
+    notes = "".join(NOTES[n](on, ks) for n in report.get("notes", []))
+    scope = f", {report['scope']}" if report.get("scope") else ""
+    sentence = (f"{report['claim']} **{word}** ({budget(meta, meta['_scale'])}): from K={int(ks[0])} "
+                f"to K={int(ks[-1])} drafts, {report.get('measure', metrics[0][1])} changes by "
+                + ", ".join(f"{100 * g:+.1f} points ({k})" for k, g in gains.items())
+                + f"{scope}{notes} (rule: supported if one gains >= 10 points and none loses > 2).")
+    sentences = [sentence]
+    for name in report.get("extras", []):
+        more, text = (extras or {})[name](rows, meta, ks, report)
+        sentences, tab = sentences + more, tab + text
+    return sentences, tab
+
+
+def survivors_note(rows, ks) -> str:
+    """P(true rule among the survivors) under induce, from the smallest to the largest K."""
+    induce = where(rows, **{"compiler.proposer": "induce"})
+    a, b = (mean_of(where(induce, num_drafts=k), "p_true_survives") for k in (ks[0], ks[-1]))
+    return f"; P(true rule among the survivors) under induce goes from {100 * a:.1f}% to {100 * b:.1f}%"
+
+
+def coverage_note(rows, ks) -> str:
+    """What the vote's accuracy costs in coverage, and one draft abstaining at random."""
+    vote = where(rows, **{"compiler.proposer": "induce", "compiler.selector": "vote"})
+    a, b = (mean_of(where(vote, num_drafts=k), "coverage") for k in (ks[0], ks[-1]))
+    one, many = (mean_of(where(vote, num_drafts=k), "acc_answered") for k in (ks[0], ks[-1]))
+    return (f"; the vote's accuracy is bought with coverage (induce: {100 * a:.1f}% -> {100 * b:.1f}% "
+            f"of atoms answered); at equal coverage one draft abstaining at random stays at "
+            f"{100 * one:.1f}%, so the vote's {100 * many:.1f}% means its abstentions pick out the "
+            "doubtful atoms")
+
+
+NOTES = {"survivors": survivors_note, "coverage": coverage_note}
+WRITERS.update(drafts=drafts, drafts_few_demos=drafts)
