@@ -7,7 +7,9 @@ here; its trainer is `experiments/training/<domain>_proposer.py`, whose
 `--self-taught`: on the checker's verdicts only) and measures pass@K on held-out rules. The
 net and `meta.json` go to `--out` (default: the folder the domain's `neural` or
 `neural_self_taught` proposer loads, e.g. `pretrained/life-proposer`); the training curves
-(`metrics.jsonl` and TensorBoard scalars) to `--log-dir`.
+(`metrics.jsonl` and TensorBoard scalars) and checkpoints (every `--checkpoint-every`
+steps) to `--log-dir`; rerunning with the same `--log-dir` resumes. Both domains train in
+the one loop of experiments/training/proposer_loop.py.
 - life (experiments/training/life_proposer.py): the hard regimes, hindsight pairs when
   self-taught;
 - logic (experiments/training/logic_proposer.py): teacher forcing on training-split rule
@@ -47,13 +49,16 @@ def main(argv=None) -> dict:
     parser.add_argument("--log-dir", default=None,
                         help="metrics.jsonl and TensorBoard events (default: "
                              "runs/train_proposer/<domain>-<proposer>-<time>)")
+    parser.add_argument("--checkpoint-every", type=int, default=100,
+                        help="checkpoint the net, optimizer and data state into --log-dir every N "
+                             "steps (0: never); rerunning with the same --log-dir resumes")
     parser.add_argument("--no-tensorboard", action="store_true",
                         help="metrics.jsonl only, no TensorBoard event file")
     args = parser.parse_args(argv)
     trainer = importlib.import_module(f"experiments.training.{args.domain}_proposer")
     proposer = "neural_self_taught" if args.self_taught else "neural"
-    log_dir = args.log_dir or (f"runs/train_proposer/{args.domain}-{proposer}-"
-                               f"{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    log_dir = args.log_dir = args.log_dir or (f"runs/train_proposer/{args.domain}-{proposer}-"
+                                              f"{time.strftime('%Y-%m-%d_%H-%M-%S')}")
     with MetricsLog(log_dir, tensorboard=not args.no_tensorboard) as metrics:
         model, meta = trainer.train_and_measure(args, log=metrics.write)
     print(f"training curves: {log_dir} (tensorboard --logdir {log_dir})")

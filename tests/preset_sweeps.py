@@ -5,6 +5,8 @@ domain, so the suite's workers run the domains side by side)."""
 import csv
 import json
 
+import pytest
+
 from experiments import job
 from experiments.reporting import aggregate, figures, results_md
 from tests.helpers import run_app_in_process
@@ -95,3 +97,17 @@ def check_figures_and_results_md(swept, domain, extra_figures, titles, num_verdi
     assert all(any(v in ln for v in ("**supported**", "**not reached at this budget**",
                                      "**unclear**")) for ln in verdicts)
     return text, verdicts
+
+
+def domain_tests(domain):
+    """A test file's module fixture `swept` (the domain's sweeps, once) and its test that
+    every preset ran two jobs into a summary, one case per preset."""
+    @pytest.fixture(scope="module")
+    def swept(tmp_path_factory):
+        return sweep(tmp_path_factory.mktemp("experiments"), domain)
+
+    @pytest.mark.parametrize("name", [n for n in PRESETS if domain_of(n) == domain])
+    def test_preset_runs_two_jobs_into_a_summary(swept, name):
+        check_two_jobs_into_a_summary(swept, name)
+
+    return swept, test_preset_runs_two_jobs_into_a_summary

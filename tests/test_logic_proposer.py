@@ -5,6 +5,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+import pytest
 from flax import nnx
 
 from compiler.logic import format_rules
@@ -139,3 +140,25 @@ def test_logic_self_taught_training_never_reads_the_true_rule_sets(monkeypatch):
     monkeypatch.setattr(lp, "task_pool", garbage_pool)
     blind = params(lp.train_self_taught(**tiny))
     assert all(np.array_equal(a, b) for a, b in zip(honest, blind, strict=True))
+
+
+def test_self_taught_training_interrupted_resumes_to_the_same_parameters(tmp_path):
+    """The one proposer loop (experiments/training/proposer_loop.py): a run stopped after
+    its step-4 checkpoint and rerun in its directory ends where an uninterrupted run ends,
+    the accepted drafts it carries (refreshed at step 4) included."""
+    from experiments.core.runio import params_sha256
+    from experiments.training import logic_proposer as lp
+
+    tiny = dict(seed=0, steps=6, batch=4, width=16, pool_size=4, demo_counts=(8,),
+                induce_drafts=4, samples=2, refresh_every=4, progress=None, log_every=1,
+                checkpoint_every=2)
+    straight = lp.train_self_taught(**tiny, run_dir=tmp_path / "a")
+
+    def stop_at_5(row):
+        if row["step"] == 5:
+            raise KeyboardInterrupt  # after the step-4 checkpoint, before step 6's
+    with pytest.raises(KeyboardInterrupt):
+        lp.train_self_taught(**tiny, run_dir=tmp_path / "b", log=stop_at_5)
+    resumed = lp.train_self_taught(**tiny, run_dir=tmp_path / "b")
+    assert (params_sha256(nnx.state(resumed, nnx.Param))
+            == params_sha256(nnx.state(straight, nnx.Param)))

@@ -1,26 +1,9 @@
 """ARC's presets at a tiny size (three ARC-AGI-1 train tasks, conf/task_scale/arc_tiny.yaml)
 through aggregate, figures and RESULTS.md (tests/preset_sweeps.py)."""
 
-import pytest
+from tests.preset_sweeps import check_figures_and_results_md, domain_tests, summary
 
-from tests.preset_sweeps import (
-    PRESETS,
-    check_figures_and_results_md,
-    check_two_jobs_into_a_summary,
-    domain_of,
-    summary,
-    sweep,
-)
-
-
-@pytest.fixture(scope="module")
-def swept(tmp_path_factory):
-    return sweep(tmp_path_factory.mktemp("experiments"), "arc")
-
-
-@pytest.mark.parametrize("name", [n for n in PRESETS if domain_of(n) == "arc"])
-def test_preset_runs_two_jobs_into_a_summary(swept, name):
-    check_two_jobs_into_a_summary(swept, name)
+swept, test_preset_runs_two_jobs_into_a_summary = domain_tests("arc")
 
 
 def test_arc_rows_carry_pass_at_2_no_lower_than_pass_at_1(swept):

@@ -1,27 +1,10 @@
 """Life's presets at a tiny size through aggregate, figures and RESULTS.md
 (tests/preset_sweeps.py), and the preset machinery every domain shares."""
 
-import pytest
-
 from tests.helpers import run_cli
-from tests.preset_sweeps import (
-    PRESETS,
-    check_figures_and_results_md,
-    check_two_jobs_into_a_summary,
-    domain_of,
-    summary,
-    sweep,
-)
+from tests.preset_sweeps import PRESETS, check_figures_and_results_md, domain_tests, summary
 
-
-@pytest.fixture(scope="module")
-def swept(tmp_path_factory):
-    return sweep(tmp_path_factory.mktemp("experiments"), "life")
-
-
-@pytest.mark.parametrize("name", [n for n in PRESETS if domain_of(n) == "life"])
-def test_preset_runs_two_jobs_into_a_summary(swept, name):
-    check_two_jobs_into_a_summary(swept, name)
+swept, test_preset_runs_two_jobs_into_a_summary = domain_tests("life")
 
 
 def test_drafts_rows_carry_pass_at_k_and_the_checkers_work(swept):

@@ -1,26 +1,9 @@
 """Logic's presets at a tiny size through aggregate, figures and RESULTS.md
 (tests/preset_sweeps.py)."""
 
-import pytest
+from tests.preset_sweeps import check_figures_and_results_md, domain_tests, summary
 
-from tests.preset_sweeps import (
-    PRESETS,
-    check_figures_and_results_md,
-    check_two_jobs_into_a_summary,
-    domain_of,
-    summary,
-    sweep,
-)
-
-
-@pytest.fixture(scope="module")
-def swept(tmp_path_factory):
-    return sweep(tmp_path_factory.mktemp("experiments"), "logic")
-
-
-@pytest.mark.parametrize("name", [n for n in PRESETS if domain_of(n) == "logic"])
-def test_preset_runs_two_jobs_into_a_summary(swept, name):
-    check_two_jobs_into_a_summary(swept, name)
+swept, test_preset_runs_two_jobs_into_a_summary = domain_tests("logic")
 
 
 def test_logic_drafts_rows_leave_pass_at_k_out(swept):

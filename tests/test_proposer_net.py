@@ -3,6 +3,7 @@ force, the demo features against counting, a proposer around a network."""
 
 import jax
 import numpy as np
+import pytest
 from flax import nnx
 
 from compiler.life import Demos, parse_rule, run_batch_jit, table_from_index
@@ -126,3 +127,25 @@ def test_checker_counts_and_hindsight_pairs():
     assert np.array_equal(tables[0], other.reshape(-1))
     own = Demos(demos.inputs, np.asarray(run_batch_jit(np.repeat(other[None], 4, 0), demos.inputs, 2)), 2)
     assert np.allclose(features[0], demo_features(own))
+
+
+def test_supervised_training_interrupted_resumes_to_the_same_parameters(tmp_path):
+    """Life's supervised trainer in the one proposer loop: stopped after the step-4
+    checkpoint, a rerun in the same directory says it resumes and ends on the uninterrupted
+    run's parameters (the data generator's state is in the checkpoint)."""
+    from experiments.core.runio import params_sha256
+    from experiments.training.life_proposer import train
+
+    tiny = dict(steps=6, batch=4, width=16, log_every=1, checkpoint_every=2)
+    straight = train(**tiny, progress=None, run_dir=tmp_path / "a")
+
+    def stop_at_5(row):
+        if row["step"] == 5:
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        train(**tiny, progress=None, run_dir=tmp_path / "b", log=stop_at_5)
+    said = []
+    resumed = train(**tiny, progress=said.append, run_dir=tmp_path / "b")
+    assert any(line.startswith("resuming from step 4") for line in said)
+    assert (params_sha256(nnx.state(resumed, nnx.Param))
+            == params_sha256(nnx.state(straight, nnx.Param)))

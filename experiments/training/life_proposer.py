@@ -19,7 +19,7 @@ from flax import nnx
 
 from compiler.life import Demos, run_batch_jit, table_from_index
 from compiler.life.proposer_net import ProposerNet, demo_features, most_likely_tables
-from experiments.core.metrics import report
+from experiments.training.proposer_loop import ProposerRun, fit
 from tasks.life import heldout_rule_pool, random_grids, train_rule_pool
 
 REGIMES = dict(horizons=(1, 2, 3), noises=(0.0, 0.02, 0.05), demos=(2, 4, 8), grids=(12, 16, 32))
@@ -51,13 +51,14 @@ def new_net(seed: int, width: int, lr: float, steps: int):
 
 
 def train(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3, width: int = 128,
-          heldout_fraction: float = 0.1, log_every: int = 200, progress=print, log=None):
-    rng = np.random.default_rng([seed, 0x9E0])
+          heldout_fraction: float = 0.1, log_every: int = 200, progress=print, log=None,
+          run_dir=None, checkpoint_every: int = 0):
     pool = train_rule_pool(heldout_fraction)
     model, optimizer = new_net(seed, width, lr, steps)
+    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0x9E0]))
 
     @nnx.jit
-    def step(model, optimizer, x, y):
+    def update(model, optimizer, x, y):
         def loss_fn(m):
             return optax.sigmoid_binary_cross_entropy(m(x), y).mean()
 
@@ -65,13 +66,11 @@ def train(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3, 
         optimizer.update(model, grads)
         return loss
 
-    started = time.perf_counter()
-    for s in range(steps):
-        x, y, _ = sample_batch(rng, pool, batch)
-        loss = step(model, optimizer, jnp.asarray(x), jnp.asarray(y))
-        if (s + 1) % log_every == 0:
-            report(s + 1, steps, {"loss": float(loss)}, started, progress, log)
-    return model
+    def step(run, s):
+        x, y, _ = sample_batch(run.rng, pool, batch)
+        return {"loss": update(run.model, run.optimizer, jnp.asarray(x), jnp.asarray(y))}
+
+    return fit(run, step, steps, log_every, progress, log, run_dir, checkpoint_every)
 
 
 def demo_mismatches(drafts, demos) -> np.ndarray:
@@ -103,7 +102,7 @@ def hindsight_pairs(drafts, demos):
 def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3,
                       width: int = 128, drafts: int = 16, hindsight: bool = True,
                       explore: float = 0.25, heldout_fraction: float = 0.1, log_every: int = 200,
-                      progress=print, log=None):
+                      progress=print, log=None, run_dir=None, checkpoint_every: int = 0):
     """The same network trained with *no true rules*: per task, the net's `drafts` most
     likely tables are checked against the demos; a draft that reproduces them (the
     checker's verdict: zero wrong cells) is the target on those demos (expert iteration).
@@ -113,12 +112,12 @@ def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: fl
     learns to predict one table everywhere, which then explains its own demos, loss 0 after
     20 steps, measured.) Tasks come from training-split rules, whose tables the loss never
     sees."""
-    rng = np.random.default_rng([seed, 0x5E1F])
     pool = train_rule_pool(heldout_fraction)
     model, optimizer = new_net(seed, width, lr, steps)
+    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0x5E1F]))
 
     @nnx.jit
-    def step(model, optimizer, x, y, w):
+    def update(model, optimizer, x, y, w):
         def loss_fn(m):
             per = optax.sigmoid_binary_cross_entropy(m(x), y).mean(axis=1)
             return (per * w).sum() / jnp.maximum(w.sum(), 1.0)
@@ -127,16 +126,14 @@ def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: fl
         optimizer.update(model, grads)
         return loss
 
-    started = time.perf_counter()
-    solved = []
-    for s in range(steps):
+    def step(run, s):
+        rng = run.rng
         x, _, demos = sample_batch(rng, pool, batch)  # the true tables are dropped here
-        logits = np.asarray(model(jnp.asarray(x)))
+        logits = np.asarray(run.model(jnp.asarray(x)))
         cands = np.stack([most_likely_tables(row, drafts) for row in logits])  # [B, K, 2, 9]
         wrong = demo_mismatches(cands, demos)
         best = wrong.argmin(axis=1)
         ok = wrong[np.arange(batch), best] == 0
-        solved.append(float(ok.mean()))
         xs, ys, ws = [x], [cands[np.arange(batch), best].reshape(batch, -1).astype(np.float32)], [ok]
         if hindsight:
             p = 1 / (1 + np.exp(-logits))
@@ -146,12 +143,11 @@ def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: fl
             xs.append(hx)
             ys.append(hy)
             ws.append(np.ones(batch, bool))
-        loss = step(model, optimizer, jnp.asarray(np.concatenate(xs)), jnp.asarray(np.concatenate(ys)),
-                    jnp.asarray(np.concatenate(ws), jnp.float32))
-        if (s + 1) % log_every == 0:
-            report(s + 1, steps, {"loss": float(loss), "consistent_found":
-                                  float(np.mean(solved[-log_every:]))}, started, progress, log)
-    return model
+        loss = update(run.model, run.optimizer, jnp.asarray(np.concatenate(xs)),
+                      jnp.asarray(np.concatenate(ys)), jnp.asarray(np.concatenate(ws), jnp.float32))
+        return {"loss": loss, "consistent_found": ok.mean()}
+
+    return fit(run, step, steps, log_every, progress, log, run_dir, checkpoint_every)
 
 
 def pass_at_k(model, seed: int, num_tasks: int, ks=(1, 4, 16, 64), heldout_fraction: float = 0.1,
@@ -185,9 +181,11 @@ def train_and_measure(args, log=None):
     started = time.perf_counter()
     if args.self_taught:
         model = train_self_taught(args.seed, args.steps, args.batch, width=width,
-                                  explore=args.explore, log=log)
+                                  explore=args.explore, log=log, run_dir=args.log_dir,
+                                  checkpoint_every=args.checkpoint_every)
     else:
-        model = train(args.seed, args.steps, args.batch, width=width, log=log)
+        model = train(args.seed, args.steps, args.batch, width=width, log=log, run_dir=args.log_dir,
+                      checkpoint_every=args.checkpoint_every)
     seconds = time.perf_counter() - started
     results = [{**regime, **pass_at_k(model, args.seed, args.eval_tasks, **regime)}
                for regime in REPORTED]

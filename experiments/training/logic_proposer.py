@@ -31,7 +31,7 @@ from compiler.logic.proposer_net import (
     tokens_to_rules,
 )
 from compiler.logic.rules import BODY
-from experiments.core.metrics import report
+from experiments.training.proposer_loop import ProposerRun, fit
 from tasks.logic import LogicTaskConfig, make_task
 
 MAX_RULES = 20  # training sequences: depth-3 rule sets have at most 16 rules
@@ -75,20 +75,18 @@ def new_net(seed: int, width: int, lr: float, steps: int):
 
 def train(seed: int = 0, steps: int = 1500, batch: int = 32, lr: float = 3e-3, width: int = 64,
           pool_size: int = 1024, demo_counts=(8, 32), log_every: int = 100, progress=print,
-          log=None):
+          log=None, run_dir=None, checkpoint_every: int = 0):
     pools = [task_pool(seed, pool_size // len(demo_counts), n) for n in demo_counts]
     model, optimizer = new_net(seed, width, lr, steps)
+    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0x57E9]))
 
-    rng = np.random.default_rng([seed, 0x57E9])
-    started = time.perf_counter()
-    for s in range(steps):
+    def one_step(run, s):
         _, per, pair, targets = pools[s % len(pools)]
-        pick = rng.choice(len(per), size=batch)
-        loss = step(model, optimizer, jnp.asarray(per[pick]), jnp.asarray(pair[pick]),
-                    jnp.asarray(targets[pick]))
-        if (s + 1) % log_every == 0:
-            report(s + 1, steps, {"loss": float(loss)}, started, progress, log)
-    return model
+        pick = run.rng.choice(len(per), size=batch)
+        return {"loss": step(run.model, run.optimizer, jnp.asarray(per[pick]), jnp.asarray(pair[pick]),
+                             jnp.asarray(targets[pick]))}
+
+    return fit(run, one_step, steps, log_every, progress, log, run_dir, checkpoint_every)
 
 
 def pass_at_k(model, seed: int, num_tasks: int, num_demos: int, ks=(1, 4, 16, 64)) -> dict:
@@ -147,7 +145,8 @@ def own_samples(model, per, pair, key, samples: int, num_atoms: int, chunk: int 
 def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: float = 3e-3,
                       width: int = 64, pool_size: int = 1024, demo_counts=(8, 32),
                       induce_drafts: int = 16, samples: int = 8, refresh_every: int = 500,
-                      candidates: int = 8, log_every: int = 100, progress=print, log=None):
+                      candidates: int = 8, log_every: int = 100, progress=print, log=None,
+                      run_dir=None, checkpoint_every: int = 0):
     """The same network trained with *no true rules* (the pools' rule sets are dropped):
     expert iteration on the checker's verdicts. Every training task keeps the drafts the
     checker accepts (reproduce every demo, self-consistent): `induce`'s first
@@ -167,35 +166,38 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
             progress(f"{demo_counts[p]} demos: {n} accepted induce drafts, "
                      f"{sum(map(bool, verified[p]))}/{len(tasks)} tasks with one")
     model, optimizer = new_net(seed, width, lr, steps)
+    # the accepted drafts travel with the run (and its checkpoints) as token lists
+    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0x5E1F]), jax.random.key(seed),
+                      {"verified": [[[t.tolist() for t in task] for task in pool] for pool in verified]})
 
-    rng = np.random.default_rng([seed, 0x5E1F])
-    key = jax.random.key(seed)
-    started = time.perf_counter()
-    for s in range(steps):
+    def one_step(run, s):
+        verified = run.carried["verified"]
         if s and s % refresh_every == 0:
             for p, (tasks, per, pair) in enumerate(pools):
-                key, sub = jax.random.split(key)
-                n = verified_drafts(domain, tasks, own_samples(model, per, pair, sub, samples, atoms),
-                                    verified[p], atoms)
+                run.key, sub = jax.random.split(run.key)
+                found = [[np.asarray(t, np.int32) for t in task] for task in verified[p]]
+                n = verified_drafts(domain, tasks, own_samples(run.model, per, pair, sub, samples, atoms),
+                                    found, atoms)
+                verified[p] = [[t.tolist() for t in task] for task in found]
                 if progress:
                     progress(f"step {s}: {n} of the net's own drafts accepted ({demo_counts[p]} demos)")
         p = s % len(pools)
         tasks, per, pair = pools[p]
         usable = [i for i, v in enumerate(verified[p]) if v]
-        pick = rng.choice(usable, size=batch)
+        pick = run.rng.choice(usable, size=batch)
         cands = np.full((batch, candidates, MAX_RULES * TOKENS_PER_RULE + 1), -1, np.int32)
         valid = np.zeros((batch, candidates), bool)
         for b, i in enumerate(pick):
             options = verified[p][i]
-            chosen = rng.choice(len(options), size=min(candidates, len(options)), replace=False)
+            chosen = run.rng.choice(len(options), size=min(candidates, len(options)), replace=False)
             cands[b, :len(chosen)] = [options[j] for j in chosen]
             valid[b, :len(chosen)] = True
         per_b, pair_b = jnp.asarray(per[pick]), jnp.asarray(pair[pick])
-        best = np.asarray(favourite(model, per_b, pair_b, jnp.asarray(cands), jnp.asarray(valid)))
-        loss = step(model, optimizer, per_b, pair_b, jnp.asarray(cands[np.arange(batch), best]))
-        if (s + 1) % log_every == 0:
-            report(s + 1, steps, {"loss": float(loss)}, started, progress, log)
-    return model
+        best = np.asarray(favourite(run.model, per_b, pair_b, jnp.asarray(cands), jnp.asarray(valid)))
+        targets = jnp.asarray(cands[np.arange(batch), best])
+        return {"loss": step(run.model, run.optimizer, per_b, pair_b, targets)}
+
+    return fit(run, one_step, steps, log_every, progress, log, run_dir, checkpoint_every)
 
 
 def train_and_measure(args, log=None):
@@ -206,7 +208,8 @@ def train_and_measure(args, log=None):
     batch = min(args.batch, 32)
     started = time.perf_counter()
     trainer = train_self_taught if args.self_taught else train
-    model = trainer(args.seed, args.steps, batch, width=width, log=log)
+    model = trainer(args.seed, args.steps, batch, width=width, log=log, run_dir=args.log_dir,
+                    checkpoint_every=args.checkpoint_every)
     seconds = time.perf_counter() - started
     heldout = min(args.eval_tasks, 100)
     results = [{"num_demos": n, **pass_at_k(model, args.seed, heldout, n)} for n in (8, 32)]
