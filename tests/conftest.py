@@ -23,11 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
 
 # The longest test files first (pytest-xdist's loadfile hands files out in collection order):
 # the two workers then finish together instead of one running a long file at the end.
-# Seconds of a cold `make test`, measured 2026-11-30 with `--durations=0`; a file not listed
+# Ordered by their summed durations in a cold `make test` (2026-11-30, `--durations=0`); a file not listed
 # runs after these, in its usual order.
 SLOWEST_FILES = ("test_domain_contract.py", "test_reliability.py", "test_presets_logic.py",
-                 "test_logic_reasoner.py", "test_device_neutral.py", "test_logic_proposer.py",
-                 "test_presets_life.py", "test_experiments.py", "test_fuzz.py", "test_arc.py")
+                 "test_logic_reasoner.py", "test_experiments.py", "test_device_neutral.py",
+                 "test_presets_life.py", "test_fuzz.py", "test_logic_proposer.py",
+                 "test_interfaces.py", "test_arc.py")
 
 
 def pytest_collection_modifyitems(items):
