@@ -22,6 +22,7 @@ from experiments.reporting.arc_report import gallery_figure
 from experiments.reporting.logic_report import FIGURES as LOGIC_FIGURES
 from experiments.reporting.plots import (
     STYLE,
+    fig_consistency_check,
     fig_counterfactual,
     fig_drafts,
     fig_example,
@@ -36,7 +37,8 @@ from experiments.reporting.plots import (
 # one figure function per hypothesis, drawn from the domain's declaration (conf/preset/)
 FIGURE_WRITERS = {"drafts": fig_drafts, "drafts_few_demos": fig_drafts,
                   "selection": fig_selection, "inconsistency": fig_inconsistency,
-                  "test_time": fig_test_time, "counterfactual": fig_counterfactual}
+                  "test_time": fig_test_time, "counterfactual": fig_counterfactual,
+                  "consistency_check": fig_consistency_check}
 
 
 def declared_figures() -> dict:

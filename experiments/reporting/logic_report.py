@@ -1,85 +1,25 @@
-"""Figures and RESULTS.md sections of the logic presets (results/logic_NAME/summary.csv).
-
-Logic's sweep axes are its own (demos, observed share of atoms, selector), so its figures
-and verdict sentences are separate functions; the verdict rules are the ones RESULTS.md
-states for life (verdicts.py), applied to logic's numbers.
+"""RESULTS.md sections of logic's issue targets that are no hypothesis preset (the accuracy
+targets, and with logic_reasoner_report.py the reasoner's and the proposers'), and the
+undetermined sections (undetermined_report.py). Logic's hypothesis sections are every
+domain's (sections.py, worded by conf/preset/logic/); the verdict rules are verdicts.py's.
 """
 
 from __future__ import annotations
-
-import matplotlib.pyplot as plt
-import numpy as np
 
 from experiments.reporting.logic_reasoner_report import (  # issues 12 and 13
     DEPTHS,
     logic_proposers,
     logic_reasoner_targets,
 )
-from experiments.reporting.plots import COLOURS, OKABE_ITO, save, seeds_note, where
+from experiments.reporting.plots import where
 from experiments.reporting.undetermined_report import FIGURES as UNDETERMINED_FIGURES
 from experiments.reporting.undetermined_report import SECTIONS as UNDETERMINED_SECTIONS
-from experiments.reporting.verdicts import budget, mean_of, pct, table, verdict
+from experiments.reporting.verdicts import budget, mean_of, pct, table
 
 
 def _panels(rows):
     return [(d, o) for d in sorted({r["task.num_demos"] for r in rows})
             for o in sorted({r["task.observed"] for r in rows}, reverse=True)]
-
-
-def _bars(rows, out, name, group_key, groups, metrics, title):
-    panels = _panels(rows) if "task.observed" in rows[0] else [(d, None) for d in
-                                                               sorted({r["task.num_demos"] for r in rows})]
-    fig, axes = plt.subplots(1, len(panels), figsize=(2.6 * len(panels), 2.6), sharey=True,
-                             squeeze=False)
-    width = 0.8 / len(metrics)
-    for j, (demos, observed) in enumerate(panels):
-        ax = axes[0, j]
-        match = {"task.num_demos": demos} | ({"task.observed": observed} if observed is not None else {})
-        for k, (metric, label, colour) in enumerate(metrics):
-            vals = [mean_of(where(rows, **match, **{group_key: g}), metric) for g in groups]
-            ax.bar(np.arange(len(groups)) + (k - (len(metrics) - 1) / 2) * width, vals, width,
-                   label=label, color=colour)
-        ax.set_xticks(range(len(groups)), [str(g) for g in groups], fontsize=6, rotation=20)
-        ax.set_ylim(0, 1.05)
-        ax.set_title(f"{int(demos)} demos" + (f", {100 * observed:g}% observed"
-                                              if observed is not None else ""))
-    axes[0, 0].set_ylabel("fraction")
-    axes[0, 0].legend(frameon=False, fontsize=6)
-    fig.suptitle(f"{title} ({seeds_note(rows)})", y=1.02)
-    return save(fig, out, name)
-
-
-def fig_logic_consistency_check(rows, out):
-    for r in rows:
-        r["variant"] = f"{r['selector']}, {'check' if r['check'] == 'demos+internal' else 'no check'}"
-    variants = list(dict.fromkeys(r["variant"] for r in rows))
-    return _bars(rows, out, "logic_consistency_check", "variant", variants,
-                 [("exact_symbolic", "exact", COLOURS["symbolic"]),
-                  ("p_chosen_contradictory", "chosen contradicts itself", OKABE_ITO[5])],
-                 f"Internal-consistency check on/off, open world, {DEPTHS}")
-
-
-def logic_consistency_check(rows, meta):
-    lines = []
-    for demos in sorted({r["task.num_demos"] for r in rows}):
-        for s in dict.fromkeys(r["selector"] for r in rows):
-            on = where(rows, **{"task.num_demos": demos}, selector=s, check="demos+internal")
-            off = where(rows, **{"task.num_demos": demos}, selector=s, check="demos only")
-            lines.append([int(demos), s, "-", pct(off, "exact_symbolic"), pct(on, "exact_symbolic"),
-                          pct(off, "p_chosen_contradictory"), pct(on, "p_chosen_contradictory")])
-    tab = table(["demos", "selector", "", "exact % (demos only)", "exact % (+ internal check)",
-                 "chosen contradictory % (demos only)", "(+ internal check)"], lines)
-    on, off = where(rows, check="demos+internal"), where(rows, check="demos only")
-    fewer = mean_of(off, "p_chosen_contradictory") - mean_of(on, "p_chosen_contradictory")
-    gain = mean_of(on, "exact_symbolic") - mean_of(off, "exact_symbolic")
-    word = verdict(fewer >= 0.1 and gain > -0.02, fewer < 0.02, meta["_scale"])
-    sentence = (f"H1 in logic (the internal check changes what is chosen) **{word}** "
-                f"({budget(meta, meta['_scale'])}): with the check, "
-                f"{100 * fewer:.1f} points fewer chosen rule sets contradict themselves and exact "
-                f"accuracy changes by {100 * gain:+.1f} points, mean over selectors and demo "
-                f"counts, queries outside the demos' support (rule: supported if >= 10 points "
-                "fewer contradictory choices and no loss > 2 points).")
-    return [sentence], tab
 
 
 def logic_targets(rows, meta):
@@ -145,14 +85,8 @@ COMMANDS = {"logic_proposers": (
     "&& python -m experiments.aggregate results/logic_targets/runs --name logic_targets")}
 
 
-# sections whose figures are not one file named after the section
-EXTRA_FIGURES: dict[str, list[str]] = {}
-
-FIGURES = {**UNDETERMINED_FIGURES,
-           "logic_consistency_check": fig_logic_consistency_check,
-}
-SECTIONS = [("logic_consistency_check", "Logic: the internal-consistency check", logic_consistency_check),
-            ("logic_targets", "Logic: the domain's accuracy targets", logic_targets),
+FIGURES = UNDETERMINED_FIGURES
+SECTIONS = [("logic_targets", "Logic: the domain's accuracy targets", logic_targets),
             ("logic_reasoner_targets", "Logic: the compiled neural reasoner's targets",
              logic_reasoner_targets),
             ("logic_proposers", "Logic: the learned proposer", logic_proposers),

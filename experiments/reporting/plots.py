@@ -371,3 +371,30 @@ def fig_example(example: dict, out):
         show(fig.add_subplot(sub[0, t]), a, f"{example['reasoner']} t={t}")
         show(fig.add_subplot(sub[1, t]), b, f"truth t={t}")
     return save(fig, out, "example")
+
+
+def fig_consistency_check(rows, out, name, report):
+    """The internal-consistency check on / off: exact and chosen-contradictory shares per
+    selector and check, one panel per declared condition (`rows`)."""
+    from experiments.reporting.verdicts import mean_of
+
+    axes_decl = report.get("rows", [])
+    panels = conditions(rows, [a for a, _ in axes_decl]) or [{}]
+    variants = list(dict.fromkeys((r["selector"], r["check"]) for r in rows))
+    metrics = [("exact_symbolic", "exact", COLOURS["symbolic"]),
+               ("p_chosen_contradictory", "chosen contradicts itself", OKABE_ITO[5])]
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.6 * len(panels), 2.6), sharey=True, squeeze=False)
+    width = 0.8 / len(metrics)
+    for ax, panel in zip(axes[0], panels, strict=True):
+        for k, (metric, label, colour) in enumerate(metrics):
+            values = [mean_of(where(rows, **panel, selector=s, check=c), metric) for s, c in variants]
+            ax.bar(np.arange(len(variants)) + (k - (len(metrics) - 1) / 2) * width, values, width,
+                   label=label, color=colour)
+        ax.set_xticks(range(len(variants)), [f"{s}, {'check' if c == 'demos+internal' else 'no check'}"
+                                             for s, c in variants], fontsize=6, rotation=20)
+        ax.set_ylim(0, 1.05)
+        ax.set_title(", ".join(f"{lab} {value_text(panel[a])}" for a, lab in axes_decl if a in panel))
+    axes[0, 0].set_ylabel("fraction")
+    axes[0, 0].legend(frameon=False, fontsize=6)
+    fig.suptitle(f"{report['title']} ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, name)
