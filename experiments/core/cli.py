@@ -9,6 +9,7 @@ jobs still run.
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
 from contextlib import contextmanager
@@ -44,28 +45,30 @@ def group_options(group: str) -> list[str]:
     return options + list(PLUGIN_LAUNCHERS) if group == "hydra/launcher" else options
 
 
-def preset_reports() -> dict[str, dict]:
-    """Results name -> the `experiment.report` block of its declaration (how RESULTS.md
-    reports it; empty where the declaration has none)."""
+@functools.cache
+def _preset_declarations(conf_dir: Path) -> dict[str, tuple[str, str, dict]]:
+    """Results name -> (hypothesis, domain, `experiment.report` block) for every YAML
+    declaration conf_dir/preset/DOMAIN/HYPOTHESIS.yaml (its `experiment.name`), read once."""
     import yaml
 
     out = {}
-    for path in sorted((CONF_DIR / "preset").glob("*/*.yaml")):
+    for path in sorted((conf_dir / "preset").glob("*/*.yaml")):
         experiment = (yaml.safe_load(path.read_text()) or {}).get("experiment", {})
-        out[experiment.get("name") or path.stem] = experiment.get("report") or {}
+        out[experiment.get("name") or path.stem] = (path.stem, path.parent.name,
+                                                    experiment.get("report") or {})
     return out
+
+
+def preset_reports() -> dict[str, dict]:
+    """Results name -> the `experiment.report` block of its declaration (how RESULTS.md
+    reports it; empty where the declaration has none)."""
+    return {name: report for name, (_, _, report) in _preset_declarations(CONF_DIR).items()}
 
 
 def declared_presets() -> dict[str, tuple[str, str]]:
     """Results name -> (hypothesis, domain) for every YAML declaration
     conf/preset/DOMAIN/HYPOTHESIS.yaml (its `experiment.name`)."""
-    import yaml
-
-    out = {}
-    for path in sorted((CONF_DIR / "preset").glob("*/*.yaml")):
-        name = (yaml.safe_load(path.read_text()) or {}).get("experiment", {}).get("name")
-        out[name or path.stem] = (path.stem, path.parent.name)
-    return out
+    return {name: (h, d) for name, (h, d, _) in _preset_declarations(CONF_DIR).items()}
 
 
 def check_group_overrides(argv) -> None:

@@ -52,7 +52,7 @@ def declared_figures() -> dict:
 def make_figures(results: Path, out: Path) -> list[Path]:
     plt.rcParams.update(STYLE)
     made = gallery_figure(results, out)
-    declared = declared_presets()
+    declared, reports = declared_presets(), preset_reports()
     for name, draw in {**LOGIC_FIGURES, **ARC_FIGURES, **declared_figures()}.items():
         path = results / name / "summary.csv"
         if path.exists():
@@ -61,7 +61,7 @@ def make_figures(results: Path, out: Path) -> list[Path]:
                 made += draw(rows, out)
                 if declared.get(name, ("",))[0] == "test_time":
                     made += fig_extrapolation(rows, out, training_horizon(results, name), name,
-                                              preset_reports()[name])
+                                              reports[name])
     example = results / "drafts" / "example.json"
     if example.exists():
         made += fig_example(json.loads(example.read_text()), out)

@@ -48,8 +48,7 @@ def sections() -> list[tuple[str, str, object]]:
     found = [(name, reports[name]["title"], partial(WRITERS[hypothesis], report=reports[name], extras=extras))
              for name, (hypothesis, _) in declared.items()
              if hypothesis in WRITERS and reports.get(name)]
-    generic = {name for name, _, _ in found}
-    found += [s for s in LOGIC_SECTIONS if s[0] not in generic]
+    found += LOGIC_SECTIONS
     domains = sorted({d for _, d in declared.values()},
                      key=lambda d: (DOMAIN_ORDER.index(d) if d in DOMAIN_ORDER else len(DOMAIN_ORDER), d))
 

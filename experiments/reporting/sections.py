@@ -238,8 +238,9 @@ def drafts(rows, meta, report, extras=None):
     gives (sentences, text under the table))."""
     series, panels = labels(report, "series", meta), labels(report, "panels", meta)
     axes = [a for a, _ in series + panels]
-    excluded = [r for r in rows if report.get("verdict_exclude") and matches(r, report["verdict_exclude"])]
-    ks = sorted({r["num_drafts"] for r in rows if r not in excluded})
+    exclude = report.get("verdict_exclude")
+    kept = [r for r in rows if not (exclude and matches(r, exclude))]  # what the verdict reads
+    ks = sorted({r["num_drafts"] for r in kept})
     shown = [k for k in dict.fromkeys(report.get("ks", [ks[0], ks[-1]])) if k in ks]
     shown = list(dict.fromkeys([ks[0], *shown, ks[-1]]))
     metrics = [(m, label) for m, label in labels(report, "metrics", meta)
@@ -257,7 +258,7 @@ def drafts(rows, meta, report, extras=None):
     header = ([label for _, label in series + panels] + [f"{metrics[0][1]} % ({k_text})"]
               + [f"{label} %" for _, label in metrics[1:]] + [f"{label} %" for _, label in at_largest])
     tab = table(header, lines, conditions=len(axes))
-    on = [r for r in rows if r not in excluded and matches(r, report.get("verdict_on", []))]
+    on = [r for r in kept if matches(r, report.get("verdict_on", []))]
     by = report.get("verdict_metric_by", [])
     gains = {}
     fixed = {col for col, _ in report.get("verdict_on", [])}

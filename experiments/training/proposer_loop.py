@@ -44,12 +44,13 @@ def save(ckpt, run: ProposerRun, step: int) -> None:
 
 
 def restore(ckpt, run: ProposerRun, step: int) -> None:
-    params, opt_state, meta = ckpt.restore(step, nnx.to_pure_dict(nnx.state(run.model, nnx.Param)),
-                                           nnx.to_pure_dict(nnx.state(run.optimizer)))
-    nnx.replace_by_pure_dict(params_state := nnx.state(run.model, nnx.Param), params)
-    nnx.update(run.model, params_state)
-    nnx.replace_by_pure_dict(opt := nnx.state(run.optimizer), opt_state)
-    nnx.update(run.optimizer, opt)
+    params, opt_state = nnx.state(run.model, nnx.Param), nnx.state(run.optimizer)
+    saved_params, saved_opt, meta = ckpt.restore(step, nnx.to_pure_dict(params),
+                                                 nnx.to_pure_dict(opt_state))
+    nnx.replace_by_pure_dict(params, saved_params)
+    nnx.replace_by_pure_dict(opt_state, saved_opt)
+    nnx.update(run.model, params)
+    nnx.update(run.optimizer, opt_state)
     run.rng.bit_generator.state = meta["rng"]
     run.key = jax.random.wrap_key_data(np.asarray(meta["key"], np.uint32))
     run.carried = meta["carried"]
