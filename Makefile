@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test bench gym certify experiments figures plots lint clean
+.PHONY: venv demo test test-all bench gym certify experiments figures plots lint clean
 
 venv: $(VENV)/.installed $(VENV)/arc-data/.installed
 
@@ -26,9 +26,14 @@ $(VENV)/arc-data/.installed: $(VENV)/.installed
 demo: venv
 	$(PY) -m experiments.train train=demo eval=demo
 
-# The whole suite, a file per worker on every core (pytest-xdist; TEST_WORKERS=0: one process).
+# The test suite, a file per worker on every core (pytest-xdist; TEST_WORKERS=0: one process).
+# make test: every test but the end-to-end ones (marked e2e: apps run as commands, preset
+# sweeps); make test-all: every test (what .ci/run runs).
 TEST_WORKERS ?= auto
 test: venv
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not e2e" tests
+
+test-all: venv
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile tests
 
 # Speed figures side by side in one run (medians of 5); writes bench.json. ~3 min.

@@ -103,6 +103,7 @@ def test_pretrained_reasoner_is_certified_and_then_exact_at_long_horizons():
     assert np.array_equal(got, run_reference(table, grid[0], 64))
 
 
+@pytest.mark.e2e
 def test_certify_cli_writes_a_report_and_rejects_bad_rule_sets(tmp_path):
     import json
 

@@ -6,6 +6,7 @@ import json
 import re
 
 import numpy as np
+import pytest
 
 from experiments.core.reasoners import load_trained, pretrained_run
 from experiments.core.runio import params_sha256, read_jsonl
@@ -29,6 +30,7 @@ def final_hash(run_dir):
     return read_jsonl(run_dir / "metrics.jsonl")[-1]["params_sha256"]
 
 
+@pytest.mark.e2e
 def test_checkpoint_written_on_4_devices_loads_and_resumes_on_1(tmp_path):
     four = tmp_path / "four"
     train_on(4, four)
@@ -42,6 +44,7 @@ def test_checkpoint_written_on_4_devices_loads_and_resumes_on_1(tmp_path):
     assert read_jsonl(four / "metrics.jsonl")[-1]["step"] == 6
 
 
+@pytest.mark.e2e
 def test_checkpoint_naming_devices_this_process_lacks_still_loads(tmp_path):
     run = tmp_path / "run"
     train_on(1, run)

@@ -104,6 +104,7 @@ def glider_task():
             "demo_horizon": 1}, np.roll(q, (2, 2), axis=(0, 1))
 
 
+@pytest.mark.e2e
 def test_solve_cli_answers_a_task_file(tmp_path):
     task, expected = glider_task()
     (tmp_path / "t.json").write_text(json.dumps(task))
@@ -117,6 +118,7 @@ def test_solve_cli_answers_a_task_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "t.json"]
 
 
+@pytest.mark.e2e
 def test_solve_cli_bad_file_is_one_line_no_output(tmp_path):
     (tmp_path / "t.json").write_text('{"train": [], "test": []}')
     proc = run_cli("experiments.solve", "task=life", f"task_file={tmp_path / 't.json'}",
@@ -128,6 +130,7 @@ def test_solve_cli_bad_file_is_one_line_no_output(tmp_path):
     assert not (tmp_path / "a.json").exists()
 
 
+@pytest.mark.e2e
 def test_solve_contradictory_demos_still_answers_and_says_so(tmp_path):
     z = [[0] * 5 for _ in range(5)]
     o = [[1] * 5 for _ in range(5)]
@@ -149,6 +152,7 @@ def test_misspelt_config_key_fails_with_hydra_error():
         cfg_for("task.gird=3")
 
 
+@pytest.mark.e2e
 def test_evaluate_and_solve_load_neural_reasoner_from_checkpoint(tmp_path):
     run_dir = tmp_path / "run"
     proc = run_cli("experiments.train", "train=tiny", "eval=tiny", f"hydra.run.dir={run_dir}",
@@ -173,6 +177,7 @@ def test_evaluate_and_solve_load_neural_reasoner_from_checkpoint(tmp_path):
     assert "fallback" in proc.stderr
 
 
+@pytest.mark.e2e
 def test_end_to_end_without_checkpoint_is_a_clear_error(tmp_path):
     task, _ = glider_task()
     (tmp_path / "t.json").write_text(json.dumps(task))
@@ -182,6 +187,7 @@ def test_end_to_end_without_checkpoint_is_a_clear_error(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.e2e
 def test_neural_without_checkpoint_uses_the_shipped_pretrained_reasoner(tmp_path):
     task, expected = glider_task()
     (tmp_path / "t.json").write_text(json.dumps(task))

@@ -120,7 +120,8 @@ override_values = st.one_of(
                      "[a,b]", "{}", "magic", "true"]))
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+# 75 examples: each composes a config through Hydra (~0.1-0.3 s); 150 took 41 s in the suite
+@settings(max_examples=75, deadline=None, derandomize=True)
 @given(key=st.sampled_from(CONFIG_KEYS), value=override_values)
 def test_bad_config_overrides_fail_at_start(key, value):
     override = f"{key}={value}"

@@ -199,6 +199,7 @@ def test_bad_task_files_name_the_field(tmp_path, change, field):
     assert str(err.value).startswith(f"{path}: {field}:")
 
 
+@pytest.mark.e2e
 def test_solve_cli_rejects_a_bad_file_with_exit_2_and_no_output(tmp_path):
     path, out = tmp_path / "task.json", tmp_path / "out.json"
     path.write_text(json.dumps(_task_file(train=[{"facts": {"c": True}, "closure": {}}])))

@@ -95,9 +95,11 @@ def all_states(atoms=8, body_atoms=4):
     return np.concatenate([states, states | EXPLODED])
 
 
-def test_certification_agrees_with_brute_force_rollouts_on_1000_rule_sets(shipped):
+def test_certification_agrees_with_brute_force_rollouts_on_400_rule_sets(shipped):
+    # 400 rule sets (512 states each) show both verdicts as 1,000 did; the neural rollouts
+    # of 1,000 took 2 x 10 s (measured 2026-11-30)
     rng = np.random.default_rng(0)
-    rules = brute_force_rule_sets(rng, 1000)
+    rules = brute_force_rule_sets(rng, 400)
     states = all_states()
     for reasoner in (shipped, corrupted(shipped, TARGET)):
         failing, _ = certify_tables(reasoner, rules)
@@ -110,7 +112,7 @@ def test_certification_agrees_with_brute_force_rollouts_on_1000_rule_sets(shippe
         if reasoner is shipped:
             assert all_right.all()
         else:
-            assert 50 < (~all_right).sum() < 950  # both verdicts occur
+            assert 20 < (~all_right).sum() < 380  # both verdicts occur
 
 
 @pytest.mark.parametrize("atoms, rules_, depth", [(32, 16, 24), (128, 64, 24)])

@@ -1,7 +1,11 @@
 """ARC's presets at a tiny size (three ARC-AGI-1 train tasks, conf/task_scale/arc_tiny.yaml)
 through aggregate, figures and RESULTS.md (tests/preset_sweeps.py)."""
 
+import pytest
+
 from tests.preset_sweeps import check_figures_and_results_md, domain_tests, summary
+
+pytestmark = pytest.mark.e2e  # Hydra sweeps: make test-all
 
 swept, test_preset_runs_two_jobs_into_a_summary = domain_tests("arc")
 

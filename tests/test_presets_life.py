@@ -1,8 +1,12 @@
 """Life's presets at a tiny size through aggregate, figures and RESULTS.md
-(tests/preset_sweeps.py), and the preset machinery every domain shares."""
+(tests/preset_sweeps.py), and the preset commands every domain shares."""
+
+import pytest
 
 from tests.helpers import run_cli
-from tests.preset_sweeps import PRESETS, check_figures_and_results_md, domain_tests, summary
+from tests.preset_sweeps import check_figures_and_results_md, domain_tests, summary
+
+pytestmark = pytest.mark.e2e  # Hydra sweeps and apps run as commands: make test-all
 
 swept, test_preset_runs_two_jobs_into_a_summary = domain_tests("life")
 
@@ -39,17 +43,3 @@ def test_unknown_experiment_is_one_clear_line(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "task=arc declares no experiment=test_time" in proc.stderr
     assert "drafts, selection" in proc.stderr
-
-
-def test_every_declaration_composes_with_its_results_name():
-    """Each conf/preset/DOMAIN/HYPOTHESIS.yaml composes as `experiment=H task=D` into its
-    own results directory, and run_all lists exactly the declared pairs."""
-    from experiments.core.cli import CONF_DIR
-    from experiments.run_all import declared, results_name
-
-    on_disk = sorted((p.stem, p.parent.name) for p in (CONF_DIR / "preset").glob("*/*.yaml"))
-    pairs = declared(["life", "logic", "arc"])
-    assert sorted(pairs) == on_disk
-    names = [results_name(h, d) for h, d in pairs]
-    assert len(set(names)) == len(names)
-    assert set(PRESETS) <= set(names)

@@ -14,6 +14,7 @@ from experiments.reporting import aggregate
 from tests.helpers import ROOT, cfg_for, python_env, run_cli
 
 
+@pytest.mark.e2e
 def test_data_parallel_step_matches_single_device(tmp_path):
     results = {}
     for devices in (1, 4):
@@ -31,6 +32,7 @@ def test_data_parallel_step_matches_single_device(tmp_path):
         np.testing.assert_allclose(p1[key], p4[key], atol=1e-5)
 
 
+@pytest.mark.e2e
 def test_sigkill_then_rerun_is_bit_identical(tmp_path):
     # 120 steps, killed past step 40 (a checkpoint every 30): about 80 steps of margin to
     # kill it before it ends (the wide net makes steps slow enough), about 250 steps in all
@@ -86,6 +88,7 @@ def test_non_finite_loss_stops_with_step_and_keeps_good_checkpoint(tmp_path):
     assert not any("params_sha256" in r for r in read_jsonl(tmp_path / "metrics.jsonl"))
 
 
+@pytest.mark.e2e
 def test_non_finite_loss_cli_is_one_line_with_error_file(tmp_path):
     proc = run_cli("experiments.train", "train=tiny", "train.lr=1e30", "train.steps=20",
                    "train.log_every=5", f"hydra.run.dir={tmp_path}", cwd=tmp_path)
@@ -103,6 +106,7 @@ def test_jsonl_rows_are_whole_and_a_partial_tail_is_ignored(tmp_path):
     assert all(json.loads(line) for line in path.read_text().splitlines()[:2])
 
 
+@pytest.mark.e2e
 def test_joblib_multirun_survives_a_failing_job_and_aggregate_lists_it(tmp_path):
     sweep = tmp_path / "sweep"
     proc = run_cli("experiments.train", "-m", "hydra/launcher=local_parallel", "train=tiny",
@@ -120,6 +124,7 @@ def test_joblib_multirun_survives_a_failing_job_and_aggregate_lists_it(tmp_path)
     assert (tmp_path / "results" / "t" / "summary.csv").read_text().startswith("condition,")
 
 
+@pytest.mark.e2e
 def test_submitit_launcher_runs_with_its_local_executor(tmp_path):
     sweep = tmp_path / "sweep"
     proc = run_cli("experiments.train", "-m", "hydra/launcher=slurm_local", "train=tiny",

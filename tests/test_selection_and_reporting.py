@@ -196,3 +196,18 @@ def test_a_new_domains_sections_and_figures_come_from_its_declarations(tmp_path,
     verdict = next(ln for ln in text.splitlines() if ln.startswith("- H1 on toy tasks (drafts)"))
     # K = 1 -> 16: +30 points (induce), +0 (random): supported by the drafts rule
     assert "**supported**" in verdict and "+30.0 points (induce), +0.0 points (random)" in verdict
+
+
+def test_every_declaration_composes_with_its_results_name():
+    """Each conf/preset/DOMAIN/HYPOTHESIS.yaml composes as `experiment=H task=D` into its
+    own results directory, and run_all lists exactly the declared pairs."""
+    from experiments.core.cli import CONF_DIR
+    from experiments.run_all import declared, results_name
+    from tests.preset_sweeps import PRESETS
+
+    on_disk = sorted((p.stem, p.parent.name) for p in (CONF_DIR / "preset").glob("*/*.yaml"))
+    pairs = declared(["life", "logic", "arc"])
+    assert sorted(pairs) == on_disk
+    names = [results_name(h, d) for h, d in pairs]
+    assert len(set(names)) == len(names)
+    assert set(PRESETS) <= set(names)
