@@ -100,3 +100,36 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
         size=np.asarray(domain.size(rules)),
     )
 
+
+
+@partial(jax.jit, static_argnames=("check_one",))
+def check_tasks_chunk(check_one, drafts, demos, params):
+    """`[B, K, N]` wrong units of each task's drafts `[B, K, ...]` on its own demos (leading
+    axes B, then N) and params (leading axis B)."""
+    one_task = lambda d, x, p: check_chunk(check_one, d, x, p, False)[0]  # noqa: E731
+    return jax.vmap(one_task)(drafts, demos, params)
+
+
+def check_tasks(domain: Domain, drafts, demos: list) -> np.ndarray:
+    """`[B, K]` wrong demo-output units of task b's drafts `drafts[b]` (`[B, K, *rule_shape]`)
+    on its own demos `demos[b]`, in one vectorized call over the tasks: what a training batch
+    of B tasks checks every step. Each task's demos are one group, and every task's check has
+    the same form and shapes (e.g. one grid size and horizon per batch); a malformed draft
+    counts MALFORMED_WRONG, as in `check`."""
+    drafts = np.asarray(drafts)
+    b, k = drafts.shape[:2]
+    if len(demos) != b:
+        raise ValueError(f"{b} tasks' drafts but {len(demos)} tasks' demos")
+    well_formed = domain.well_formed(drafts.reshape(b * k, *drafts.shape[2:])).reshape(b, k)
+    rules = np.where(well_formed.reshape(b, k, *([1] * (drafts.ndim - 2))), drafts, 0)
+    specs = [domain.demo_check(group, False) for group in demos]
+    shapes = {(s.check_one, s.count, str(jax.tree.map(np.shape, (s.demos, s.params)))) for s in specs}
+    if len(shapes) > 1:
+        raise ValueError("check_tasks needs every task's demos in one form and shape; "
+                         "check tasks of other shapes in their own calls")
+    stack = lambda *xs: jnp.stack([jnp.asarray(x) for x in xs])  # noqa: E731
+    wrong = check_tasks_chunk(specs[0].check_one, jnp.asarray(rules.astype(domain.rule_dtype)),
+                              jax.tree.map(stack, *[s.demos for s in specs]),
+                              jax.tree.map(stack, *[s.params for s in specs]))
+    wrong = np.asarray(wrong)[..., :specs[0].count].sum(axis=-1)
+    return np.where(well_formed, wrong, MALFORMED_WRONG)

@@ -116,12 +116,28 @@ def test_self_taught_training_never_reads_the_true_tables(monkeypatch):
 
 
 def test_checker_counts_and_hindsight_pairs():
-    from experiments.training.life_proposer import demo_mismatches, hindsight_pairs
+    from compiler import check, get_domain
+    from compiler.checker import check_tasks
+    from experiments.training.life_proposer import hindsight_pairs
 
     rule, demos = b36_demos(2, 0)
     other = parse_rule("B3/S23")
-    wrong = demo_mismatches(np.stack([rule, other])[None], [demos])
+    wrong = check_tasks(get_domain("life"), np.stack([rule, other])[None], [demos])
     assert wrong[0, 0] == 0 and wrong[0, 1] > 0
+    # the trainer's batched check is the generic checker's count, task by task
+    tasks = [b36_demos(2, s) for s in (1, 2, 3)]
+    drafts = np.stack([np.stack([r, other, parse_rule("B36/S23")]) for r, _ in tasks])
+    batched = check_tasks(get_domain("life"), drafts, [d for _, d in tasks])
+    for b, (_, d) in enumerate(tasks):
+        assert np.array_equal(batched[b], check(get_domain("life"), drafts[b], d).mismatches)
+    # 32 wide: the bit-packed check; grids of two sizes in one call: a clear error
+    grids = [(np.random.default_rng(s).random((2, 32, 32)) < 0.5).astype(np.uint8) for s in (4, 5)]
+    wide = [Demos(x, np.asarray(run_batch_jit(np.repeat(rule[None], 2, 0), x, 1)), 1) for x in grids]
+    batched = check_tasks(get_domain("life"), drafts[:2], wide)
+    for b, d in enumerate(wide):
+        assert np.array_equal(batched[b], check(get_domain("life"), drafts[b], d).mismatches)
+    with pytest.raises(ValueError, match="one form and shape"):
+        check_tasks(get_domain("life"), drafts[:2], [wide[0], tasks[0][1]])
     # a draft run on the task's inputs makes demos it reproduces: a correct pair
     features, tables = hindsight_pairs(other[None], [demos])
     assert np.array_equal(tables[0], other.reshape(-1))

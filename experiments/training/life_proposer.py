@@ -17,10 +17,14 @@ import numpy as np
 import optax
 from flax import nnx
 
+from compiler import get_domain
+from compiler.checker import check_tasks
 from compiler.life import Demos, run_batch_jit, table_from_index
 from compiler.life.proposer_net import ProposerNet, demo_features, most_likely_tables
 from experiments.training.proposer_loop import ProposerRun, fit
 from tasks.life import heldout_rule_pool, random_grids, train_rule_pool
+
+LIFE = get_domain("life")
 
 REGIMES = dict(horizons=(1, 2, 3), noises=(0.0, 0.02, 0.05), demos=(2, 4, 8), grids=(12, 16, 32))
 
@@ -73,19 +77,6 @@ def train(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3, 
     return fit(run, step, steps, log_every, progress, log, run_dir, checkpoint_every)
 
 
-def demo_mismatches(drafts, demos) -> np.ndarray:
-    """`[B, K]` demo output cells each draft `[B, K, 2, 9]` gets wrong on its task's demos
-    (one regime per batch: every task has n demos of one grid and horizon)."""
-    b, k = drafts.shape[:2]
-    xs = np.stack([d.inputs for d in demos])  # [B, n, G, G]
-    ys = np.stack([d.outputs for d in demos])
-    n = xs.shape[1]
-    tables = np.repeat(drafts.reshape(b * k, 2, 9), n, axis=0)
-    states = np.repeat(xs[:, None], k, axis=1).reshape(b * k * n, *xs.shape[2:])
-    out = np.asarray(run_batch_jit(tables, states, demos[0].horizon)).reshape(b, k, n, -1)
-    return (out != ys.reshape(b, 1, n, -1)).sum(axis=(2, 3))
-
-
 def hindsight_pairs(drafts, demos):
     """(features, tables): each draft run on its task's own demo inputs makes demos it
     reproduces exactly, so (those demos, the draft) is a correct training pair without any
@@ -131,7 +122,7 @@ def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: fl
         x, _, demos = sample_batch(rng, pool, batch)  # the true tables are dropped here
         logits = np.asarray(run.model(jnp.asarray(x)))
         cands = np.stack([most_likely_tables(row, drafts) for row in logits])  # [B, K, 2, 9]
-        wrong = demo_mismatches(cands, demos)
+        wrong = check_tasks(LIFE, cands, demos)  # the generic checker, all tasks in one call
         best = wrong.argmin(axis=1)
         ok = wrong[np.arange(batch), best] == 0
         xs, ys, ws = [x], [cands[np.arange(batch), best].reshape(batch, -1).astype(np.float32)], [ok]
