@@ -102,12 +102,12 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
 
 
 
-@partial(jax.jit, static_argnames=("check_one",))
-def check_tasks_chunk(check_one, drafts, demos, params):
+@partial(jax.jit, static_argnames=("check_one", "shared_params"))
+def check_tasks_chunk(check_one, drafts, demos, params, shared_params: bool):
     """`[B, K, N]` wrong units of each task's drafts `[B, K, ...]` on its own demos (leading
-    axes B, then N) and params (leading axis B)."""
+    axes B, then N) and params (leading axis B, or one for all: `shared_params`)."""
     one_task = lambda d, x, p: check_chunk(check_one, d, x, p, False)[0]  # noqa: E731
-    return jax.vmap(one_task)(drafts, demos, params)
+    return jax.vmap(one_task, in_axes=(0, 0, None if shared_params else 0))(drafts, demos, params)
 
 
 def check_tasks(domain: Domain, drafts, demos: list) -> np.ndarray:
@@ -128,8 +128,12 @@ def check_tasks(domain: Domain, drafts, demos: list) -> np.ndarray:
         raise ValueError("check_tasks needs every task's demos in one form and shape; "
                          "check tasks of other shapes in their own calls")
     stack = lambda *xs: jnp.stack([jnp.asarray(x) for x in xs])  # noqa: E731
+    params = [jax.tree.leaves(s.params) for s in specs]
+    # one set of params for all (e.g. one horizon): a loop the params bound stays unbatched
+    shared = all(all(np.array_equal(a, b) for a, b in zip(p, params[0], strict=True)) for p in params)
     wrong = check_tasks_chunk(specs[0].check_one, jnp.asarray(rules.astype(domain.rule_dtype)),
                               jax.tree.map(stack, *[s.demos for s in specs]),
-                              jax.tree.map(stack, *[s.params for s in specs]))
+                              specs[0].params if shared else jax.tree.map(stack, *[s.params for s in specs]),
+                              shared)
     wrong = np.asarray(wrong)[..., :specs[0].count].sum(axis=-1)
     return np.where(well_formed, wrong, MALFORMED_WRONG)

@@ -136,6 +136,11 @@ def test_checker_counts_and_hindsight_pairs():
     batched = check_tasks(get_domain("life"), drafts[:2], wide)
     for b, d in enumerate(wide):
         assert np.array_equal(batched[b], check(get_domain("life"), drafts[b], d).mismatches)
+    # tasks of two horizons in one call (each task's own horizon, batched)
+    mixed = [b36_demos(1, 6)[1], b36_demos(2, 7)[1]]
+    batched = check_tasks(get_domain("life"), drafts[:2], mixed)
+    for b, d in enumerate(mixed):
+        assert np.array_equal(batched[b], check(get_domain("life"), drafts[b], d).mismatches)
     with pytest.raises(ValueError, match="one form and shape"):
         check_tasks(get_domain("life"), drafts[:2], [wide[0], tasks[0][1]])
     # a draft run on the task's inputs makes demos it reproduces: a correct pair
