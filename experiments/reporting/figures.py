@@ -19,7 +19,6 @@ import matplotlib.pyplot as plt
 from experiments.core.cli import declared_presets, preset_reports
 from experiments.reporting.arc_report import FIGURES as ARC_FIGURES
 from experiments.reporting.arc_report import gallery_figure
-from experiments.reporting.logic_report import FIGURES as LOGIC_FIGURES
 from experiments.reporting.plots import (
     STYLE,
     fig_consistency_check,
@@ -33,12 +32,14 @@ from experiments.reporting.plots import (
     read_summary,
     training_horizon,
 )
+from experiments.reporting.undetermined_report import fig_undetermined
 
 # one figure function per hypothesis, drawn from the domain's declaration (conf/preset/)
 FIGURE_WRITERS = {"drafts": fig_drafts, "drafts_few_demos": fig_drafts,
                   "selection": fig_selection, "inconsistency": fig_inconsistency,
                   "test_time": fig_test_time, "counterfactual": fig_counterfactual,
-                  "consistency_check": fig_consistency_check}
+                  "consistency_check": fig_consistency_check,
+                  "undetermined": fig_undetermined, "undetermined_causal": fig_undetermined}
 
 
 def declared_figures() -> dict:
@@ -53,7 +54,7 @@ def make_figures(results: Path, out: Path) -> list[Path]:
     plt.rcParams.update(STYLE)
     made = gallery_figure(results, out)
     declared, reports = declared_presets(), preset_reports()
-    for name, draw in {**LOGIC_FIGURES, **ARC_FIGURES, **declared_figures()}.items():
+    for name, draw in {**ARC_FIGURES, **declared_figures()}.items():
         path = results / name / "summary.csv"
         if path.exists():
             rows = read_summary(path)

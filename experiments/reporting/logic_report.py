@@ -1,7 +1,7 @@
 """RESULTS.md sections of logic's issue targets that are no hypothesis preset (the accuracy
-targets, and with logic_reasoner_report.py the reasoner's and the proposers'), and the
-undetermined sections (undetermined_report.py). Logic's hypothesis sections are every
-domain's (sections.py, worded by conf/preset/logic/); the verdict rules are verdicts.py's.
+targets, and with logic_reasoner_report.py the reasoner's and the proposers'). Logic's
+hypothesis sections, the undetermined ones included, are every domain's (sections.py and
+undetermined_report.py, worded by conf/preset/logic/); the verdict rules are verdicts.py's.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from experiments.reporting.logic_reasoner_report import (  # issues 12 and 13
     logic_reasoner_targets,
 )
 from experiments.reporting.plots import where
-from experiments.reporting.undetermined_report import FIGURES as UNDETERMINED_FIGURES
-from experiments.reporting.undetermined_report import SECTIONS as UNDETERMINED_SECTIONS
 from experiments.reporting.verdicts import budget, mean_of, pct, table
 
 
@@ -85,10 +83,8 @@ COMMANDS = {"logic_proposers": (
     "&& python -m experiments.aggregate results/logic_targets/runs --name logic_targets")}
 
 
-FIGURES = UNDETERMINED_FIGURES
 SECTIONS = [("logic_targets", "Logic: the domain's accuracy targets", logic_targets),
             ("logic_reasoner_targets", "Logic: the compiled neural reasoner's targets",
              logic_reasoner_targets),
             ("logic_proposers", "Logic: the learned proposer", logic_proposers),
-            ("logic_proposers_1024", "Logic: proposers up to K = 1024 (32 demos)", logic_proposers),
-            *UNDETERMINED_SECTIONS]
+            ("logic_proposers_1024", "Logic: proposers up to K = 1024 (32 demos)", logic_proposers)]

@@ -18,6 +18,7 @@ verdict rules are verdicts.py's. The declaration's keys:
 
 from __future__ import annotations
 
+from experiments.reporting import undetermined_report
 from experiments.reporting.plots import conditions, value_text, where
 from experiments.reporting.verdicts import (
     budget,
@@ -337,3 +338,7 @@ def consistency_check(rows, meta, report, extras=None):
 
 
 WRITERS["consistency_check"] = consistency_check
+
+# the undetermined hypotheses' writers live beside their figure (undetermined_report.py)
+WRITERS.update(undetermined=undetermined_report.undetermined,
+               undetermined_causal=undetermined_report.undetermined_causal)

@@ -1,8 +1,22 @@
-"""Figures and RESULTS.md sections of the `undetermined` presets (logic): precision and
-coverage of the vote's committed answers vs K, prior and commit share, beside the exact
-version space (results/logic_undetermined*/summary.csv)."""
+"""The figure and RESULTS.md sections of the `undetermined` hypotheses, for any domain:
+precision and coverage of the vote's committed answers vs K, prior and commit share, beside
+the exact version space. The domain's settings and words come from its declaration
+(`experiment.report` in conf/preset/DOMAIN/undetermined*.yaml), as in sections.py:
+
+- `title`; `scope`: what the tasks are (the verdict sentence opens with it); `note`;
+- `panels`: [[column, format], ...] the settings a panel (and a table block) is, e.g.
+  [task.num_demos, "{:.0f} demos"];
+- `votes`: [[proposer, prior], ...] the vote's settings, each a line (colour by proposer,
+  dashes by prior); `commits`: {prior: [shares the table lists]} (default [1.0]);
+- `plain`: [proposer, prior] the plain vote; `chosen`: [proposer, prior, commit] the
+  spanning drafts with the prior (dotted at smaller K; H1 re-judged on them), and the
+  words: `chosen_words`, `chosen_label`, `chosen_note`;
+- `ceilings`: [[answerer, label], ...] the exact answerers; `ceiling_words` (causal).
+"""
 
 from __future__ import annotations
+
+import itertools
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,8 +24,13 @@ import numpy as np
 from experiments.reporting.plots import OKABE_ITO, save, seeds_note, where
 from experiments.reporting.verdicts import budget, mean_of, table, verdict_drafts
 
-VOTES = [("induce", "uniform", OKABE_ITO[1], "--"), ("induce", "length", OKABE_ITO[1], "-"),
-         ("induce_span", "uniform", OKABE_ITO[2], "--"), ("induce_span", "length", OKABE_ITO[2], "-")]
+
+def votes(report):
+    """(proposer, prior, colour, dashes) of each declared vote setting."""
+    proposers = list(dict.fromkeys(p for p, _ in report["votes"]))
+    priors = list(dict.fromkeys(q for _, q in report["votes"]))
+    return [(p, q, OKABE_ITO[1 + proposers.index(p)], ("--", "-", ":")[priors.index(q)])
+            for p, q in report["votes"]]
 
 
 def top_k(rows) -> int:
@@ -19,52 +38,52 @@ def top_k(rows) -> int:
     return int(max((r["num_drafts"] for r in rows if r["answerer"] == "vote"), default=0))
 
 
-def _panels(rows):
-    observed = sorted({r.get("task.observed", 1.0) for r in rows}, reverse=True)
-    return [(d, o) for d in sorted({r["task.num_demos"] for r in rows}) for o in observed]
+def _panels(rows, report) -> list[dict]:
+    """Each panel's {column: value} over the declared panel columns the rows have (the
+    first ascending, the others descending: all observed before half)."""
+    axes = [c for c, _ in report["panels"] if c in rows[0]]
+    values = [sorted({r[c] for r in rows}, reverse=i > 0) for i, c in enumerate(axes)]
+    return [dict(zip(axes, combo, strict=True)) for combo in itertools.product(*values)]
 
 
-def _match(demos, observed, rows):
-    return {"task.num_demos": demos} | ({"task.observed": observed} if "task.observed" in rows[0] else {})
+def _title(match, report) -> str:
+    formats = dict(report["panels"])
+    return ", ".join(formats[c].format(v) for c, v in match.items())
 
 
-def _title(demos, observed, rows):
-    unit = "trials" if "task.observed" not in rows[0] else "demos"
-    return f"{int(demos)} {unit}" + (f", {100 * observed:g}% observed" if "task.observed" in rows[0] else "")
-
-
-def fig_undetermined(rows, out, name="logic_undetermined"):
-    """Precision vs coverage of committed answers: each line is one (proposer, prior) at
-    K = 64 over the commit shares (dotted: spanning drafts with the prior at K = 4 and 16);
-    the exact version space is the star."""
-    panels = _panels(rows)
+def fig_undetermined(rows, out, name, report):
+    """Precision vs coverage of committed answers: each line is one declared vote setting at
+    the largest K over the commit shares (dotted: the chosen setting at K = 4 and 16); the
+    exact answerers are stars."""
+    panels = _panels(rows, report)
+    chosen_proposer, chosen_prior = report["chosen"][:2]
     fig, axes = plt.subplots(1, len(panels), figsize=(2.4 * len(panels), 2.6), sharey=True,
                              squeeze=False)
-    for j, (demos, observed) in enumerate(panels):
+    for j, match in enumerate(panels):
         ax = axes[0, j]
-        match = _match(demos, observed, rows)
-        for proposer, prior, colour, style in VOTES:
+        for proposer, prior, colour, style in votes(report):
             sub = sorted(where(rows, **match, proposer=proposer, prior=prior, num_drafts=top_k(rows),
                                answerer="vote"), key=lambda r: r["commit"])
             if sub:
                 ax.plot([r["coverage_mean"] for r in sub], [r["precision_mean"] for r in sub], style,
                         marker="o", ms=2.5, lw=1.2, color=colour, label=f"{proposer}, {prior}")
-        for k, alpha in ((4, 0.35), (16, 0.6)):  # the prior's curve at smaller K
-            sub = sorted(where(rows, **match, proposer="induce_span", prior="length", num_drafts=k,
+        colour = next(c for p, q, c, _ in votes(report) if (p, q) == (chosen_proposer, chosen_prior))
+        for k, alpha in ((4, 0.35), (16, 0.6)):  # the chosen setting's curve at smaller K
+            sub = sorted(where(rows, **match, proposer=chosen_proposer, prior=chosen_prior, num_drafts=k,
                                answerer="vote"), key=lambda r: r["commit"])
             if sub:
                 ax.plot([r["coverage_mean"] for r in sub], [r["precision_mean"] for r in sub], ":",
-                        marker=".", ms=2, lw=1.0, color=OKABE_ITO[2], alpha=alpha,
-                        label=f"induce_span, length, K = {k}")
-        for answerer, colour in (("version_space", "black"), ("version_space_positive", OKABE_ITO[3])):
+                        marker=".", ms=2, lw=1.0, color=colour, alpha=alpha,
+                        label=f"{chosen_proposer}, {chosen_prior}, K = {k}")
+        for (answerer, label), colour in zip(report["ceilings"], ("black", *OKABE_ITO[3:]), strict=False):
             sub = where(rows, **match, answerer=answerer)
             if sub and sub[0]["coverage_mean"] > 0:
                 ax.plot([sub[0]["coverage_mean"]], [sub[0]["precision_mean"]], "*", ms=8, color=colour,
-                        label=answerer.replace("_positive", " (present objects)"))
+                        label=label)
             elif sub:  # it commits to nothing: no precision to draw
                 ax.text(0.02, 0.04, f"{answerer}: commits to nothing", transform=ax.transAxes,
                         fontsize=6)
-        ax.set_title(_title(demos, observed, rows))
+        ax.set_title(_title(match, report))
         ax.set_xlabel("coverage (share committed)")
         ax.set_xlim(-0.03, 1.03)
         if j == 0:
@@ -82,10 +101,6 @@ def fig_undetermined(rows, out, name="logic_undetermined"):
     return save(fig, out, name)
 
 
-def fig_undetermined_causal(rows, out):
-    return fig_undetermined(rows, out, "logic_undetermined_causal")
-
-
 def _best(rows, proposer, prior, metric="right"):
     """(commit, mean over panels of `metric`) of the best commit share at the largest K."""
     k = top_k(rows)
@@ -100,68 +115,72 @@ def _at(rows, metric, **match):
     return mean_of(where(rows, **match), metric)
 
 
-def undetermined_causal(rows, meta):
+def undetermined_causal(rows, meta, report, extras=None):
+    """Three-valued right answers (the tasks' right answers may be "undetermined"): the plain
+    vote, the chosen spanning drafts with the prior, the exact version space; H1 as the
+    gain in right answers from K = 1 to the largest K."""
     scale = meta["_scale"]
     vote = dict(answerer="vote", num_drafts=top_k(rows))
-    chosen = _at(rows, "right", proposer="induce_span", prior="length", commit=0.9, **vote)
-    commit, best = _best(rows, "induce_span", "length")
-    plain = _at(rows, "right", proposer="induce", prior="uniform", commit=1.0, **vote)
-    gain1 = chosen - _at(rows, "right", proposer="induce_span", prior="length", commit=0.9,
+    (plain_p, plain_q), (span_p, span_q, span_c) = report["plain"], report["chosen"]
+    chosen = _at(rows, "right", proposer=span_p, prior=span_q, commit=span_c, **vote)
+    commit, best = _best(rows, span_p, span_q)
+    plain = _at(rows, "right", proposer=plain_p, prior=plain_q, commit=1.0, **vote)
+    gain1 = chosen - _at(rows, "right", proposer=span_p, prior=span_q, commit=span_c,
                          answerer="vote", num_drafts=1)
-    ceiling = _at(rows, "right", answerer="version_space")
+    ceiling = _at(rows, "right", answerer=report["ceilings"][0][0])
     sentences = [
-        f"Causal-induction tasks (blicket-style, right answers three-valued by the causal reading): "
-        f"at K = {top_k(rows)} the plain vote over induce's drafts is right on {100 * plain:.1f}% of "
-        f"answers; drafts that span the version space with the length prior, committing at a "
-        f"weighted share of 0.9 (the setting chosen on seed 1), {100 * chosen:.1f}% "
-        f"(best commit share {commit:g}: {100 * best:.1f}%; target >= 95%); the exact version "
-        f"space of the whole rule class (negated objects allowed) {100 * ceiling:.1f}%, over "
-        f"present objects only 100% by construction. Held-out seeds 2-3; {budget(meta, scale)}.",
-        f"H1 on this measure (three-valued right, K = 1 -> {top_k(rows)}, spanning drafts with the "
-        f"prior): {100 * gain1:+.1f} points: "
-        f"**{verdict_drafts(gain1, gain1, scale)}** (the drafts rule; scale={scale})."]
-    return sentences, _table(rows, causal=True)
+        f"{report['scope']}: at K = {top_k(rows)} the plain vote over {plain_p}'s drafts is right on "
+        f"{100 * plain:.1f}% of answers; {report['chosen_words']}, committing at a weighted share of "
+        f"{span_c:g} ({report['chosen_note']}), {100 * chosen:.1f}% (best commit share {commit:g}: "
+        f"{100 * best:.1f}%; target >= 95%); {report['ceiling_words'].format(pct=100 * ceiling)}. "
+        f"{report['note']}; {budget(meta, scale)}.",
+        f"H1 on this measure (three-valued right, K = 1 -> {top_k(rows)}, {report['chosen_label']}): "
+        f"{100 * gain1:+.1f} points: **{verdict_drafts(gain1, gain1, scale)}** (the drafts rule; "
+        f"scale={scale})."]
+    return sentences, _table(rows, report, causal=True)
 
 
-def undetermined(rows, meta):
+def undetermined(rows, meta, report, extras=None):
+    """Committed answers (precision and coverage) per panel against the exact version
+    space's; the target: >= 99% right at >= 90% of its coverage with the most demos; H1
+    re-judged as precision at equal coverage from K = 1 to the largest K."""
     scale = meta["_scale"]
+    (plain_p, plain_q), (span_p, span_q) = report["plain"], report["chosen"][:2]
+    first = report["panels"][0][0]
     lines, gains, met = [], [], []
-    for demos, observed in _panels(rows):
-        match = _match(demos, observed, rows)
-        ceiling = where(rows, **match, answerer="version_space")
+    for match in _panels(rows, report):
+        ceiling = where(rows, **match, answerer=report["ceilings"][0][0])
         if not ceiling:
             continue
         cov = ceiling[0]["coverage_mean"]
-        # the vote at K = 64 with the most coverage among the settings >= 99% precise
+        # the vote at the largest K with the most coverage among the settings >= 99% precise
         ok = [r for r in where(rows, **match, answerer="vote", num_drafts=top_k(rows))
               if r["precision_mean"] >= 0.99]
         top = max(ok, key=lambda r: r["coverage_mean"], default=None)
-        plain = where(rows, **match, answerer="vote", num_drafts=top_k(rows), proposer="induce",
-                      prior="uniform", commit=1.0)
-        if demos == max(r["task.num_demos"] for r in rows):  # the target's setting
+        plain = where(rows, **match, answerer="vote", num_drafts=top_k(rows), proposer=plain_p,
+                      prior=plain_q, commit=1.0)
+        if match[first] == max(r[first] for r in rows):  # the target's setting
             met.append(top is not None and top["coverage_mean"] >= 0.9 * cov)
         said = (f"ceiling coverage {100 * cov:.1f}% ({_pct(ceiling, 'precision')}% right)" if cov
                 else "the ceiling commits to nothing")
-        lines.append(f"{int(demos)} demos, {100 * observed:g}% observed: {said}, "
+        lines.append(f"{_title(match, report)}: {said}, "
                      + (f"the vote >= 99% right up to {100 * top['coverage_mean']:.1f}% coverage "
                         f"({top['proposer']}, {top['prior']}, commit {top['commit']:g})" if top else
                         "no vote setting >= 99% right")
                      + (f", the plain vote {100 * plain[0]['coverage_mean']:.1f}% coverage at "
                         f"{100 * plain[0]['precision_mean']:.1f}%" if plain else ""))
-        # H1 re-judged: precision at the coverage both K = 1 and K = 64 reach (span, length)
-        gains.append(_precision_gain(where(rows, **match, answerer="vote", proposer="induce_span",
-                                           prior="length")))
+        gains.append(_precision_gain(where(rows, **match, answerer="vote", proposer=span_p, prior=span_q)))
     gains = [g for g in gains if g is not None]
     best, worst = (max(gains), min(gains)) if gains else (float("nan"), float("nan"))
     sentences = [
-        "Layered rule sets (committed answers; the target: >= 99% right at >= 90% of the "
+        f"{report['scope']} (committed answers; the target: >= 99% right at >= 90% of the "
         f"ceiling's coverage with the most demos: **{'met' if met and all(met) else 'not met'}**): "
         + "; ".join(lines) + f". {budget(meta, scale)}.",
         f"H1 re-judged on committed answers (precision at equal coverage, K = 1 -> {top_k(rows)}, "
-        f"spanning drafts with the prior): {100 * best:+.1f} to {100 * worst:+.1f} points over "
+        f"{report['chosen_label']}): {100 * best:+.1f} to {100 * worst:+.1f} points over "
         f"the demo settings: **{verdict_drafts(best, worst, scale)}** (the drafts rule; "
         f"scale={scale})."]
-    return sentences, _table(rows, causal=False)
+    return sentences, _table(rows, report, causal=False)
 
 
 def _precision_gain(rows, low=1):
@@ -185,34 +204,27 @@ def _pct(rows, metric) -> str:
     return f"{100 * mean_of(rows, metric):.1f}"
 
 
-def _table(rows, causal: bool):
-    """Causal: one row per answerer, mean over the trial counts; layered: per demo setting."""
+def _table(rows, report, causal: bool):
+    """Causal: one row per answerer, mean over the panels; otherwise a block per panel."""
     metrics = ("right", "coverage", "precision") if causal else ("coverage", "precision", "right")
     header = (["setting"] if not causal else []) + ["answerer", "K", "commit"] + \
         [f"{m} %" for m in metrics] + ["seconds/task (median, max)"]
-    settings = [(None, {})] if causal else [
-        (_title(d, o, rows), _match(d, o, rows)) for d, o in _panels(rows)]
+    settings = [(None, {})] if causal else [(_title(m, report), m) for m in _panels(rows, report)]
+    commits = report.get("commits", {})
     out = []
     for setting, match in settings:
         lead = [setting] if setting else []
-        for proposer, prior, _, _ in VOTES:
-            for commit in ((1.0, 0.95, 0.9, 0.8) if prior == "length" else (1.0,)):
+        for proposer, prior, _, _ in votes(report):
+            for commit in commits.get(prior, [1.0]):
                 sub = where(rows, **match, answerer="vote", num_drafts=top_k(rows), proposer=proposer,
                             prior=prior, commit=commit)
                 if sub:
                     out.append(lead + [f"vote: {proposer}, {prior}", str(top_k(rows)), f"{commit:g}"]
                                + [_pct(sub, m) for m in metrics] + ["-"])
-        for answerer in ("version_space", "version_space_positive"):
+        for answerer, _ in report["ceilings"]:
             sub = where(rows, **match, answerer=answerer)
             if sub:
                 worst = max(r["seconds_max_mean"] for r in sub)
                 out.append(lead + [answerer, "-", "-"] + [_pct(sub, m) for m in metrics]
                            + [f"{mean_of(sub, 'seconds_median'):.3f}, {worst:.2f}"])
     return table(header, out)
-
-
-FIGURES = {"logic_undetermined": fig_undetermined,
-           "logic_undetermined_causal": fig_undetermined_causal}
-SECTIONS = [("logic_undetermined_causal", "Logic: honest undetermined on causal-induction tasks",
-             undetermined_causal),
-            ("logic_undetermined", "Logic: honest undetermined on layered rule sets", undetermined)]
