@@ -198,6 +198,54 @@ def test_a_new_domains_sections_and_figures_come_from_its_declarations(tmp_path,
     assert "**supported**" in verdict and "+30.0 points (induce), +0.0 points (random)" in verdict
 
 
+def test_a_new_domains_undetermined_section_comes_from_its_declaration(tmp_path, monkeypatch):
+    """The undetermined hypotheses too: a third domain's declaration (its vote settings,
+    panels, exact answerer and words) and saved summary give a section and a figure."""
+    import shutil
+
+    from experiments.core import cli
+    from experiments.reporting import figures, results_md
+
+    conf = tmp_path / "conf"
+    shutil.copytree(cli.CONF_DIR, conf)
+    (conf / "preset" / "toy").mkdir()
+    (conf / "preset" / "toy" / "undetermined_causal.yaml").write_text(yaml.safe_dump({"experiment": {
+        "name": "toy_undetermined_causal",
+        "report": {"title": "Toy: honest undetermined", "scope": "Toy tasks", "note": "Seeds 0-1",
+                   "panels": [["task.pieces", "{:.0f} pieces"]],
+                   "votes": [["induce", "uniform"], ["induce", "length"]],
+                   "commits": {"length": [1.0, 0.9]}, "plain": ["induce", "uniform"],
+                   "chosen": ["induce", "length", 0.9], "chosen_words": "induce with the prior",
+                   "chosen_note": "chosen beforehand", "chosen_label": "induce with the prior",
+                   "ceilings": [["exact", "exact answers"]],
+                   "ceiling_words": "the exact answerer {pct:.1f}%"}}}))
+    monkeypatch.setattr(cli, "CONF_DIR", conf)
+    results = tmp_path / "results" / "toy_undetermined_causal"
+    results.mkdir(parents=True)
+    right = {("uniform", 1, 1.0): 0.4, ("uniform", 16, 1.0): 0.6, ("length", 1, 1.0): 0.45,
+             ("length", 1, 0.9): 0.5, ("length", 16, 1.0): 0.7, ("length", 16, 0.9): 0.8}
+    head = ("task.pieces,answerer,proposer,prior,num_drafts,commit,count,right_mean,coverage_mean,"
+            "precision_mean,seconds_median_mean,seconds_max_mean")
+    lines = [head] + [f"{n},vote,induce,{q},{k},{c},2,{v},{v + 0.1},{v},," for n in (2, 4)
+                      for (q, k, c), v in right.items()]
+    lines += [f"{n},exact,,,,,2,0.9,0.9,1.0,0.01,0.02" for n in (2, 4)]
+    (results / "summary.csv").write_text("\n".join(lines) + "\n")
+    (results / "meta.json").write_text(json.dumps({"scale": ["small"], "jobs_complete": 4,
+                                                   "parameters": {"symbolic": {}}}))
+    made = figures.make_figures(tmp_path / "results", tmp_path / "figures")
+    assert tmp_path / "figures" / "toy_undetermined_causal.png" in made
+    text = results_md.render(tmp_path / "results", tmp_path / "figures")
+    assert "## Toy: honest undetermined" in text
+    assert "| vote: induce, length | 16 | 0.9 | 80.0 | 90.0 | 80.0 | - |" in text
+    assert "| exact | - | - | 90.0 | 90.0 | 100.0 | 0.010, 0.02 |" in text
+    said = next(ln for ln in text.splitlines() if ln.startswith("- Toy tasks: at K = 16"))
+    assert "the plain vote over induce's drafts is right on 60.0%" in said
+    assert "induce with the prior, committing at a weighted share of 0.9 (chosen beforehand), 80.0%" in said
+    assert "the exact answerer 90.0%" in said and "Seeds 0-1" in said
+    verdict = next(ln for ln in text.splitlines() if ln.startswith("- H1 on this measure"))
+    assert "+30.0 points" in verdict and "**supported**" in verdict  # 50% at K = 1 -> 80% at K = 16
+
+
 def test_every_declaration_composes_with_its_results_name():
     """Each conf/preset/DOMAIN/HYPOTHESIS.yaml composes as `experiment=H task=D` into its
     own results directory, and run_all lists exactly the declared pairs."""
