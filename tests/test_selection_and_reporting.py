@@ -143,47 +143,63 @@ def test_verdict_rules_at_their_thresholds(scale, refuted):
     assert v.verdict_inconsistency(0.5, 0.4999, scale) == refuted
 
 
-def test_a_new_domains_sections_and_figures_come_from_its_declarations(tmp_path, monkeypatch):
-    """A third domain's drafts and selection sections are config entries: a declaration (axes,
-    labels, wording) beside the others and its saved summary give RESULTS.md a section with a
-    table, a verdict by the hypothesis's rule and a figure; no Python file is touched."""
+def toy_declarations(tmp_path, monkeypatch, declarations: dict) -> None:
+    """conf/ copied into tmp_path with conf/preset/toy/HYPOTHESIS.yaml for each
+    {hypothesis: experiment block}, and the apps' conf folder pointed at it."""
     import shutil
 
     from experiments.core import cli
-    from experiments.reporting import figures, results_md
 
     conf = tmp_path / "conf"
     shutil.copytree(cli.CONF_DIR, conf)
     (conf / "preset" / "toy").mkdir()
-    (conf / "preset" / "toy" / "selection.yaml").write_text(yaml.safe_dump({"experiment": {
-        "name": "toy_selection",
-        "report": {"title": "Toy H1: selection", "claim": "H1 on toy tasks (selection)",
-                   "rows": [["compiler.proposer", "proposer"], ["task.pieces", "pieces"]],
-                   "metrics": [["exact_symbolic", "solved"]], "scope": "over both piece counts"}}}))
-    (conf / "preset" / "toy" / "drafts.yaml").write_text(yaml.safe_dump({"experiment": {
-        "name": "toy_drafts",
-        "report": {"title": "Toy H1: drafts", "claim": "H1 on toy tasks (drafts)",
-                   "series": [["compiler.proposer", "proposer"]], "panels": [["task.pieces", "pieces"]],
-                   "metrics": [["exact_symbolic", "solved"]], "measure": "the solved share"}}}))
+    for hypothesis, experiment in declarations.items():
+        text = yaml.safe_dump({"experiment": experiment})
+        (conf / "preset" / "toy" / f"{hypothesis}.yaml").write_text(text)
     monkeypatch.setattr(cli, "CONF_DIR", conf)
-    drafts = tmp_path / "results" / "toy_drafts"
-    drafts.mkdir(parents=True)
-    solved = {("induce", 1): 0.2, ("induce", 16): 0.5, ("random", 1): 0.1, ("random", 16): 0.1}
-    (drafts / "summary.csv").write_text("\n".join(
-        ["compiler.proposer,task.pieces,num_drafts,count,exact_symbolic_mean,exact_symbolic_std"]
-        + [f"{p},{n},{k},3,{v},0.0" for n in (2, 4) for (p, k), v in solved.items()]) + "\n")
-    (drafts / "meta.json").write_text(json.dumps({"scale": ["small"], "parameters": {"symbolic": {}}}))
-    results = tmp_path / "results" / "toy_selection"
+
+
+def toy_results(tmp_path, name, lines, meta) -> None:
+    """results/NAME/summary.csv (`lines`) and meta.json as aggregate writes them."""
+    results = tmp_path / "results" / name
     results.mkdir(parents=True)
-    exact = {"best": 0.8, "first": 0.6, "random": 0.3, "vote": 0.7}
-    lines = ["compiler.proposer,task.pieces,selector,count,exact_symbolic_mean,exact_symbolic_std"]
-    lines += [f"induce,{n},{s},3,{v},0.1" for n in (2, 4) for s, v in exact.items()]
     (results / "summary.csv").write_text("\n".join(lines) + "\n")
-    (results / "meta.json").write_text(json.dumps({"scale": ["small"], "jobs_complete": 6,
-                                                   "parameters": {"symbolic": {}}}))
+    (results / "meta.json").write_text(json.dumps(meta))
+
+
+def toy_report(tmp_path):
+    """(figure paths, RESULTS.md text) from tmp_path/results."""
+    from experiments.reporting import figures, results_md
+
     made = figures.make_figures(tmp_path / "results", tmp_path / "figures")
+    return made, results_md.render(tmp_path / "results", tmp_path / "figures")
+
+
+def test_a_new_domains_sections_and_figures_come_from_its_declarations(tmp_path, monkeypatch):
+    """A third domain's drafts and selection sections are config entries: a declaration (axes,
+    labels, wording) beside the others and its saved summary give RESULTS.md a section with a
+    table, a verdict by the hypothesis's rule and a figure; no Python file is touched."""
+    toy_declarations(tmp_path, monkeypatch, {
+        "selection": {"name": "toy_selection", "report": {
+            "title": "Toy H1: selection", "claim": "H1 on toy tasks (selection)",
+            "rows": [["compiler.proposer", "proposer"], ["task.pieces", "pieces"]],
+            "metrics": [["exact_symbolic", "solved"]], "scope": "over both piece counts"}},
+        "drafts": {"name": "toy_drafts", "report": {
+            "title": "Toy H1: drafts", "claim": "H1 on toy tasks (drafts)",
+            "series": [["compiler.proposer", "proposer"]], "panels": [["task.pieces", "pieces"]],
+            "metrics": [["exact_symbolic", "solved"]], "measure": "the solved share"}}})
+    solved = {("induce", 1): 0.2, ("induce", 16): 0.5, ("random", 1): 0.1, ("random", 16): 0.1}
+    toy_results(tmp_path, "toy_drafts",
+                ["compiler.proposer,task.pieces,num_drafts,count,exact_symbolic_mean,exact_symbolic_std"]
+                + [f"{p},{n},{k},3,{v},0.0" for n in (2, 4) for (p, k), v in solved.items()],
+                {"scale": ["small"], "parameters": {"symbolic": {}}})
+    exact = {"best": 0.8, "first": 0.6, "random": 0.3, "vote": 0.7}
+    toy_results(tmp_path, "toy_selection",
+                ["compiler.proposer,task.pieces,selector,count,exact_symbolic_mean,exact_symbolic_std"]
+                + [f"induce,{n},{s},3,{v},0.1" for n in (2, 4) for s, v in exact.items()],
+                {"scale": ["small"], "jobs_complete": 6, "parameters": {"symbolic": {}}})
+    made, text = toy_report(tmp_path)
     assert tmp_path / "figures" / "toy_selection.png" in made
-    text = results_md.render(tmp_path / "results", tmp_path / "figures")
     assert "## Toy H1: selection" in text
     assert "| proposer | pieces | best solved % |" in text
     assert "| induce | 2 | 80.0 ± 10.0 |" in text
@@ -201,15 +217,7 @@ def test_a_new_domains_sections_and_figures_come_from_its_declarations(tmp_path,
 def test_a_new_domains_undetermined_section_comes_from_its_declaration(tmp_path, monkeypatch):
     """The undetermined hypotheses too: a third domain's declaration (its vote settings,
     panels, exact answerer and words) and saved summary give a section and a figure."""
-    import shutil
-
-    from experiments.core import cli
-    from experiments.reporting import figures, results_md
-
-    conf = tmp_path / "conf"
-    shutil.copytree(cli.CONF_DIR, conf)
-    (conf / "preset" / "toy").mkdir()
-    (conf / "preset" / "toy" / "undetermined_causal.yaml").write_text(yaml.safe_dump({"experiment": {
+    toy_declarations(tmp_path, monkeypatch, {"undetermined_causal": {
         "name": "toy_undetermined_causal",
         "report": {"title": "Toy: honest undetermined", "scope": "Toy tasks", "note": "Seeds 0-1",
                    "panels": [["task.pieces", "{:.0f} pieces"]],
@@ -218,23 +226,18 @@ def test_a_new_domains_undetermined_section_comes_from_its_declaration(tmp_path,
                    "chosen": ["induce", "length", 0.9], "chosen_words": "induce with the prior",
                    "chosen_note": "chosen beforehand", "chosen_label": "induce with the prior",
                    "ceilings": [["exact", "exact answers"]],
-                   "ceiling_words": "the exact answerer {pct:.1f}%"}}}))
-    monkeypatch.setattr(cli, "CONF_DIR", conf)
-    results = tmp_path / "results" / "toy_undetermined_causal"
-    results.mkdir(parents=True)
+                   "ceiling_words": "the exact answerer {pct:.1f}%"}}})
     right = {("uniform", 1, 1.0): 0.4, ("uniform", 16, 1.0): 0.6, ("length", 1, 1.0): 0.45,
              ("length", 1, 0.9): 0.5, ("length", 16, 1.0): 0.7, ("length", 16, 0.9): 0.8}
     head = ("task.pieces,answerer,proposer,prior,num_drafts,commit,count,right_mean,coverage_mean,"
             "precision_mean,seconds_median_mean,seconds_max_mean")
-    lines = [head] + [f"{n},vote,induce,{q},{k},{c},2,{v},{v + 0.1},{v},," for n in (2, 4)
-                      for (q, k, c), v in right.items()]
-    lines += [f"{n},exact,,,,,2,0.9,0.9,1.0,0.01,0.02" for n in (2, 4)]
-    (results / "summary.csv").write_text("\n".join(lines) + "\n")
-    (results / "meta.json").write_text(json.dumps({"scale": ["small"], "jobs_complete": 4,
-                                                   "parameters": {"symbolic": {}}}))
-    made = figures.make_figures(tmp_path / "results", tmp_path / "figures")
+    toy_results(tmp_path, "toy_undetermined_causal",
+                [head] + [f"{n},vote,induce,{q},{k},{c},2,{v},{v + 0.1},{v},," for n in (2, 4)
+                          for (q, k, c), v in right.items()]
+                + [f"{n},exact,,,,,2,0.9,0.9,1.0,0.01,0.02" for n in (2, 4)],
+                {"scale": ["small"], "jobs_complete": 4, "parameters": {"symbolic": {}}})
+    made, text = toy_report(tmp_path)
     assert tmp_path / "figures" / "toy_undetermined_causal.png" in made
-    text = results_md.render(tmp_path / "results", tmp_path / "figures")
     assert "## Toy: honest undetermined" in text
     assert "| vote: induce, length | 16 | 0.9 | 80.0 | 90.0 | 80.0 | - |" in text
     assert "| exact | - | - | 90.0 | 90.0 | 100.0 | 0.010, 0.02 |" in text
