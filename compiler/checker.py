@@ -36,6 +36,16 @@ class Scores(NamedTuple):
     size: np.ndarray  # [K] int: description size (the domain's measure)
 
 
+def masked_rules(domain: Domain, drafts):
+    """(well-formed `[...]` bool, the drafts `[..., *rule_shape]` in the domain's dtype with
+    every malformed one zeroed): what the checks run; leading axes any."""
+    drafts = np.asarray(drafts)
+    lead = drafts.ndim - len(domain.rule_shape)  # a draft may have fewer rows than rule_shape
+    well_formed = domain.well_formed(drafts.reshape(-1, *drafts.shape[lead:])).reshape(drafts.shape[:lead])
+    rules = np.where(well_formed.reshape(*well_formed.shape, *([1] * (drafts.ndim - lead))), drafts, 0)
+    return well_formed, rules.astype(domain.rule_dtype)
+
+
 @partial(jax.jit, static_argnames=("check_one", "with_blame"))
 def check_chunk(check_one, drafts, demos, params, with_blame: bool = True):
     """All drafts `[K, ...]` on all demos (leading axis N): wrong units `[K, N]`, blame
@@ -57,10 +67,7 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
     `progress`, if given, is called with each chunk's size.
     """
     groups = as_groups(demos)
-    drafts = np.asarray(drafts)
-    well_formed = domain.well_formed(drafts)
-    rules = np.where(well_formed.reshape(-1, *([1] * (drafts.ndim - 1))), drafts, 0)
-    rules = rules.astype(domain.rule_dtype)
+    well_formed, rules = masked_rules(domain, drafts)
     k = len(rules)
     size = min(chunk, bucket(k))
     entries = int(np.prod(domain.blame_shape))
@@ -101,7 +108,6 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
     )
 
 
-
 @partial(jax.jit, static_argnames=("check_one", "shared_params"))
 def check_tasks_chunk(check_one, drafts, demos, params, shared_params: bool):
     """`[B, K, N]` wrong units of each task's drafts `[B, K, ...]` on its own demos (leading
@@ -116,22 +122,20 @@ def check_tasks(domain: Domain, drafts, demos: list) -> np.ndarray:
     of B tasks checks every step. Each task's demos are one group, and every task's check has
     the same form and shapes (e.g. one grid size and horizon per batch); a malformed draft
     counts MALFORMED_WRONG, as in `check`."""
-    drafts = np.asarray(drafts)
-    b, k = drafts.shape[:2]
-    if len(demos) != b:
-        raise ValueError(f"{b} tasks' drafts but {len(demos)} tasks' demos")
-    well_formed = domain.well_formed(drafts.reshape(b * k, *drafts.shape[2:])).reshape(b, k)
-    rules = np.where(well_formed.reshape(b, k, *([1] * (drafts.ndim - 2))), drafts, 0)
+    well_formed, rules = masked_rules(domain, drafts)
+    if len(demos) != len(rules):
+        raise ValueError(f"{len(rules)} tasks' drafts but {len(demos)} tasks' demos")
     specs = [domain.demo_check(group, False) for group in demos]
-    shapes = {(s.check_one, s.count, str(jax.tree.map(np.shape, (s.demos, s.params)))) for s in specs}
-    if len(shapes) > 1:
+    forms = {(s.check_one, s.count, tuple(np.shape(x) for x in jax.tree.leaves((s.demos, s.params))))
+             for s in specs}
+    if len(forms) > 1:
         raise ValueError("check_tasks needs every task's demos in one form and shape; "
                          "check tasks of other shapes in their own calls")
     stack = lambda *xs: jnp.stack([jnp.asarray(x) for x in xs])  # noqa: E731
     params = [jax.tree.leaves(s.params) for s in specs]
     # one set of params for all (e.g. one horizon): a loop the params bound stays unbatched
     shared = all(all(np.array_equal(a, b) for a, b in zip(p, params[0], strict=True)) for p in params)
-    wrong = check_tasks_chunk(specs[0].check_one, jnp.asarray(rules.astype(domain.rule_dtype)),
+    wrong = check_tasks_chunk(specs[0].check_one, jnp.asarray(rules),
                               jax.tree.map(stack, *[s.demos for s in specs]),
                               specs[0].params if shared else jax.tree.map(stack, *[s.params for s in specs]),
                               shared)

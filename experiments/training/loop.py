@@ -127,6 +127,7 @@ def build_training(cfg: DictConfig) -> TrainingSetup:
 
 
 def new_training(cfg: DictConfig) -> TrainingSetup:
+    """A setup built afresh (what `build_training` keeps)."""
     t = cfg.train
     mesh = data_mesh()
     if mesh is not None and t.batch_size % mesh.size:
