@@ -73,10 +73,11 @@ def check(domain: Domain, drafts, demos, chunk: int = 4096, with_blame: bool = T
     entries = int(np.prod(domain.blame_shape))
     wrong_parts, blame_total = [], np.zeros((k, entries), np.int64)
     for group in groups:
+        bound, group = domain.bind_rules(rules, group)
         spec = domain.demo_check(group, with_blame)
         wrong_rows, blame_rows = [], []
         for start in range(0, k, size):
-            part = rules[start:start + size]
+            part = bound[start:start + size]
             pad = size - len(part)
             if pad:
                 part = np.concatenate([part, np.zeros((pad, *part.shape[1:]), part.dtype)])
@@ -125,7 +126,9 @@ def check_tasks(domain: Domain, drafts, demos: list) -> np.ndarray:
     well_formed, rules = masked_rules(domain, drafts)
     if len(demos) != len(rules):
         raise ValueError(f"{len(rules)} tasks' drafts but {len(demos)} tasks' demos")
-    specs = [domain.demo_check(group, False) for group in demos]
+    bound = [domain.bind_rules(r, group) for r, group in zip(rules, demos, strict=True)]
+    rules = np.stack([r for r, _ in bound])
+    specs = [domain.demo_check(group, False) for _, group in bound]
     forms = {(s.check_one, s.count, tuple(np.shape(x) for x in jax.tree.leaves((s.demos, s.params))))
              for s in specs}
     if len(forms) > 1:

@@ -181,6 +181,11 @@ class Domain:
         """`[N]` wrong units per demo of `group` by the slow reference (for tests)."""
         raise NotImplementedError
 
+    def bind_rules(self, rules: np.ndarray, group) -> tuple[np.ndarray, Any]:
+        """(rules, group) as the check reads them: a domain whose drafts carry parts that run
+        on the host first (arc's programs) binds them to this group here; default: as given."""
+        return rules, group
+
     def demo_check(self, group, with_blame: bool) -> DemoCheck:
         raise NotImplementedError
 

@@ -92,11 +92,26 @@ def solve(cfg: DictConfig) -> dict:
             print(f"error: {item}", file=sys.stderr)
             results[task_name], details[task_name] = None, {"error": str(item)}
             continue
-        results[task_name] = details[task_name] = solve_task(cfg, item, reasoner, config)
+        try:
+            results[task_name] = details[task_name] = solve_task(cfg, item, reasoner, config)
+        except Exception as err:  # noqa: BLE001 - one task the compiler fails on costs only itself
+            reason = f"{type(err).__name__}: {err}"
+            print(f"error: task {task_name}: {reason}; answered with its test inputs", file=sys.stderr)
+            results[task_name] = details[task_name] = input_fallback(codec, item, reason)
     submission = codec.submission(results)
+    answered = sum(1 for r in results.values() if r is not None and "error" not in r)
+    print(f"{answered} of {len(results)} tasks compiled; "
+          f"{len(results) - answered} answered by a fallback (see the details file)", file=sys.stderr)
     write_atomic(details_path(cfg.out), json.dumps(details) + "\n")
     write_atomic(cfg.out, json.dumps(submission) + "\n")
     return submission
+
+
+def input_fallback(codec, task, reason: str) -> dict:
+    """The stated fallback answer of a task the compiler failed on: each test input as it
+    is (both attempts), and why."""
+    tests = [codec.answer_json(x, task, j) for j, x in enumerate(task.test_inputs)]
+    return {"test": tests, "error": reason, "fallback": "the test input itself"}
 
 
 def details_path(out) -> Path:
@@ -218,7 +233,7 @@ def main(cfg: DictConfig) -> None:
             print(f"rule {result['rule']} ({result['consistent_drafts']} consistent drafts); "
                   f"{len(result['test'])} answers written to {cfg.out}")
         else:  # a domain's submission format: details beside it
-            print(f"{len(result)} tasks answered in {cfg.out} (details: {details_path(cfg.out)})")
+            print(f"{len(result)} tasks written to {cfg.out} (details: {details_path(cfg.out)})")
 
 
 if __name__ == "__main__":

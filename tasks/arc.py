@@ -3,9 +3,10 @@ files in the official one-task format or Kaggle's many-task format.
 
 An ARC task gives answers, not a hidden rule (`rule=None`). Grids go on the fixed canvas
 (compiler/arc), so all of a task's demos form one group whatever their sizes, and every
-query stacks with every other. The first scope is the tasks whose every pair keeps its size;
-`make_tasks` returns those of `task.split` (the others are "not attempted" and count as
-failures in reported totals), each test input one query whose answer is its output.
+query stacks with every other. Every task is in scope (size-changing ones are answered by
+drafts whose output starts from a piece of a program); `task.scope` picks the same-size or
+size-changing ones (read from the demo pairs, never a test output), and `make_tasks`
+returns those of `task.split`, each test input one query whose answer is its output.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from compiler.arc import CANVAS, OUT, Demos, from_canvas, to_canvas
 from compiler.arc.checker import MAX_STEPS
-from tasks.arc_data import SPLITS, data_version, load_split, same_size
+from tasks.arc_data import SPLITS, data_version, load_split
 from tasks.domain import DemoReading, TaskCollections, TaskDomain, TaskFileError
 
 
@@ -29,13 +30,19 @@ class ArcTaskConfig:
     offset: int = 0  # skip this many in-scope tasks of the split (with eval.num_tasks: a slice)
     stride: int = 1  # every stride-th in-scope task (e.g. 3: a fixed third of the split)
     noise: float = 0.0  # unused (ARC demos are as given)
+    scope: str = "all"  # all | same_size | size_changing (read from the demo pairs only)
+    # the program search's budget per task (compiler/arc/program_proposer.py: ArcOptions)
+    search_depth: int = 2
+    search_states: int = 20_000
+    search_seconds: float = 6.0
 
 
 @dataclass
 class Query:
     input: np.ndarray  # [CANVAS, CANVAS] canvas
     horizon: int  # the fixed-point cap; a draft in mode `once` stops after one step
-    answer: np.ndarray  # [CANVAS, CANVAS] the expected output (OUT outside the grid)
+    answer: np.ndarray | None  # [CANVAS, CANVAS] the expected output (OUT outside the grid);
+    # None where the task file gives none (no placeholder answer is stored)
 
     @property
     def size(self) -> int:
@@ -52,6 +59,7 @@ class ArcTask:
     rule: None = None  # ARC gives answers, not rules
     test_index: int = 0  # which test input of the ARC task the queries ask (evaluation)
     split: str = ""
+    same_size: bool = True  # every demo pair keeps its size
 
 
 class ArcFormatError(TaskFileError):
@@ -105,9 +113,14 @@ def parse_arc_task(obj, where: str, need_outputs: bool = False) -> dict:
     return {"train": train, "test": test, "horizons": horizons}
 
 
-def in_scope(task: dict) -> bool:
-    """Every demo pair keeps its size (the first scope)."""
-    return all(x.shape == y.shape for x, y in task["train"])
+SCOPES = ("all", "same_size", "size_changing")
+
+
+def in_scope(parsed: dict, scope: str) -> bool:
+    """Whether a parsed task is in `scope`, read from its demo pairs only (never a test
+    output): `same_size` when every demo pair keeps its size."""
+    same = all(x.shape == y.shape for x, y in parsed["train"])
+    return scope == "all" or (scope == "same_size") == same
 
 
 def arc_demos(parsed: dict) -> Demos:
@@ -119,7 +132,7 @@ def arc_demos(parsed: dict) -> Demos:
 
 def arc_task(task_id: int, name: str, parsed: dict, horizons=(MAX_STEPS,)) -> ArcTask:
     """Every test input a query (per horizon: the fixed-point cap)."""
-    queries = [Query(to_canvas(x), int(h), to_canvas(y if y is not None else x))
+    queries = [Query(to_canvas(x), int(h), None if y is None else to_canvas(y))
                for x, y in parsed["test"] for h in horizons]
     return ArcTask(task_id, name, arc_demos(parsed), queries)
 
@@ -132,7 +145,8 @@ def eval_tasks(chosen, horizons, split: str) -> list[ArcTask]:
         demos = arc_demos(parsed)
         for j, (x, y) in enumerate(parsed["test"]):
             queries = [Query(to_canvas(x), int(h), to_canvas(y)) for h in horizons]
-            out.append(ArcTask(len(out), name, demos, queries, test_index=j, split=split))
+            out.append(ArcTask(len(out), name, demos, queries, test_index=j, split=split,
+                               same_size=in_scope(parsed, "same_size")))
     return out
 
 
@@ -146,12 +160,13 @@ def task_file(parsed: dict, name: str):
                            test_horizons=list(parsed["horizons"]))
 
 
-def split_tasks(split: str) -> list[tuple[str, dict]]:
-    """(ARC id, parsed task) of every in-scope task of `split`, in id order."""
+def split_tasks(split: str, scope: str = "all") -> list[tuple[str, dict]]:
+    """(ARC id, parsed task) of every task of `split` in `scope`, in id order."""
     out = []
     for name, obj in load_split(split).items():
-        if same_size(obj):
-            out.append((name, parse_arc_task(obj, f"{split}/{name}", need_outputs=True)))
+        parsed = parse_arc_task(obj, f"{split}/{name}", need_outputs=True)
+        if in_scope(parsed, scope):
+            out.append((name, parsed))
     return out
 
 
@@ -167,6 +182,12 @@ class ArcTasks(TaskDomain, TaskCollections, DemoReading):
     def validate(self, t) -> None:
         if t.split not in SPLITS:
             raise ValueError(f"task.split={t.split!r}; known: {sorted(SPLITS)}")
+        if t.scope not in SCOPES:
+            raise ValueError(f"task.scope={t.scope!r}; known: {list(SCOPES)}")
+        if t.search_depth < 0 or t.search_states < 1 or t.search_seconds <= 0:
+            raise ValueError("task.search_depth must be >= 0, task.search_states >= 1 and "
+                             f"task.search_seconds > 0, got {t.search_depth}, {t.search_states}, "
+                             f"{t.search_seconds}")
         if t.offset < 0 or t.stride < 1:
             raise ValueError(f"task.offset must be >= 0 and task.stride >= 1, got {t.offset}, {t.stride}")
 
@@ -176,7 +197,7 @@ class ArcTasks(TaskDomain, TaskCollections, DemoReading):
         every `task.stride`-th, as one task per test input (ARC's tasks are fixed: `seed`
         does not change them); queries at every horizon in `query_horizons` (the cap on a
         fixed-point run; a draft in mode once stops after one step)."""
-        chosen = split_tasks(t.split)[t.offset::t.stride][:num_tasks]
+        chosen = split_tasks(t.split, t.scope)[t.offset::t.stride][:num_tasks]
         return eval_tasks(chosen, list(query_horizons) or [MAX_STEPS], t.split)
 
     def demo_inputs(self, tasks):
@@ -192,6 +213,7 @@ class ArcTasks(TaskDomain, TaskCollections, DemoReading):
         """The ARC id and test index (rows are per test output), the split, its size
         (out-of-scope tasks count as failures in totals) and the data version."""
         return {"task_name": task.name, "test_index": task.test_index, "split": task.split,
+                "same_size": task.same_size,
                 "split_tasks": len(load_split(task.split)) if task.split else None,
                 "data_version": data_version(task.split) if task.split else None}
 

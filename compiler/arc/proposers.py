@@ -1,6 +1,9 @@
 """ARC proposers write drafts: K candidate rule sets for one task's demos.
 
-`induce` (symbolic): sound covers of the demo cells that change. Every cell of every demo
+`induce` (compiler/arc/program_proposer.py): programs found by a search over grid
+transforms, stacks of their results, and the cell-rule covers below reading them.
+
+`cells` (symbolic, the rules-only baseline): sound covers of the demo cells that change. Every cell of every demo
 input is a row of features (compiler/arc/features.py); a rule `body -> head` is *sound*
 when every cell its body fires on gets the head's colour in the output (unchanged cells
 included: firing there must keep the colour), and it *covers* the changed cells it fires on.
@@ -26,7 +29,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from compiler.arc.features import COLOUR_FEATURES, FEATURES, INDEX, NUM_FEATURES, OUT, features
+from compiler.arc.features import (
+    COLOUR_FEATURES,
+    FEATURES,
+    INDEX,
+    MAX_PIECES,
+    NUM_CELL_FEATURES,
+    NUM_FEATURES,
+    OUT,
+    features,
+)
 from compiler.arc.grids import pad_batch
 from compiler.arc.rules import BODY, CONST, COPY, FIXPOINT, MAX_RULES, ONCE, canonical, make
 from compiler.domain import as_groups, host_rng
@@ -38,21 +50,27 @@ register = registrar(PROPOSERS)
 _features_batch = jax.jit(jax.vmap(features))
 
 
-def cell_table(canvases) -> np.ndarray:
-    """`[cells, F]` features of every in-grid cell of `[N, C, C]` canvases."""
+def cell_table(canvases, layers=None) -> np.ndarray:
+    """`[cells, NUM_FEATURES]` features of every in-grid cell of `[N, C, C]` canvases, the
+    piece features read from `layers` `[N, MAX_PIECES, C, C]` (None: no pieces, OUT)."""
     canvases = np.asarray(canvases)
     feats = np.asarray(_features_batch(jnp.asarray(pad_batch(canvases, OUT))))[:len(canvases)]
+    if layers is None:
+        layers = np.full((len(canvases), MAX_PIECES, *canvases.shape[1:]), OUT, np.uint8)
+    feats = np.concatenate([feats, np.moveaxis(np.asarray(layers), 1, -1).astype(feats.dtype)], axis=-1)
     return feats[canvases != OUT]
 
 
 class Pool:
     """What a cover is checked against: feature rows `X`, the colour each must end with `Y`,
-    which rows are changed cells to cover, and (fixpoint) the rows coverage is read on."""
+    which rows are changed cells to cover, and (fixpoint) the rows coverage is read on.
+    `layers` (one `[N, MAX_PIECES, C, C]` per group): the pieces the rules may read."""
 
-    def __init__(self, groups, mode: int):
+    def __init__(self, groups, mode: int, layers=None):
+        layers = layers if layers is not None else [None] * len(groups)
         xs, ys = [], []
-        for g in groups:
-            xs.append(cell_table(g.inputs))
+        for g, lay in zip(groups, layers, strict=True):
+            xs.append(cell_table(g.inputs, lay))
             ys.append(np.asarray(g.outputs)[np.asarray(g.outputs) != OUT])
         x_in, y = np.concatenate(xs), np.concatenate(ys)
         self.changed_in = x_in[:, INDEX["self"]] != y
@@ -60,7 +78,7 @@ class Pool:
             self.x, self.y = x_in, y
             self.cover_x, self.cover_rows = x_in, np.nonzero(self.changed_in)[0]
         else:
-            x_out = np.concatenate([cell_table(g.outputs) for g in groups])
+            x_out = np.concatenate([cell_table(g.outputs, lay) for g, lay in zip(groups, layers, strict=True)])
             self.x, self.y = np.concatenate([x_in, x_out]), np.concatenate([y, y])
             # coverage: the changed cells as the output shows them (rows of the second half)
             self.cover_x, self.cover_rows = x_out, np.nonzero(self.changed_in)[0]
@@ -188,48 +206,67 @@ def greedy_cover(cands: Candidates, literals, prefer_copy: bool, specific: bool,
     return rules, int(uncovered.sum())
 
 
-def draft_of(rules, mode) -> np.ndarray:
-    return make([(list(lits), head) for lits, head in rules], mode)
-
-
-@register("induce")
-def propose_induce(key, demos, num_drafts, config=None, truth=None):
-    groups = as_groups(demos)
-    drafts, seen, scored = [], set(), []
+def covers(groups, layers=None, modes=(ONCE, FIXPOINT), literals: int = 160) -> list[tuple[int, int, list, int]]:
+    """Sound covers of the demos' changed cells, `(uncovered, order, rules, mode)` best
+    first, the rules reading the cell features and the pieces in `layers` (see Pool), in
+    each of `modes`, over the `literals` most frequent literals (the matrix products that
+    score them grow with their square: what a cover costs)."""
+    scored = []
     if not any((g.inputs != g.outputs).any() for g in groups):
-        return canonical(make([]))[None], {"covers": 0}
+        return [(0, 0, [], ONCE)]
     order = 0
-    for mode in (ONCE, FIXPOINT):
-        pool = Pool(groups, mode)
-        literals = literal_candidates(pool)
-        cands = cover_candidates(pool, literals, head_candidates(pool))  # shared by the covers
+    for mode in modes:
+        pool = Pool(groups, mode, layers)
+        chosen = literal_candidates(pool, literals)
+        cands = cover_candidates(pool, chosen, head_candidates(pool))  # shared by the covers
         firsts = []
         for prefer_copy in (False, True):
             for specific in (False, True):
-                rules, left = greedy_cover(cands, literals, prefer_copy, specific)
+                rules, left = greedy_cover(cands, chosen, prefer_copy, specific)
                 scored.append((left, order, rules, mode))
                 order += 1
                 if rules:
                     firsts.append(rules[0])
         for banned in dict.fromkeys(firsts):  # covers without an earlier cover's first rule
-            rules, left = greedy_cover(cands, literals, False, False, banned={banned})
+            rules, left = greedy_cover(cands, chosen, False, False, banned={banned})
             scored.append((left, order, rules, mode))
             order += 1
-    for _left, _, rules, mode in sorted(scored, key=lambda s: (s[0], s[1])):
-        d = draft_of(rules, mode)
-        if d.tobytes() not in seen:
-            seen.add(d.tobytes())
-            drafts.append(d)
-    # more drafts: prefixes of the covers (fewer rules), so K larger than the covers differs
-    for _left, _, rules, mode in sorted(scored, key=lambda s: (s[0], s[1])):
-        for n in range(len(rules) - 1, 0, -1):
-            d = draft_of(rules[:n], mode)
-            if d.tobytes() not in seen:
-                seen.add(d.tobytes())
-                drafts.append(d)
-    drafts = drafts[:num_drafts]
-    return np.stack(drafts), {"covers": len(scored),
-                              "uncovered_best": int(min(s[0] for s in scored))}
+    return sorted(scored, key=lambda s: (s[0], s[1]))
+
+
+def cover_drafts(scored, num_drafts: int, pieces=()) -> list[np.ndarray]:
+    """Distinct drafts of the covers, then of their prefixes (fewer rules), so K larger than
+    the covers still differs; `pieces` `[(chain, role)]` the rules may read."""
+    drafts, seen = [], set()
+    for prefixes in (False, True):
+        for _left, _, rules, mode in scored:
+            for n in (range(len(rules) - 1, 0, -1) if prefixes else [len(rules)]):
+                d = draft_of(rules[:n], mode, pieces)
+                if d.tobytes() not in seen:
+                    seen.add(d.tobytes())
+                    drafts.append(d)
+    return drafts[:num_drafts]
+
+
+def draft_of(rules, mode, pieces=()) -> np.ndarray:
+    """A draft of cover rules; of `pieces` only those the rules read are kept (renumbered)."""
+    pieces = list(pieces)
+    read = sorted({f - NUM_CELL_FEATURES for lits, head in rules
+                   for f in [lit[0] for lit in lits] + ([head[1]] if head[0] == COPY else [])
+                   if f >= NUM_CELL_FEATURES})
+    remap = {NUM_CELL_FEATURES + old: NUM_CELL_FEATURES + new for new, old in enumerate(read)}
+    renumbered = [([(remap.get(f, f), v, n) for f, v, n in lits],
+                   (kind, remap.get(value, value) if kind == COPY else value))
+                  for lits, (kind, value) in rules]
+    return make(renumbered, mode, [pieces[i] for i in read])
+
+
+@register("cells")
+def propose_cells(key, demos, num_drafts, config=None, truth=None):
+    """Cell rules alone (no program): sound covers over the cell features."""
+    scored = covers(as_groups(demos))
+    drafts = cover_drafts(scored, num_drafts)
+    return np.stack(drafts), {"covers": len(scored), "uncovered_best": int(scored[0][0])}
 
 
 @register("random")
@@ -244,10 +281,10 @@ def propose_random(key, demos, num_drafts, config=None, truth=None):
         rules = []
         for _ in range(int(rng.integers(1, 5))):
             lits = []
-            for f in rng.choice(NUM_FEATURES, size=int(rng.integers(1, BODY + 1)), replace=False):
+            for f in rng.choice(NUM_CELL_FEATURES, size=int(rng.integers(1, BODY + 1)), replace=False):
                 lits.append((int(f), int(x[rng.integers(len(x)), f]), 0))
             head = ((CONST, int(rng.integers(0, 10))) if rng.random() < 0.7
-                    else (COPY, int(rng.choice(COLOUR_FEATURES))))
+                    else (COPY, int(rng.choice([f for f in COLOUR_FEATURES if f < NUM_CELL_FEATURES]))))
             rules.append((lits, head))
         out.append(make(rules, FIXPOINT if rng.random() < 0.25 else ONCE))
     return np.stack(out), {}
@@ -261,7 +298,7 @@ def propose_exhaustive(key, demos, num_drafts, config=None, truth=None):
     x = np.concatenate([cell_table(g.inputs) for g in groups])
     colours = np.unique(np.concatenate([g.outputs[g.outputs != OUT] for g in groups]))
     out = []
-    for f in range(NUM_FEATURES):
+    for f in range(NUM_CELL_FEATURES):
         for v in np.unique(x[:, f]):
             for c in colours:
                 out.append(make([([(f, int(v), 0)], (CONST, int(c)))]))

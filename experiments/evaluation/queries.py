@@ -216,5 +216,14 @@ def eval_row(cfg, task, compiled, reasoner_name, grid, horizon, correct) -> dict
         "unobserved_count": None if unobserved is None else len(unobserved),
         "rule_entries": int(compiled.diagnostics.get("num_entries", np.prod(domain.rule_shape))),
         "compile_s": round(compiled.diagnostics["compile_s"], 4),
+        # a proposer that labels its drafts (arc: solution, stack, channels, cells) and
+        # reports its own numbers (arc: the search's states and seconds)
+        "draft_kind": chosen_kind(compiled),
+        **compiled.diagnostics.get("row_extras", {}),
         **domain_of(cfg)[1].row_extras(task),
     }
+
+
+def chosen_kind(compiled) -> str | None:
+    kinds, i = compiled.diagnostics.get("kinds"), compiled.chosen_index
+    return kinds[i] if kinds is not None and i is not None and i < len(kinds) else None

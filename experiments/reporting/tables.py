@@ -141,4 +141,15 @@ def attempts_summary(rows: list[dict]) -> str:
             f"{f'{100 * precision:.1f}%' if committed else '-'} ({len(committed)} committed outputs); "
             f"seconds per task median {seconds[len(seconds) // 2]:.2f}, "
             f"p90 {seconds[int(0.9 * (len(seconds) - 1))]:.2f}, max {seconds[-1]:.2f} ({worst})")
+        # rows that say whether their task keeps its size (arc): the two halves apart
+        for label, same in (("same-size", True), ("size-changing", False)):
+            part = [r for r in rs if r.get("same_size") is same]
+            if part and len(part) < len(rs):
+                part_tasks = defaultdict(list)
+                for r in part:
+                    part_tasks[r.get("task_name", r["task_id"])].append(r)
+                hit = sum(all(r[key] for r in t) for t in part_tasks.values())
+                lines.append(f"  {label}: {key} {100 * np.mean([r[key] for r in part]):.1f}% of "
+                             f"{len(part)} test outputs; tasks solved {hit}/{len(part_tasks)} "
+                             f"({100 * hit / len(part_tasks):.1f}%)")
     return "\n".join(lines)
