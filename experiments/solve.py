@@ -98,6 +98,8 @@ def solve(cfg: DictConfig) -> dict:
             reason = f"{type(err).__name__}: {err}"
             print(f"error: task {task_name}: {reason}; answered with its test inputs", file=sys.stderr)
             results[task_name] = details[task_name] = input_fallback(codec, item, reason)
+        # progress is kept: a run stopped part way leaves the tasks it answered
+        write_atomic(details_path(cfg.out), json.dumps(details) + "\n")
     submission = codec.submission(results)
     answered = sum(1 for r in results.values() if r is not None and "error" not in r)
     print(f"{answered} of {len(results)} tasks compiled; "

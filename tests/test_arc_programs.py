@@ -184,3 +184,20 @@ def test_solve_answers_a_size_changing_task_and_every_test_input(tmp_path):
     out = solve(cfg_for("task=arc", "reasoner=symbolic", f"task_file={tmp_path / 'k.json'}",
                         f"out={tmp_path / 'sub.json'}", "task.search_depth=1", name="solve"))
     assert [e["attempt_1"] for e in out["crop"]] == [[[7]], [[4, 4], [4, 0]]]
+
+
+def test_kaggle_scoring_counts_exact_attempts_only_and_missing_tasks_as_wrong():
+    from experiments.arc_kaggle import challenges, score_rows
+    from tasks.arc_data import load_split
+
+    split = load_split("arc1_train")
+    name, task = next(iter(split.items()))
+    truth = task["test"][0]["output"]
+    assert "output" not in challenges("arc1_train")[name]["test"][0]  # no answers handed out
+    bigger = [row + [0] for row in truth]  # right cells, wrong size
+    rows = score_rows("arc1_train", {name: [{"attempt_1": bigger, "attempt_2": truth}]},
+                      {name: {"seconds": 2.0, "consistent_drafts": 1}})
+    first = [r for r in rows if r["task_name"] == name]
+    assert [(r["pass_at_1"], r["pass_at_2"]) for r in first] == [(False, True)]
+    assert len(rows) == sum(len(t["test"]) for t in split.values())
+    assert not any(r["pass_at_2"] for r in rows if r["task_name"] != name)

@@ -32,7 +32,14 @@ from compiler.arc.rules import (
     size,
     well_formed,
 )
-from compiler.domain import DemoCheck, Domain, as_groups
+from compiler.domain import DemoCheck, Domain, as_groups, bucket
+
+
+def pad_table(table) -> np.ndarray:
+    """A table of pieces' results padded to a power of two of rows, at least 64 (what K = 16
+    drafts of at most 4 distinct pieces need): few compiled shapes of the checks."""
+    extra = bucket(len(table), 64) - len(table)
+    return np.concatenate([table, np.full((extra, *table.shape[1:]), OUT, table.dtype)]) if extra else table
 
 
 class ArcDomain(Domain):
@@ -59,7 +66,7 @@ class ArcDomain(Domain):
         rules = np.array(rules)
         slots, table, _ = P.bind(rules[:, PIECES], group.inputs)
         rules[:, PIECES, P.SLOT] = slots
-        table = pad_batch(table, OUT)  # one compile per bucket of distinct pieces
+        table = pad_table(table)
         return rules, dataclasses.replace(group, table=table)
 
     def internal_consistency(self, drafts, demos=None):
@@ -80,7 +87,7 @@ class ArcDomain(Domain):
         clash, witness = clashes(jnp.asarray(pad_batch(drafts), jnp.int32),
                                  jnp.asarray(pad_batch(inputs, OUT)), MAX_STEPS,
                                  jnp.asarray(pad_batch(slots)),
-                                 jnp.asarray(pad_batch(table, OUT)))
+                                 jnp.asarray(pad_table(table)))
         clash = np.asarray(clash)[:len(drafts), :len(inputs)]
         witness = np.asarray(witness)[:len(drafts), :len(inputs)]
         out = []
@@ -118,13 +125,13 @@ class ArcDomain(Domain):
             return run_batch_jit(rules, states, steps)
         rules, states = np.asarray(rules), np.asarray(states, np.uint8)
         n = len(rules)  # padded to a power of two: one compile per bucket of batch sizes
-        layers = None
-        if (rules[:, PIECES, 0] > 0).any():  # the pieces' results on each state, on the host
-            layers = np.full((n, P.MAX_PIECES, CANVAS, CANVAS), OUT, np.uint8)
-            for b in range(n):
-                slots, table, _ = P.bind(rules[b:b + 1, PIECES], states[b:b + 1])
-                layers[b] = table[slots[0], 0]
-            layers = jnp.asarray(pad_batch(layers, OUT))
+        # the pieces' results on each state, run on the host (all OUT without a program:
+        # one compiled rollout serves drafts with and without programs)
+        layers = np.full((n, P.MAX_PIECES, CANVAS, CANVAS), OUT, np.uint8)
+        for b in np.nonzero((rules[:, PIECES, 0] > 0).any(axis=1))[0]:
+            slots, table, _ = P.bind(rules[b:b + 1, PIECES], states[b:b + 1])
+            layers[b] = table[slots[0], 0]
+        layers = jnp.asarray(pad_batch(layers, OUT))
         out = run_batch_jit(jnp.asarray(pad_batch(rules), jnp.int32),
                             jnp.asarray(pad_batch(states, OUT)),
                             jnp.asarray(steps, jnp.int32), layers)

@@ -30,7 +30,7 @@ import numpy as np
 import yaml
 
 from experiments.core.runio import read_jsonl, write_atomic
-from experiments.reporting.tables import markdown_table
+from experiments.reporting.tables import attempts_summary, markdown_table
 
 METRICS = ("exact", "cell_acc")
 OPTIONAL_METRICS = ("exact_vs_compiled", "certified")  # None where they do not apply
@@ -45,7 +45,9 @@ def find_jobs(roots) -> list[Path]:
     return sorted(jobs)
 
 
-NOT_CONDITIONS = ("seed=", "hydra.", "hydra/", "experiment=", "scale=")
+# `task.offset`: the shard of a split a job ran (`-m task.stride=S task.offset=0,1,...`):
+# the shards of one condition merge into one summary
+NOT_CONDITIONS = ("seed=", "hydra.", "hydra/", "experiment=", "scale=", "task.offset=")
 
 
 def overrides_of(job: Path) -> dict:
@@ -210,6 +212,21 @@ def to_markdown(rows, problems) -> str:
     return "\n".join(lines) + "\n"
 
 
+def attempts_markdown(roots, folder: Path) -> str:
+    """For runs answered with several attempts (arc's pass@2): every complete job's rows of
+    one condition (its shards together) in `folder/eval.jsonl` and their summary."""
+    merged = defaultdict(list)
+    for job in find_jobs(roots):
+        if job_status(job)[0] == "complete":
+            rows = read_jsonl(job / "eval.jsonl")
+            if any(k.startswith("pass_at_") for r in rows for k in r):
+                merged[condition_of(job)] += rows
+    if not merged:
+        return ""
+    write_atomic(folder / "eval.jsonl", "".join(json.dumps(r) + "\n" for rs in merged.values() for r in rs))
+    return "".join(f"\n{condition}: {attempts_summary(rows)}\n" for condition, rows in merged.items())
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("roots", nargs="+", help="run or sweep directories")
@@ -225,7 +242,7 @@ def main(argv=None) -> None:
         write_atomic(folder / "meta.json", json.dumps(sweep_meta(args.roots, problems)) + "\n")
     else:
         rows, problems = aggregate(args.roots)
-        markdown = to_markdown(rows, problems)
+        markdown = to_markdown(rows, problems) + attempts_markdown(args.roots, folder)
     write_atomic(folder / "summary.csv", to_csv(rows))
     write_atomic(folder / "summary.md", markdown)
     print(markdown, end="")
