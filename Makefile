@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test test-all bench gym certify experiments figures plots lint clean
+.PHONY: venv demo test test-all bench gym certify experiments figures plots lint clean arc-benchmark
 
 venv: $(VENV)/.installed $(VENV)/arc-data/.installed
 
@@ -82,3 +82,16 @@ lint: venv
 
 clean:
 	rm -rf runs outputs multirun .pytest_cache
+
+# ARC as a user meets it: a split's Kaggle challenges file (no test outputs) through `solve`
+# with its defaults, one process, then scored against the split's test outputs into
+# results/arc/SPLIT_solve.jsonl and a printed summary (ARC-AGI-1 eval: about 45 min on 2
+# cores). ARC_SPLIT=arc2_eval for ARC-AGI-2; never a split you develop on twice.
+ARC_SPLIT ?= arc1_eval
+arc-benchmark: venv
+	mkdir -p runs/arc
+	$(PY) -m experiments.arc_kaggle challenges --split $(ARC_SPLIT) --out runs/arc/$(ARC_SPLIT)_challenges.json
+	$(PY) -m experiments.solve task=arc task_file=runs/arc/$(ARC_SPLIT)_challenges.json \
+	    out=runs/arc/$(ARC_SPLIT)_submission.json
+	$(PY) -m experiments.arc_kaggle score --split $(ARC_SPLIT) \
+	    --submission runs/arc/$(ARC_SPLIT)_submission.json --rows results/arc/$(ARC_SPLIT)_solve.jsonl

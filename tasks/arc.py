@@ -35,6 +35,7 @@ class ArcTaskConfig:
     search_depth: int = 2
     search_states: int = 20_000
     search_seconds: float = 6.0
+    search_backend: str = "numpy"  # numpy | jax: each transform on all states at once (a GPU)
 
 
 @dataclass
@@ -188,6 +189,8 @@ class ArcTasks(TaskDomain, TaskCollections, DemoReading):
             raise ValueError("task.search_depth must be >= 0, task.search_states >= 1 and "
                              f"task.search_seconds > 0, got {t.search_depth}, {t.search_states}, "
                              f"{t.search_seconds}")
+        if t.search_backend not in ("numpy", "jax"):
+            raise ValueError(f"task.search_backend={t.search_backend!r}; known: numpy, jax")
         if t.offset < 0 or t.stride < 1:
             raise ValueError(f"task.offset must be >= 0 and task.stride >= 1, got {t.offset}, {t.stride}")
 

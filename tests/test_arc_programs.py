@@ -51,12 +51,12 @@ def test_program_text_round_trips_and_canonical_clears_slots(text):
 
 def test_the_type_table_rejects_malformed_programs():
     good = parse_rules("p1 = keep_3(x); p2 = smear_e(p1) | paint p2 | self=0 & p1!=0 -> p1")
-    bad = []
-    d = good.copy(); d[PIECES][0, 0] = len(T.TRANSFORMS) + 1; bad.append(d)  # no such transform
-    d = good.copy(); d[PIECES][1, :P.CHAIN] = [0, 3, 0]; bad.append(d)  # a gap in a chain
-    d = good.copy(); d[0, BASE] = 4; bad.append(d)  # the base is a piece it does not have
-    d = good.copy(); d[PIECES][0, P.ROLE] = 9; bad.append(d)  # no such role
-    d = good.copy(); d[PIECES][0] = 0; bad.append(d)  # pieces not packed first
+    bad = [good.copy() for _ in range(5)]
+    bad[0][PIECES][0, 0] = len(T.TRANSFORMS) + 1  # no such transform
+    bad[1][PIECES][1, :P.CHAIN] = [0, 3, 0]  # a gap in a chain
+    bad[2][0, BASE] = 4  # the base is a piece it does not have
+    bad[3][PIECES][0, P.ROLE] = 9  # no such role
+    bad[4][PIECES][0] = 0  # pieces not packed first
     assert well_formed(np.stack([good, *bad])).tolist() == [True] + [False] * len(bad)
     with pytest.raises(ARC.syntax_error, match="piece feature"):
         parse_rules("p1 = keep_3(x) | self=0 & p2!=0 -> p2")
@@ -128,9 +128,11 @@ def test_the_stacker_lays_pieces_that_reproduce_the_demos_and_the_checker_agrees
 
 def test_a_program_undefined_on_the_test_input_makes_its_draft_contradict_itself():
     """`crop_largest8` is undefined where two objects tie for largest: the test input."""
-    x = np.zeros((5, 5), np.uint8); x[0, 0] = 1; x[2:4, 2:4] = 2
+    x = np.zeros((5, 5), np.uint8)
+    x[0, 0], x[2:4, 2:4] = 1, 2
     y = np.full((2, 2), 2, np.uint8)
-    test = np.zeros((5, 5), np.uint8); test[0, 0:2] = 1; test[3, 3:5] = 3
+    test = np.zeros((5, 5), np.uint8)
+    test[0, 0:2], test[3, 3:5] = 1, 3
     demos = Demos(to_canvas(x)[None], to_canvas(y)[None], to_canvas(test)[None])
     draft = parse_rules("p1 = crop_largest8(x) | base p1 | (no rules)")
     scores = check(ARC, draft[None], demos)

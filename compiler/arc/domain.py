@@ -17,7 +17,7 @@ from compiler.arc import programs as P
 from compiler.arc.checker import MAX_STEPS
 from compiler.arc.executor import clashes, run_batch_jit, run_reference
 from compiler.arc.features import CANVAS, COLOURS, OUT
-from compiler.arc.grids import from_canvas, pad_batch
+from compiler.arc.grids import pad_batch
 from compiler.arc.program_proposer import ArcOptions
 from compiler.arc.proposers import PROPOSERS
 from compiler.arc.rules import (

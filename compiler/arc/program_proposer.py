@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from compiler.arc import programs as P
+from compiler.arc.checker import Demos
 from compiler.arc.features import CANVAS, MAX_PIECES, OUT
 from compiler.arc.grids import from_canvas, to_canvas
 from compiler.arc.proposers import cover_drafts, covers, register
-from compiler.arc.checker import Demos
 from compiler.arc.rules import BASE, HEAD_KIND, ONCE, PIECES, RULES, UNUSED, make
 from compiler.arc.search import (
     SearchConfig,
@@ -47,6 +47,7 @@ class ArcOptions:
     search_depth: int = 2
     search_states: int = 20_000
     search_seconds: float = 6.0
+    search_backend: str = "numpy"  # numpy | jax (batched over states: for a GPU)
 
 
 def channel_layers(group, chosen) -> np.ndarray:
@@ -73,7 +74,7 @@ def program_drafts(group, num_drafts: int, options: ArcOptions) -> tuple[list, l
     outputs = [from_canvas(y) for y in group.outputs]
     tests = [from_canvas(t) for t in group.tests]
     result = search(inputs + tests, SearchConfig(options.search_depth, options.search_states,
-                                                 options.search_seconds),
+                                                 options.search_seconds, options.search_backend),
                     order=task_transforms(inputs, outputs))
     pieces = pieces_of(result.states, outputs)
     kinds: dict[str, list] = {"solution": [], "stack": [], "channels": [], "cells": [], "based": []}

@@ -3,10 +3,11 @@
 `induce` (compiler/arc/program_proposer.py): programs found by a search over grid
 transforms, stacks of their results, and the cell-rule covers below reading them.
 
-`cells` (symbolic, the rules-only baseline): sound covers of the demo cells that change. Every cell of every demo
-input is a row of features (compiler/arc/features.py); a rule `body -> head` is *sound*
-when every cell its body fires on gets the head's colour in the output (unchanged cells
-included: firing there must keep the colour), and it *covers* the changed cells it fires on.
+`cells` (symbolic, the rules-only baseline): sound covers of the demo cells that change.
+Every cell of every demo input is a row of features (compiler/arc/features.py); a rule
+`body -> head` is *sound* when every cell its body fires on gets the head's colour in the
+output (unchanged cells included: firing there must keep the colour), and it *covers* the
+changed cells it fires on.
 Bodies of 1 and 2 literals are scored for every head at once by matrix products; a rule
 that is nearly sound gets a third literal that removes its violations. A greedy set cover
 picks rules until every changed cell is covered. For the fixed-point mode the rules must
@@ -40,7 +41,7 @@ from compiler.arc.features import (
     features,
 )
 from compiler.arc.grids import pad_batch
-from compiler.arc.rules import BODY, CONST, COPY, FIXPOINT, MAX_RULES, ONCE, canonical, make
+from compiler.arc.rules import BODY, CONST, COPY, FIXPOINT, MAX_RULES, ONCE, make
 from compiler.domain import as_groups, host_rng
 from compiler.registry import registrar
 
@@ -78,7 +79,8 @@ class Pool:
             self.x, self.y = x_in, y
             self.cover_x, self.cover_rows = x_in, np.nonzero(self.changed_in)[0]
         else:
-            x_out = np.concatenate([cell_table(g.outputs, lay) for g, lay in zip(groups, layers, strict=True)])
+            x_out = np.concatenate([cell_table(g.outputs, lay)
+                                    for g, lay in zip(groups, layers, strict=True)])
             self.x, self.y = np.concatenate([x_in, x_out]), np.concatenate([y, y])
             # coverage: the changed cells as the output shows them (rows of the second half)
             self.cover_x, self.cover_rows = x_out, np.nonzero(self.changed_in)[0]
@@ -206,7 +208,8 @@ def greedy_cover(cands: Candidates, literals, prefer_copy: bool, specific: bool,
     return rules, int(uncovered.sum())
 
 
-def covers(groups, layers=None, modes=(ONCE, FIXPOINT), literals: int = 160) -> list[tuple[int, int, list, int]]:
+def covers(groups, layers=None, modes=(ONCE, FIXPOINT),
+           literals: int = 160) -> list[tuple[int, int, list, int]]:
     """Sound covers of the demos' changed cells, `(uncovered, order, rules, mode)` best
     first, the rules reading the cell features and the pieces in `layers` (see Pool), in
     each of `modes`, over the `literals` most frequent literals (the matrix products that

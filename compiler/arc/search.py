@@ -32,9 +32,13 @@ from compiler.arc.features import MAX_PIECES
 
 @dataclass(frozen=True)
 class SearchConfig:
-    depth: int = 2  # chain length explored in full (then deeper while the budget lasts)
+    depth: int = 2  # the longest chain explored (breadth first, while the budget lasts)
     max_states: int = 20_000  # distinct states kept per task
     seconds: float = 8.0  # wall-clock budget of the search per task
+    # numpy: the NumPy table, one grid at a time (memoized); jax: each transform of the
+    # batched JAX table (compiler/arc/transforms_jax.py) on every state of a depth at once,
+    # the NumPy table for the transforms it lacks. The same states, in the same order.
+    backend: str = "numpy"
 
 
 @dataclass
@@ -61,6 +65,10 @@ def search(inputs, config: SearchConfig = SearchConfig(), order=None) -> SearchR
     """Every distinct state reachable from `inputs` (real grids: the demo inputs, then the
     test inputs) within the budget, breadth first; `order` (transform indices) is the
     order transforms are tried in (default: the table's)."""
+    if config.backend == "jax":
+        return search_batched(inputs, config, order)
+    if config.backend != "numpy":
+        raise ValueError(f"search backend {config.backend!r}; known: numpy, jax")
     started = time.perf_counter()
     transforms = list(range(len(T.TRANSFORMS))) if order is None else list(order)
     costs = [T.TRANSFORMS[t].cost for t in range(len(T.TRANSFORMS))]
@@ -137,6 +145,69 @@ def task_transforms(inputs, outputs) -> list[int]:
         if arg is None or arg[1] in (shown_out if arg[0] == "paints" else shown_in):
             keep.append(t)
     return keep
+
+
+def search_batched(inputs, config: SearchConfig, order=None) -> SearchResult:
+    """`search` with every transform applied to all states of a depth in one batched call
+    (the JAX table where it has the transform): what a GPU runs. The budget is checked
+    between transforms, so a depth cut short keeps the transforms it finished."""
+    from compiler.arc import transforms_jax as TJ
+    from compiler.arc.grids import from_canvas, to_canvas
+    from compiler.domain import bucket
+
+    started = time.perf_counter()
+    transforms = list(range(len(T.TRANSFORMS))) if order is None else list(order)
+    costs = [T.TRANSFORMS[t].cost for t in range(len(T.TRANSFORMS))]
+    n = len(inputs)
+    root = State((), tuple(np.asarray(g, np.uint8) for g in inputs), 0)
+    seen = {key_of(root.grids)}
+    states, frontier, expanded, depth_reached, complete = [], [root], 0, 0, True
+    for depth in range(1, config.depth + 1):
+        canvases = np.stack([to_canvas(g) for s in frontier for g in s.grids])  # [F * n, C, C]
+        padded = np.concatenate([canvases, np.full((bucket(len(canvases), 256) - len(canvases),
+                                                    *canvases.shape[1:]), 10, np.uint8)])
+        results: dict[int, tuple] = {}
+        for t in transforms:
+            if len(states) + sum(len(v) for v in results.values()) >= config.max_states or \
+                    time.perf_counter() - started > config.seconds:
+                complete = False
+                break
+            name = T.TRANSFORMS[t].name
+            if name in TJ.JAX_TRANSFORMS:
+                out, ok = TJ.apply_batch(name, padded)
+                out, ok = np.asarray(out)[:len(canvases)], np.asarray(ok)[:len(canvases)]
+                grids = [from_canvas(c) if d else None for c, d in zip(out, ok, strict=True)]
+            else:
+                grids = [P.step(t, g) for s in frontier for g in s.grids]
+            results[t] = grids
+            expanded += len(frontier)
+        new = []
+        # states in the order the NumPy search finds them: parent first, then transform
+        for f, parent in enumerate(frontier):
+            for t in transforms:
+                if t not in results:
+                    continue
+                grids = results[t][f * n:(f + 1) * n]
+                if any(g is None for g in grids):
+                    continue
+                if all(a.shape == b.shape and np.array_equal(a, b)
+                       for a, b in zip(grids, parent.grids, strict=True)):
+                    continue
+                if not any(g.any() for g in grids):
+                    continue
+                key = key_of(grids)
+                if key in seen:
+                    continue
+                seen.add(key)
+                new.append(State(parent.chain + (t,), tuple(grids), parent.cost + costs[t]))
+        new = new[:max(config.max_states - len(states), 0)]
+        if new:
+            depth_reached = depth
+        states += new
+        frontier = new
+        if not complete or not new:
+            break
+    return SearchResult(states, expanded, time.perf_counter() - started, depth_reached, complete)
 
 
 def pieces_of(states, outputs) -> list[State]:

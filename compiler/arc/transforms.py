@@ -281,7 +281,6 @@ def connect(g, how: str):
     pairs = {"h": [("e", "w")], "v": [("s", "n")], "hv": [("e", "w"), ("s", "n")],
              "diag": [("se", "nw"), ("sw", "ne")]}[how]
     out = g.copy()
-    filled = False
     for fwd, back in pairs:  # later lines overwrite earlier ones (vertical wins in "hv")
         mask, colour = _between(g, fwd, back)
         out[mask] = colour[mask]

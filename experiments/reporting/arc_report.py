@@ -25,9 +25,9 @@ ARC_COLOURS = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA",
                "#FF851B", "#7FDBFF", "#870C25"]
 CHECK = {True: "check on", False: "check off"}
 # the benchmark runs RESULTS.md quotes: (file under results/arc, what was run)
-BENCHMARK = [("arc1_train_symbolic.jsonl", "ARC-AGI-1 train (developed on)"),
-             ("arc1_eval_symbolic.jsonl", "ARC-AGI-1 eval (run once)"),
-             ("arc2_eval_symbolic.jsonl", "ARC-AGI-2 eval (run once)"),
+BENCHMARK = [("arc1_train_symbolic.jsonl", "ARC-AGI-1 train (developed on; experiments.evaluate)"),
+             ("arc1_eval_solve.jsonl", "ARC-AGI-1 eval (run once; solve's defaults on the Kaggle file)"),
+             ("arc2_eval_solve.jsonl", "ARC-AGI-2 eval (run once; solve's defaults on the Kaggle file)"),
              ("arc1_eval_nca_every27.jsonl", "ARC-AGI-1 eval, every 27th task: per-task NCA")]
 
 
@@ -98,9 +98,9 @@ def benchmark(results: Path) -> tuple[list[str], str] | None:
         version = rows[0].get("data_version", "?") if rows else "?"
         lines += [f"- **{what}** (`results/arc/{path.name}`, data {version}): "
                   + attempts_summary(rows).replace("\n", "; ")]
-    sentence = ("ARC-AGI (the benchmark the field reports): tasks whose every pair keeps its size "
-                "are attempted, the others count as failures in the `/ split` totals; commands and "
-                "the peers measured on this machine: docs/arc.md.")
+    sentence = ("ARC-AGI (the benchmark the field reports): every task is attempted, same-size "
+                "and size-changing ones reported apart; pass@2 per test output (Kaggle's "
+                "average) and per task (ARC Prize's); commands and the versions: docs/arc.md.")
     return [sentence], "\n".join(lines)
 
 
