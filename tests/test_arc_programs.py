@@ -203,3 +203,16 @@ def test_kaggle_scoring_counts_exact_attempts_only_and_missing_tasks_as_wrong():
     assert [(r["pass_at_1"], r["pass_at_2"]) for r in first] == [(False, True)]
     assert len(rows) == sum(len(t["test"]) for t in split.values())
     assert not any(r["pass_at_2"] for r in rows if r["task_name"] != name)
+
+
+def test_covers_without_pieces_never_read_a_piece_feature():
+    """A pool with no pieces has every `p<i>` OUT: `p1 != 0` would hold on every cell and
+    name a piece the draft lacks (it crashed a task of the first ARC-AGI-1 eval run)."""
+    from compiler.arc.features import NUM_CELL_FEATURES
+    from compiler.arc.proposers import ONCE, Pool, covers, literal_candidates
+
+    x = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 2]], np.uint8)
+    demos = Demos(to_canvas(x)[None], to_canvas(np.where(x == 0, 3, x))[None])
+    assert all(f < NUM_CELL_FEATURES for f, _, _ in literal_candidates(Pool([demos], ONCE)))
+    for _, _, rules, _ in covers([demos]):
+        assert all(f < NUM_CELL_FEATURES for lits, _ in rules for f, _, _ in lits)

@@ -89,10 +89,14 @@ class Pool:
 
 def literal_candidates(pool: Pool, limit: int = 160) -> list[tuple[int, int, int]]:
     """`(feature, value, negated)` literals true on some changed cell, most frequent first
-    (plus `f != 0` for colour features)."""
+    (plus `f != 0` for colour features). A piece feature the pool has no piece for (all
+    OUT) gives none: `p1 != 0` would hold everywhere and name a piece the draft lacks."""
     rows = pool.cover_x[pool.cover_rows]
     counts: dict[tuple[int, int, int], int] = {}
+    absent = [f for f in range(NUM_CELL_FEATURES, NUM_FEATURES) if (pool.x[:, f] == OUT).all()]
     for f in range(NUM_FEATURES):
+        if f in absent:
+            continue
         values, n = np.unique(rows[:, f], return_counts=True)
         for v, k in zip(values, n, strict=True):
             if v != OUT:
