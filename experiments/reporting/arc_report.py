@@ -88,15 +88,15 @@ def check_gain(rows, meta, ks, report):
 
 def benchmark(results: Path) -> tuple[list[str], str] | None:
     """The ARC benchmark runs that exist, each as `attempts_summary` prints it."""
-    found = [(results / "arc" / name, what) for name, what in BENCHMARK
-             if (results / "arc" / name).exists()]
+    found = [(name, what) for name, what in BENCHMARK if (results / "arc" / name).exists()]
     if not found:
         return None
     lines = []
-    for path, what in found:
+    for name, what in found:
+        path = results / "arc" / name
         rows = [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
         version = rows[0].get("data_version", "?") if rows else "?"
-        lines += [f"- **{what}** (`results/arc/{path.name}`, data {version}): "
+        lines += [f"- **{what}** (`results/arc/{name}`, data {version}): "
                   + attempts_summary(rows).replace("\n", "; ")]
     sentence = ("ARC-AGI (the benchmark the field reports): every task is attempted, same-size "
                 "and size-changing ones reported apart; pass@2 per test output (Kaggle's "
