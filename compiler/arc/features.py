@@ -23,10 +23,13 @@ rule's head may copy a colour from (`-> ray_n`). Background is colour 0.
   column; `grid_major`, `grid_minor`: the most / least common non-background colour of
   the grid (ties: the smaller colour; 0: none);
 - `obj_largest`, `obj_smallest`: the cell is non-background and its component is a
-  largest / smallest non-background component of the grid.
+  largest / smallest non-background component of the grid;
+- `p1` .. `p6` (`PIECE_FEATURES`, after the cell features): the colour of a draft's piece
+  i at the cell (compiler/arc/programs.py), not computed from the grid: the executor
+  appends them (`with_pieces`); OUT where the draft has no piece i or it lies outside.
 
-`features(grid)` is the JAX version (jittable, vmappable); `features_reference` is the slow,
-obvious per-cell loop the tests compare it with.
+`features(grid)` is the JAX version of the cell features (jittable, vmappable);
+`features_reference` is the slow, obvious per-cell loop the tests compare it with.
 """
 
 from __future__ import annotations
