@@ -52,6 +52,21 @@ def key_of(grids) -> bytes:
     return b"".join(np.array(g.shape, np.uint8).tobytes() + g.tobytes() for g in grids)
 
 
+def kept(grids, parent: State, seen: set) -> bool:
+    """Whether a child's grids (defined on every input) make a new state: not its parent's,
+    not all blank, not an earlier state's (then recorded in `seen`)."""
+    if all(a.shape == b.shape and np.array_equal(a, b)
+           for a, b in zip(grids, parent.grids, strict=True)):
+        return False
+    if not any(g.any() for g in grids):
+        return False
+    key = key_of(grids)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
 @dataclass
 class SearchResult:
     states: list[State]
@@ -91,18 +106,8 @@ def search(inputs, config: SearchConfig = SearchConfig(), order=None) -> SearchR
                     if out is None:
                         break
                     grids.append(out)
-                if len(grids) < len(parent.grids):
-                    continue
-                if all(a.shape == b.shape and np.array_equal(a, b)
-                       for a, b in zip(grids, parent.grids, strict=True)):
-                    continue
-                if not any(g.any() for g in grids):
-                    continue
-                key = key_of(grids)
-                if key in seen:
-                    continue
-                seen.add(key)
-                new.append(State(parent.chain + (t,), tuple(grids), parent.cost + costs[t]))
+                if len(grids) == len(parent.grids) and kept(grids, parent, seen):
+                    new.append(State(parent.chain + (t,), tuple(grids), parent.cost + costs[t]))
             if not complete:
                 break
         if new:
@@ -188,18 +193,8 @@ def search_batched(inputs, config: SearchConfig, order=None) -> SearchResult:
                 if t not in results:
                     continue
                 grids = results[t][f * n:(f + 1) * n]
-                if any(g is None for g in grids):
-                    continue
-                if all(a.shape == b.shape and np.array_equal(a, b)
-                       for a, b in zip(grids, parent.grids, strict=True)):
-                    continue
-                if not any(g.any() for g in grids):
-                    continue
-                key = key_of(grids)
-                if key in seen:
-                    continue
-                seen.add(key)
-                new.append(State(parent.chain + (t,), tuple(grids), parent.cost + costs[t]))
+                if all(g is not None for g in grids) and kept(grids, parent, seen):
+                    new.append(State(parent.chain + (t,), tuple(grids), parent.cost + costs[t]))
         new = new[:max(config.max_states - len(states), 0)]
         if new:
             depth_reached = depth
