@@ -67,27 +67,43 @@ size
                                   the one cell equal to no other
   <split>_and/_or/_xor/_nor       overlay the cells: non-background in all / any (first wins)
                                   / exactly one; nor: background in all -> 1
+
+The families `symmetry` and `objects` live in their own modules
+(`transforms_symmetry.py`, `transforms_objects.py`), the helpers they share with the rest
+in `transform_base.py`; this module holds the other families and the table.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 from scipy import ndimage
-from scipy.signal import fftconvolve
 
-MAX_SIDE = 30
-FAMILIES = ("geometry", "colour", "rays", "fills", "symmetry", "objects", "size")
-COLOURS = tuple(range(1, 10))
-DIRS = {"n": (-1, 0), "ne": (-1, 1), "e": (0, 1), "se": (1, 1),
-        "s": (1, 0), "sw": (1, -1), "w": (0, -1), "nw": (-1, -1)}
-SIDES = ("n", "e", "s", "w")
-CROSS = ndimage.generate_binary_structure(2, 1)
-SQUARE = np.ones((3, 3), bool)
+from compiler.arc.transform_base import (  # noqa: F401 (FAMILIES: part of the table's API)
+    COLOURS,
+    CROSS,
+    DIRS,
+    FAMILIES,
+    MAX_SIDE,
+    SIDES,
+    SQUARE,
+    _bbox,
+    _colour_counts,
+    _extreme_colour,
+    _shift,
+)
+from compiler.arc.transforms_objects import (
+    crop_box,
+    crop_object,
+    delete_objects,
+    flip_objects,
+    keep_objects,
+    object_gravity,
+)
+from compiler.arc.transforms_symmetry import complete_period, complete_symmetry, fill_mask, patch_mask
 
 
 @dataclass(frozen=True)
@@ -97,37 +113,6 @@ class Transform:
     fn: Callable[[np.ndarray], np.ndarray | None]
     same_size: bool
     cost: int = 1
-
-
-# ---------------------------------------------------------------- helpers
-
-def _shift(g, dy, dx, fill=0):
-    """The grid's content moved by (dy, dx); `fill` comes in."""
-    h, w = g.shape
-    out = np.full_like(g, fill)
-    out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-        g[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-    return out
-
-
-def _colour_counts(g):
-    """Cells per colour 0-9, background's count set to 0."""
-    counts = np.bincount(g.ravel(), minlength=10)
-    counts[0] = 0
-    return counts
-
-
-def _only(mask):
-    """The mask when it selects exactly one item, else None."""
-    return mask if int(mask.sum()) == 1 else None
-
-
-def _bbox(mask):
-    rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
-    if rows.size == 0:
-        return None
-    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
-
 
 # ---------------------------------------------------------------- geometry
 
@@ -180,17 +165,6 @@ def erase_colour(g, c: int):
 
 def recolour_all(g, c: int):
     return np.where(g != 0, c, 0).astype(np.uint8)
-
-
-def _extreme_colour(g, most: bool):
-    """The unique most / least common non-background colour, else None."""
-    counts = _colour_counts(g)
-    present = counts > 0
-    if not present.any():
-        return None
-    best = counts.max() if most else counts[present].min()
-    hits = np.nonzero(present & (counts == best))[0]
-    return int(hits[0]) if hits.size == 1 else None
 
 
 def keep_extreme(g, most: bool):
@@ -367,422 +341,6 @@ def grid_border(g, c: int):
     out[0, :] = out[-1, :] = c
     out[:, 0] = out[:, -1] = c
     return out
-
-
-# ---------------------------------------------------------------- symmetry
-
-def _pair_score(g, unknown, pi, pj):
-    """(cells paired with an equal distinct partner, conflicting pairs) for the partner map."""
-    h, w = g.shape
-    valid = (pi >= 0) & (pi < h) & (pj >= 0) & (pj < w)
-    ii, jj = np.nonzero(valid)
-    a, b = g[ii, jj], g[pi[valid], pj[valid]]
-    both = (a != unknown) & (b != unknown)
-    other = (pi[valid] != ii) | (pj[valid] != jj)
-    return int((both & (a == b) & other).sum()), int((both & (a != b)).sum())
-
-
-def _reflection_scores(g, unknown, axes):
-    """(scores, conflicts) of every reflection x -> s - x along `axes` (one axis: a mirror
-    line, indexed by s; both: a 180-degree rotation centre, indexed by (si, sj)). Ordered
-    pairs of known cells are grouped by s: equal pairs minus the cells on the axis (paired
-    with themselves) are the score, unequal pairs the conflicts."""
-    known = g != unknown
-    h, w = g.shape
-    if axes == (0,):
-        return _reflection_scores(g.T, unknown, (1,))
-    if axes == (1,):
-        # [W, W] counts over the rows of equal / unequal known pairs (j, l)
-        both = known[:, :, None] & known[:, None, :]
-        same = both & (g[:, :, None] == g[:, None, :])
-        key = (np.arange(w)[:, None] + np.arange(w)[None, :]).ravel()
-        eq = np.bincount(key, same.sum(0).ravel(), minlength=2 * w - 1)
-        tot = np.bincount(key, both.sum(0).ravel(), minlength=2 * w - 1)
-        on_axis = np.zeros(2 * w - 1)
-        on_axis[::2] = known.sum(0)
-    elif h * w <= 256:  # small grids: all [H*W, H*W] cell pairs directly
-        flat, kn = g.ravel(), known.ravel()
-        both = kn[:, None] & kn[None, :]
-        same = both & (flat[:, None] == flat[None, :])
-        ii, jj = np.indices((h, w))
-        cell = (ii * (2 * w - 1) + jj).ravel()
-        key = (cell[:, None] + cell[None, :]).ravel()
-        size = (2 * h - 1) * (2 * w - 1)
-        eq = np.bincount(key, same.ravel(), minlength=size).reshape(2 * h - 1, 2 * w - 1)
-        tot = np.bincount(key, both.ravel(), minlength=size).reshape(2 * h - 1, 2 * w - 1)
-        on_axis = np.zeros((2 * h - 1, 2 * w - 1))
-        on_axis[::2, ::2] = known
-    else:  # larger grids: the same counts as self-convolutions of the colour masks
-        colours = np.unique(g[known])
-        masks = (g[None] == colours[:, None, None]).astype(np.float64)
-        k = known.astype(np.float64)
-        eq = np.rint(fftconvolve(masks, masks, axes=(1, 2))).sum(0)
-        tot = np.rint(fftconvolve(k, k))
-        on_axis = np.zeros_like(tot)
-        on_axis[::2, ::2] = known
-    return np.rint(eq - on_axis).astype(int), np.rint(tot - eq).astype(int)
-
-
-def _best(scores, conflicts, n_known, centre):
-    """Index of the candidate with no conflicts pairing the most cells (at least half the
-    known ones), nearest the centre on a tie; None if there is none."""
-    ok = (conflicts == 0) & (scores > 0) & (2 * scores >= n_known)
-    if not ok.any():
-        return None
-    cands = np.argwhere(ok)
-    dist = np.abs(cands - np.asarray(centre)).sum(1)
-    order = np.lexsort((dist, -scores[tuple(cands.T)]))
-    return tuple(int(v) for v in cands[order[0]])
-
-
-def _diagonal_axis(g, unknown, n_known, along):
-    """The best diagonal mirror line: d of i - j = d (along "u", transpose) or t of
-    i + j = t (along "v", antitranspose). In coordinates v = i + j, u = i - j both are plain
-    1-D reflections (u -> 2d - u, v -> 2t - v), scored like a left-right mirror on the grid
-    redrawn in those coordinates (cells of the other parity are unknown)."""
-    h, w = g.shape
-    ii, jj = np.indices((h, w))
-    frame = np.full((h + w - 1, h + w - 1), unknown, np.uint8)
-    frame[ii + jj, ii - jj + w - 1] = g  # rows v, columns u + w - 1
-    axis, centre = (1, 2 * (w - 1)) if along == "u" else (0, h + w - 2)
-    scores, conflicts = _reflection_scores(frame, unknown, (axis,))
-    scores[1::2] = 0  # an odd sum is a half-cell diagonal: no cell maps onto a cell
-    best = _best(scores, conflicts, n_known, (centre,))
-    if best is None:
-        return None
-    return (best[0] - 2 * (w - 1)) // 2 if along == "u" else best[0] // 2
-
-
-def _mirror_axis(g, unknown, axis, n_known):
-    """The best mirror line across `axis` (1: left-right, 0: up-down) as s in x -> s - x."""
-    scores, conflicts = _reflection_scores(g, unknown, (axis,))
-    best = _best(scores, conflicts, n_known, (g.shape[axis] - 1,))
-    return None if best is None else best[0]
-
-
-def _symmetry_partners(g, kind, unknown):
-    """Partner maps [(rows, cols)] of the best symmetry of that kind, or None."""
-    h, w = g.shape
-    n_known = int((g != unknown).sum())
-    if n_known == 0:
-        return None
-    ii, jj = np.indices((h, w))
-    if kind in ("flip_h", "flip_v", "hv"):
-        sh = _mirror_axis(g, unknown, 1, n_known) if kind != "flip_v" else None
-        sv = _mirror_axis(g, unknown, 0, n_known) if kind != "flip_h" else None
-        if kind == "flip_h":
-            return None if sh is None else [(ii, sh - jj)]
-        if kind == "flip_v":
-            return None if sv is None else [(sv - ii, jj)]
-        if sh is None or sv is None:
-            return None
-        return [(ii, sh - jj), (sv - ii, jj), (sv - ii, sh - jj)]
-    if kind == "rot180":
-        sc, cf = _reflection_scores(g, unknown, (0, 1))
-        best = _best(sc, cf, n_known, (h - 1, w - 1))
-        return None if best is None else [(best[0] - ii, best[1] - jj)]
-    if kind == "transpose":
-        d = _diagonal_axis(g, unknown, n_known, "u")
-        return None if d is None else [(jj + d, ii - d)]
-    if kind == "antitranspose":
-        t = _diagonal_axis(g, unknown, n_known, "v")
-        return None if t is None else [(t - jj, t - ii)]
-    if kind == "rot90":  # square grids, about the centre
-        if h != w:
-            return None
-        n = h - 1
-        maps = [(n - jj, ii), (jj, n - ii), (n - ii, n - jj)]
-        score, _ = _pair_score(g, unknown, *maps[0])
-        if any(_pair_score(g, unknown, *m)[1] for m in maps) or 2 * score < n_known or score == 0:
-            return None
-        return maps
-    raise ValueError(kind)
-
-
-def _fill_from(g, unknown, partners):
-    """Unknown cells take the colour of a known partner, repeated until nothing changes."""
-    h, w = g.shape
-    out = g.copy()
-    for _ in range(len(partners) + 1):
-        changed = False
-        for pi, pj in partners:
-            valid = (pi >= 0) & (pi < h) & (pj >= 0) & (pj < w)
-            src = np.full_like(out, unknown)
-            src[valid] = out[pi[valid], pj[valid]]
-            take = (out == unknown) & (src != unknown)
-            if take.any():
-                out[take] = src[take]
-                changed = True
-        if not changed:
-            break
-    return out
-
-
-def complete_symmetry(g, kind: str, unknown: int = 0):
-    partners = _symmetry_partners(g, kind, unknown)
-    return None if partners is None else _fill_from(g, unknown, partners)
-
-
-def complete_period(g, unknown: int = 0):
-    h, w = g.shape
-    known = g != unknown
-    if not known.any():
-        return None
-    ii, jj = np.nonzero(known)
-    v = g[known].astype(np.float64)
-
-    def tile(py, px):
-        key = (ii % py) * px + jj % px
-        n = np.bincount(key, minlength=py * px)
-        s = np.bincount(key, v, minlength=py * px)
-        s2 = np.bincount(key, v * v, minlength=py * px)
-        # every tile position's known cells share one colour (zero variance; exact in float)
-        return (n, s) if np.array_equal(s2 * n, s * s) else None
-
-    def rows_agree(py):  # cheap necessary test: rows py apart never conflict
-        a, b, ka, kb = g[:-py], g[py:], known[:-py], known[py:]
-        return not (ka & kb & (a != b)).any()
-
-    # a period (py, px) holds only if (py, W) and (H, px) hold: test those first
-    gt, kt = g.T, known.T
-    pys = [py for py in range(1, h + 1)
-           if (py == h or rows_agree(py)) and tile(py, w) is not None]
-    pxs = [px for px in range(1, w + 1)
-           if (px == w or not (kt[:-px] & kt[px:] & (gt[:-px] != gt[px:])).any())
-           and tile(h, px) is not None]
-    for py, px in sorted(((a, b) for a in pys for b in pxs), key=lambda p: (p[0] * p[1], p)):
-        if (py, px) == (h, w):
-            return None
-        t = tile(py, px)
-        if t is None:
-            continue
-        n, s = t
-        vals = np.where(n > 0, np.round(s / np.maximum(n, 1)), unknown).astype(np.uint8)
-        rows, cols = np.indices((h, w))
-        return np.where(known, g, vals[(rows % py) * px + cols % px]).astype(np.uint8)
-    return None
-
-
-MASK_ORDER = ("hv", "flip_h", "flip_v", "rot180", "transpose", "antitranspose", "rot90")
-
-
-def fill_mask(g, c: int):
-    """Colour c marks unknown cells: the first symmetry (or the period) that fills them all."""
-    if not (g == c).any():
-        return None
-    for kind in MASK_ORDER:
-        out = complete_symmetry(g, kind, c)
-        if out is not None and not (out == c).any():
-            return out
-    out = complete_period(g, c)
-    if out is not None and not (out == c).any():
-        return out
-    return None
-
-
-def patch_mask(g, c: int):
-    out = fill_mask(g, c)
-    if out is None:
-        return None
-    return out[_bbox(g == c)]
-
-
-# ---------------------------------------------------------------- objects
-
-_LABELS: dict = {}  # (conn, multi, grid bytes) -> labels: every object kind labels alike
-
-
-def _objects(g, conn: int, multi: bool):
-    """`_label_objects`, memoized per grid (the labels are read, never written)."""
-    key = (conn, multi, g.shape, g.tobytes())
-    if key not in _LABELS:
-        if len(_LABELS) > 50_000:
-            _LABELS.clear()
-        _LABELS[key] = _label_objects(g, conn, multi)
-    return _LABELS[key]
-
-
-def _label_objects(g, conn: int, multi: bool):
-    """(labels [H, W] 0 = background, count): connected components of non-background cells
-    (multi) or of each colour separately."""
-    structure = SQUARE if conn == 8 else CROSS
-    if multi:
-        return ndimage.label(g != 0, structure)
-    lab = np.zeros(g.shape, np.int32)
-    n = 0
-    for c in np.nonzero(_colour_counts(g))[0]:
-        sub, k = ndimage.label(g == c, structure)
-        lab[sub > 0] = sub[sub > 0] + n
-        n += k
-    return lab, n
-
-
-def _sizes(g, lab, n):
-    return np.bincount(lab.ravel(), minlength=n + 1)[1:]
-
-
-def _obj_colours(g, lab, n):
-    """[n, 10] cells of each colour per object."""
-    flat = lab.ravel().astype(np.int64) * 10 + g.ravel()
-    return np.bincount(flat, minlength=(n + 1) * 10).reshape(n + 1, 10)[1:]
-
-
-def sel_largest(g, lab, n):
-    s = _sizes(g, lab, n)
-    return _only(s == s.max())
-
-
-def sel_smallest(g, lab, n):
-    s = _sizes(g, lab, n)
-    return _only(s == s.min())
-
-
-def sel_noise(g, lab, n):
-    return _sizes(g, lab, n) == 1
-
-
-def sel_unique_colour(g, lab, n):
-    """The one object whose (main) colour no other object has."""
-    main = _obj_colours(g, lab, n).argmax(1)
-    return _only(np.bincount(main, minlength=10)[main] == 1)
-
-
-def sel_least_colour(g, lab, n):
-    """The objects holding the least common non-background colour."""
-    c = _extreme_colour(g, False)
-    return None if c is None else _obj_colours(g, lab, n)[:, c] > 0
-
-
-def sel_most_colours(g, lab, n):
-    k = (_obj_colours(g, lab, n) > 0).sum(1)
-    return _only(k == k.max())
-
-
-def sel_unique_shape(g, lab, n):
-    """The one object whose shape (cell mask, colours aside) no other object shares."""
-    keys = []
-    for k, sl in enumerate(ndimage.find_objects(lab, n)):
-        m = lab[sl] == k + 1
-        keys.append((m.shape, m.tobytes()))
-    counts = Counter(keys)
-    return _only(np.array([counts[key] == 1 for key in keys]))
-
-
-def _border_mask(g, lab, n):
-    h, w = g.shape
-    return np.array([sl[0].start == 0 or sl[1].start == 0 or sl[0].stop == h or sl[1].stop == w
-                     for sl in ndimage.find_objects(lab, n)])
-
-
-def sel_border(g, lab, n):
-    return _border_mask(g, lab, n)
-
-
-def sel_inner(g, lab, n):
-    return ~_border_mask(g, lab, n)
-
-
-SELECTORS = {"largest": sel_largest, "smallest": sel_smallest, "noise": sel_noise,
-             "unique_colour": sel_unique_colour, "unique_shape": sel_unique_shape,
-             "least_colour": sel_least_colour, "most_colours": sel_most_colours,
-             "border": sel_border, "inner": sel_inner}
-
-
-def _selected(g, conn, multi, sel):
-    """(labels, count, per-cell selected mask; empty where nothing is selected) or None
-    where the selection is ambiguous (a tie)."""
-    lab, n = _objects(g, conn, multi)
-    if n == 0:
-        return lab, n, np.zeros(g.shape, bool)
-    chosen = SELECTORS[sel](g, lab, n)
-    if chosen is None:
-        return None
-    return lab, n, np.concatenate([[False], chosen])[lab]
-
-
-def keep_objects(g, conn: int, multi: bool, sel: str):
-    found = _selected(g, conn, multi, sel)
-    return None if found is None else np.where(found[2], g, 0).astype(np.uint8)
-
-
-def delete_objects(g, conn: int, multi: bool, sel: str):
-    found = _selected(g, conn, multi, sel)
-    return None if found is None else np.where(found[2], 0, g).astype(np.uint8)
-
-
-def _one_box(g, conn, multi, sel):
-    """(bbox slices, that object's cells) of the one selected object, or None."""
-    found = _selected(g, conn, multi, sel)
-    if found is None:
-        return None
-    lab, _, cells = found
-    if np.unique(lab[cells]).size != 1:
-        return None
-    return _bbox(cells), cells
-
-
-def crop_object(g, conn: int, multi: bool, sel: str):
-    found = _one_box(g, conn, multi, sel)
-    if found is None:
-        return None
-    box, cells = found
-    return np.where(cells[box], g[box], 0).astype(np.uint8)
-
-
-def crop_box(g, conn: int, multi: bool, sel: str, inset: int = 0):
-    found = _one_box(g, conn, multi, sel)
-    if found is None:
-        return None
-    out = g[found[0]]
-    if inset:
-        if min(out.shape) <= 2 * inset:
-            return None
-        out = out[inset:-inset, inset:-inset]
-    return out.copy()
-
-
-def flip_objects(g, axis: int):
-    lab, n = _objects(g, 8, True)
-    if n == 0:
-        return g.copy()
-    out = g.copy()
-    for k, sl in enumerate(ndimage.find_objects(lab, n)):
-        m = lab[sl] == k + 1
-        vals = np.where(m, g[sl], 0)
-        fm, fv = np.flip(m, axis), np.flip(vals, axis)
-        box = out[sl]
-        box[m] = 0
-        box[fm] = fv[fm]
-    return out
-
-
-def object_gravity(g, d: str):
-    """Objects slide toward side d, nearest first, each until the edge or another object."""
-    lab, n = _objects(g, 8, True)
-    if n == 0:
-        return g.copy()
-    h, w = g.shape
-    dy, dx = DIRS[d]
-    cells = [np.nonzero(lab == k + 1) for k in range(n)]
-    lead = [int((ys * dy + xs * dx).max()) for ys, xs in cells]
-    occupied = lab > 0
-    out = np.zeros_like(g)
-    for k in sorted(range(n), key=lambda k: -lead[k]):
-        ys, xs = cells[k]
-        vals = g[ys, xs]
-        occupied[ys, xs] = False
-        step = 0
-        while True:
-            ny, nx = ys + (step + 1) * dy, xs + (step + 1) * dx
-            if ny.min() < 0 or nx.min() < 0 or ny.max() >= h or nx.max() >= w \
-                    or occupied[ny, nx].any():
-                break
-            step += 1
-        ys, xs = ys + step * dy, xs + step * dx
-        occupied[ys, xs] = True
-        out[ys, xs] = vals
-    return out
-
 
 # ---------------------------------------------------------------- size
 
