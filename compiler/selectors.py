@@ -8,9 +8,11 @@ Signature: `select(domain, key, drafts, scores, survivors) -> (chosen_index | No
   the survivors.
 - `random`: a uniformly random draft, ignoring the check (the "no check" ablation).
 - `first`: the first surviving draft in the proposer's order.
-- `version_space`: as `vote` for the RuleSet reported, but `experiments.solve` answers from
-  the demos' exact version space (domains with the `VersionSpace` capability: logic), not
-  from the drafts.
+
+`version_space` is not a selector: it picks no draft. `experiments.solve` alone accepts
+`compiler.selector=version_space` and answers from the demos' exact version space (domains
+with the `VersionSpace` capability: logic), reporting the vote's RuleSet; every other app
+refuses it (experiments/core/config.py, `validate`).
 """
 
 from __future__ import annotations
@@ -43,11 +45,6 @@ def select_vote(domain, key, drafts, scores, survivors):
     rule = domain.majority(drafts[survivors])
     matches = np.nonzero((drafts == rule).reshape(len(drafts), -1).all(axis=1))[0]
     return (int(matches[0]) if len(matches) else None), rule
-
-
-@register("version_space")
-def select_version_space(domain, key, drafts, scores, survivors):
-    return select_vote(domain, key, drafts, scores, survivors)
 
 
 @register("random")

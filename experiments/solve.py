@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import hydra
@@ -31,7 +32,7 @@ from tqdm import tqdm
 
 from compiler import compile, get_domain, reselect
 from compiler.domain import Completions
-from experiments.core.config import ConfigError, compiler_config, validate
+from experiments.core.config import VERSION_SPACE, ConfigError, compiler_config, validate
 from experiments.core.reasoners import build_reasoner
 from experiments.core.runio import write_atomic
 from reasoner import SymbolicReasoner, answer, certify_tables, ranked_answers
@@ -68,7 +69,7 @@ def solve(cfg: DictConfig) -> dict:
         raise ConfigError("compiler.proposer=oracle needs the hidden rule, which a task file "
                           "does not have")
     name, obj = task_json_of(cfg)
-    validate(cfg)
+    validate(cfg, solve=True)
     codec = get_tasks(name)
     path = Path(cfg.task_file)
     collection = (codec.parse_collection(obj, path) if isinstance(codec, TaskCollections)
@@ -79,6 +80,8 @@ def solve(cfg: DictConfig) -> dict:
         raise ConfigError(f"reasoner={reasoner.name} does not read the compiled rule; solve "
                           "answers through it (use reasoner=neural or symbolic)")
     config = compiler_config(cfg)
+    if config.selector == VERSION_SPACE:  # answers from the version space; reports the vote's rule
+        config = replace(config, selector="vote")
     if not isinstance(codec, TaskCollections):
         result = solve_task(cfg, single, reasoner, config)
         write_atomic(cfg.out, json.dumps(result) + "\n")
@@ -144,7 +147,9 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
         fallback, reasoner_used = "symbolic", SymbolicReasoner(domain.name)
     else:
         reasoner_used = reasoner
-    if compiled.selector == "version_space":  # the exact ceiling (validated: the domain has one)
+    # the exact ceiling (validated: the domain has one); demos no rule set reproduces get the vote
+    exact = cfg.compiler.selector == VERSION_SPACE and not voted
+    if exact:
         outputs = list(domain.version_space_answers(task.demos, np.stack(task.test_inputs)))
     else:
         outputs = [answer(reasoner_used, [compiled.voters], x[None], h)[0]
@@ -164,7 +169,7 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
         "test": tests,
         "reasoner": reasoner_used.name,
         "certified": (not failing) if checked else None,
-        "selector": compiled.selector,
+        "selector": VERSION_SPACE if exact else compiled.selector,
         "num_drafts": int(len(compiled.drafts)),
         "chosen_demo_score": compiled.chosen_demo_score,
     }
@@ -191,7 +196,7 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
             result["conflicting_demos"] = demos
     if "unobserved_entries" in diag:
         result["unobserved_entries"] = diag["unobserved_entries"]
-    if compiled.selector == "vote":
+    if compiled.selector == "vote" and not exact:
         mark_undetermined(domain, compiled, task, result)
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result

@@ -182,3 +182,25 @@ def test_voters_carry_their_weights_only_while_they_match():
     v = Voters.of(np.zeros((4, 3, 2)), [1, 0.5, 0.25, 0.1], 0.9)
     assert np.array_equal(v.copy().weights, [1, 0.5, 0.25, 0.1]) and v.copy().commit == 0.9
     assert v[:2].weights is None  # a slice: the weights would pair with the wrong voters
+
+
+def test_version_space_in_evaluate_and_the_presets_is_refused_in_one_line(tmp_path):
+    """Outside solve, `compiler.selector=version_space` would be rows that one majority rule
+    set answered under the version space's name: refused before any row is written."""
+    from experiments import evaluate, job
+    from experiments.core.config import ConfigError
+    from tests.helpers import cfg_for
+
+    for app, run, overrides in [
+            ("evaluate", evaluate.run, ()),
+            ("job", job.run, ("experiment=selection", "scale=tiny"))]:
+        cfg = cfg_for("task=logic", "compiler.selector=version_space", *overrides, name=app)
+        with pytest.raises(ConfigError) as err:
+            run(cfg, tmp_path / app)
+        message = str(err.value)
+        assert "\n" not in message and "only in experiments.solve" in message
+        assert "compiler.selector=vote" in message  # the alternative
+        assert not (tmp_path / app).exists()  # no rows
+    with pytest.raises(ValueError, match="unknown selector 'version_space'"):
+        compile(LOGIC, Demos(np.zeros((1, 3), np.uint8), np.zeros((1, 3), np.uint8), (0,)),
+                jax.random.key(0), CompilerConfig(selector="version_space"))

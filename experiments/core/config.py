@@ -187,8 +187,12 @@ def _positive(cfg: DictConfig, *paths: str) -> None:
                 raise ConfigError(f"{path} must be positive, got {shown}")
 
 
-def validate(cfg: DictConfig) -> None:
-    """Fail at start on values no run can use."""
+VERSION_SPACE = "version_space"  # solve's answerer, not a selector (compiler/selectors.py)
+
+
+def validate(cfg: DictConfig, solve: bool = False) -> None:
+    """Fail at start on values no run can use. `solve`: the app is experiments.solve, the one
+    that answers with `compiler.selector=version_space`."""
     _positive(cfg, "compiler.num_drafts", "compiler.chunk",
               "reasoner.channels", "reasoner.width", "reasoner.depth", "train.steps",
               "train.batch_size", "train.lr", "train.horizon",
@@ -205,14 +209,18 @@ def validate(cfg: DictConfig) -> None:
     if cfg.compiler.proposer not in domain.proposer_names():
         raise ConfigError(f"compiler.proposer={cfg.compiler.proposer!r}; known for task="
                           f"{domain.name}: {domain.proposer_names()}")
-    if cfg.compiler.selector == "version_space" and not isinstance(domain, VersionSpace):
+    if cfg.compiler.selector == VERSION_SPACE and not isinstance(domain, VersionSpace):
         raise ConfigError(f"compiler.selector=version_space: task={domain.name} has no exact "
                           "version space (compiler.domain.VersionSpace)")
+    if cfg.compiler.selector == VERSION_SPACE and not solve:
+        raise ConfigError("compiler.selector=version_space answers only in experiments.solve; "
+                          "here use compiler.selector=vote (or experiment=undetermined for the "
+                          "version space's own rows, answerer=version_space)")
     if cfg.compiler.prior not in PRIORS:
         raise ConfigError(f"compiler.prior={cfg.compiler.prior!r}; known: {PRIORS}")
     if not 0.5 < cfg.compiler.commit <= 1.0:
         raise ConfigError(f"compiler.commit must be in (0.5, 1], got {cfg.compiler.commit}")
-    if cfg.compiler.selector not in SELECTORS:
+    if cfg.compiler.selector not in SELECTORS and cfg.compiler.selector != VERSION_SPACE:
         raise ConfigError(f"compiler.selector={cfg.compiler.selector!r}; known: {sorted(SELECTORS)}")
     if not 0.0 <= cfg.train.curriculum_fraction <= 1.0:
         raise ConfigError(f"train.curriculum_fraction must be in [0, 1], got "
