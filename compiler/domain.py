@@ -89,7 +89,7 @@ class LearnedProposerNotLoaded(ValueError):
 
 
 class Domain:
-    """The core every rule language implements (DESIGN.md, "Domains are plug-ins")."""
+    """The core every rule language implements (docs/design.md, "The contracts a domain signs")."""
 
     name: str
     rule_shape: tuple[int, ...]  # one RuleSet as arrays, e.g. life's (2, 9) table

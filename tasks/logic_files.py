@@ -1,4 +1,4 @@
-"""Logic task files (DESIGN.md, "Domain `logic`"):
+"""Logic task files (docs/logic.md, "Task files and `solve`"):
 
     {"domain": "logic", "atoms": [names], "inputs": [names], "world": "closed",
      "train": [{"facts": {"a": true, "b": false}, "closure": {"c": true, "d": false}}],

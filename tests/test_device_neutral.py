@@ -1,5 +1,5 @@
 """Checkpoints restore against the devices of the current process, never the topology they
-were written with (the bug seen on a GPU: shared/notes/gpu.md). That resume stays
+were written with (the bug seen on a GPU: Orbax's "Topology mismatch", docs/gpu.md). That resume stays
 bit-identical is tested in test_experiments.py and test_reliability.py."""
 
 import json

@@ -1,5 +1,5 @@
 """The same per-cell reasoner and one Adam step written plainly in PyTorch (eager, CPU):
-the baseline a researcher compares our train step with (shared/notes/performance-baselines.md).
+the baseline a researcher compares our train step with (docs/performance.md).
 
 Same layers as `reasoner.life.neural.RecurrentCell` (reads="rules"): a 3x3 circular
 convolution of the +-1 state, a linear read of the 16 channels, the rule's 18 bits through a

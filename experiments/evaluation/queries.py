@@ -2,7 +2,7 @@
 
 Generic over domains: tasks come from the task domain, compiling and answering go through
 the compiler domain and the reasoner registry. One row per (task, reasoner, size, horizon)
-with the DESIGN.md keys. A task's hidden rule is optional (`task.rule` may be None: the
+with the keys of docs/design.md. A task's hidden rule is optional (`task.rule` may be None: the
 domain gives answers, not rules); the rule-dependent keys are then None. Queries are batched
 across tasks by their input shape, so tasks whose queries differ in size mix freely.
 """
