@@ -14,7 +14,7 @@ from compiler.life.proposers import PROPOSERS, SearchOptions, search_from
 from compiler.life.reference import run_reference
 from compiler.life.rules import NUM_COUNTS, NUM_STATES, RuleSyntaxError, entry_name, format_rule, parse_rule
 
-# the learned proposers (DESIGN.md "The meta-module"): the shipped nets under pretrained/
+# the learned proposers (docs/life.md): the shipped nets under pretrained/
 LEARNED = {
     # the supervised net's most likely tables, then samples
     "neural": LearnedProposer("life-proposer", ProposerNet, neural_proposer),

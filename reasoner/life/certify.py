@@ -4,7 +4,7 @@ A life rule maps each 3 x 3 neighbourhood to the centre's next state. A reasoner
 state between iterations is discrete and whose update is per cell (the compiled neural
 reasoner, the symbolic executor) is therefore exact at *every* horizon and grid size iff
 its one-step map agrees with the rule on all 512 neighbourhoods
-(shared/notes/neural-executor.md). On a 3 x 3 torus the centre's eight neighbours are the
+(docs/life.md, "Certification"). On a 3 x 3 torus the centre's eight neighbours are the
 eight other cells, so neighbourhood `n` is the 3 x 3 grid whose row-major cell k is bit k
 of n, and the centre (cell 4) is the one whose next state is compared.
 """

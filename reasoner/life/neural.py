@@ -10,7 +10,7 @@ initial bias).
 
 The context comes from
 - `reads="rules"` (the compiled reasoner): the RuleSet's 18 bits as +-1 through a bias-free
-  linear layer (shared/notes/neural-executor.md);
+  linear layer (docs/life.md, "The reasoners");
 - `reads="demos"` (the end-to-end baseline, no compiler): a deep-sets encoder over the raw
   demo pairs: per demo cell, the input's 3x3 neighbourhood and the output bit go through an
   MLP, are averaged over cells and demos, and pass a second MLP.
