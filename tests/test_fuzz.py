@@ -10,14 +10,17 @@ import json
 
 import pytest
 from hydra.errors import HydraException
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from compiler import SELECTORS, get_domain
 from compiler.life import RuleSyntaxError, parse_rule
 from experiments.core.cli import check_group_overrides
 from experiments.core.config import ConfigError, validate
 from experiments.solve import solve
+from reasoner.registry import reasoner_names
 from tasks import TaskFileError, load_task_file
 from tasks.life_files import MAX_SIDE, parse_task
 from tests.helpers import cfg_for
@@ -120,10 +123,45 @@ override_values = st.one_of(
                      "[a,b]", "{}", "magic", "true"]))
 
 
+POSITIVE = {"task.grid", "task.num_demos", "task.demo_horizon", "compiler.num_drafts",
+            "train.steps", "train.batch_size", "train.lr", "eval.num_tasks"}
+
+
+def usable(cfg, key) -> bool:
+    """Whether a run of `cfg` (task=life, the train app) can use the composed value of `key`,
+    judged from the value alone (not by asking `validate`)."""
+    value = OmegaConf.select(cfg, "reasoner.name" if key == "reasoner" else key)
+    if key in POSITIVE:
+        return value > 0
+    if key == "seed":
+        return value >= 0  # numpy's generators take no negative seed
+    if key == "task.noise":
+        return 0.0 <= value <= 0.5
+    if key == "task.density_min":
+        return 0.0 <= value <= cfg.task.density_max
+    if key in ("eval.horizons", "eval.grids"):
+        return len(value) > 0 and all(v > 0 for v in value)
+    if key == "compiler.proposer":
+        return value in get_domain("life").proposer_names()
+    if key == "compiler.selector":
+        return value in SELECTORS
+    if key == "reasoner":
+        return value in reasoner_names("life")
+    raise AssertionError(f"no rule for {key}")
+
+
 # 75 examples: each composes a config through Hydra (~0.1-0.3 s); 150 took 41 s in the suite
 @settings(max_examples=75, deadline=None, derandomize=True)
 @given(key=st.sampled_from(CONFIG_KEYS), value=override_values)
+@example(key="seed", value="-1")
+@example(key="train.steps", value="0")
+@example(key="task.noise", value="0.6")
+@example(key="eval.horizons", value="[4,0]")
+@example(key="compiler.selector", value="version_space")  # solve's answerer only
+@example(key="train.lr", value="0.003")  # usable values are accepted too
 def test_bad_config_overrides_fail_at_start(key, value):
+    """An override is refused at start (by the apps' group check, by Hydra's schema or by
+    `validate`) exactly when a run could not use it."""
     override = f"{key}={value}"
     try:
         check_group_overrides([override])  # what the apps run before Hydra
@@ -132,8 +170,10 @@ def test_bad_config_overrides_fail_at_start(key, value):
         return
     try:
         validate(cfg)
+        accepted = True
     except ConfigError:
-        pass
+        accepted = False
+    assert accepted == usable(cfg, key), (override, "accepted" if accepted else "refused")
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)

@@ -136,6 +136,10 @@ class ExperimentConfig:
     priors: list[str] = field(default_factory=lambda: ["uniform", "length"])
     commits: list[float] = field(default_factory=lambda: [1.0, 0.95, 0.9, 0.8, 0.7, 0.6])
     ceiling: bool = True
+    # budget: the search order of a job (a domain's `search_orders`) and the budgets
+    # (states kept per task) its rows are measured at
+    order: str = "table"
+    budgets: list[int] = field(default_factory=lambda: [250, 1000, 4000, 16000])
     # how RESULTS.md reports the results (experiments/reporting/sections.py reads it from
     # the YAML declaration; the jobs ignore it): title, claim, row axes and labels, metrics
     report: dict[str, Any] = field(default_factory=dict)
@@ -199,6 +203,9 @@ def validate(cfg: DictConfig, solve: bool = False) -> None:
               "train.checkpoint_every", "train.log_every", "train.num_demos", "train.halt_window",
               "eval.horizons", "eval.grids",
               "eval.num_tasks", "eval.batch_size", "eval.max_iterations", "certify.block")
+    seed = OmegaConf.select(cfg, "seed")
+    if seed is not None and seed < 0:  # numpy's generators take no negative seed
+        raise ConfigError(f"seed must be >= 0, got {seed}")
     try:
         tasks = get_tasks(cfg.task.name)
         domain = get_domain(cfg.task.name)
