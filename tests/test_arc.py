@@ -116,12 +116,19 @@ def test_solve_writes_kaggle_submissions_and_a_bad_task_does_not_stop_the_others
     out = solve(cfg_for("task=arc", "reasoner=symbolic", f"task_file={tmp_path / 'kaggle.json'}",
                         f"out={tmp_path / 'sub.json'}", name="solve"))
     assert json.loads((tmp_path / "sub.json").read_text()) == out
-    assert out["aaaa"] == [{"attempt_1": [[2, 2], [0, 0]], "attempt_2": out["aaaa"][0]["attempt_2"]},
-                           {"attempt_1": [[0, 2]], "attempt_2": out["aaaa"][1]["attempt_2"]}]
+    assert [e["attempt_1"] for e in out["aaaa"]] == [[[2, 2], [0, 0]], [[0, 2]]]
     assert set(out["bbbb"][0]) == {"attempt_1", "attempt_2"}  # every id present
     err = capsys.readouterr().err
     assert "bbbb" in err and "train[0].input" in err and "ragged" in err
     details = json.loads((tmp_path / "sub.details.json").read_text())
+    # attempt 2 is the runner-up answer (the first distinct one after attempt 1), attempt 1
+    # again only where the drafts agree on one answer
+    ranked = [[a["output"] for a in t["attempts"]] for t in details["aaaa"]["test"]]
+    assert any(len(r) > 1 for r in ranked)
+    for entry, answers in zip(out["aaaa"], ranked, strict=True):
+        assert entry["attempt_1"] == answers[0]
+        assert entry["attempt_2"] == answers[min(1, len(answers) - 1)]
+        assert (entry["attempt_2"] != entry["attempt_1"]) == (len(answers) > 1)
     assert details["aaaa"]["rule"] == "p1 = recolour_2(x) | base p1 | (no rules)"
     assert "seconds" in details["aaaa"]
     assert "error" in details["bbbb"]
