@@ -29,15 +29,28 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from compiler.logic import Demos, canonical
-from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, closure_many_jit, read_np, run_batch_jit
+from compiler.logic.executor import (
+    CLOSED,
+    FALSE,
+    NOT_ASKED,
+    TRUE,
+    closure_many_jit,
+    read_np,
+    run_batch_jit,
+    used_rows,
+)
 from compiler.logic.rules import FALSE_HEAD, MAX_ATOMS, MAX_RULES, default_names, literal
 from tasks.domain import CounterfactualSets, DemoReading, TaskDomain, TrainingTasks
+from tasks.logic_training import training_batch
 
 WORLDS = ("closed", "open")
 THEORIES = ("none", "follow", "contradict", "causal")
+POOL_SIZE = 1024  # training rule sets per run (host generation: ~1 s per 1,000)
 
 
 @dataclass
@@ -155,6 +168,21 @@ def sample_rule_set(rng, cfg: LogicTaskConfig, depth: int, split: str) -> np.nda
         if heldout_mask(rule, cfg.heldout_fraction)[0] == want:
             return rule
     raise RuntimeError(f"no {split} rule set in 10,000 samples")
+
+
+def training_pool(task_cfg: LogicTaskConfig, seed: int, size: int = POOL_SIZE) -> jax.Array:
+    """`[P, R, 4]` int16: the bank of training-split rule sets of depths 1..task.depth that
+    the learned reasoners' batches draw from (tasks/logic_training.py), each one's used rows
+    first, padded to the same rows."""
+    rng = np.random.default_rng([seed, 0x7EA1])
+    depths = 1 + np.arange(size) % task_cfg.depth
+    rules = np.stack([sample_rule_set(rng, task_cfg, int(d), "train") for d in depths])
+    return jnp.asarray(used_rows(rules), jnp.int16)
+
+
+def training_atoms(task_cfg: LogicTaskConfig) -> int:
+    """Atoms of every training state: the most any training rule set names."""
+    return max(shape_for(task_cfg, d)[0] for d in range(1, task_cfg.depth + 1))
 
 
 def all_assignments(num_inputs: int, rng, limit: int = 4096) -> np.ndarray:
@@ -284,11 +312,9 @@ class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
         return [make_task(rng, i, t, list(query_horizons), split, noise) for i in range(num_tasks)]
 
     def training_pool(self, t, seed: int):
-        from tasks.logic_training import training_pool
         return training_pool(t, seed)
 
     def batch_fn(self, t, batch_size: int, horizon: int):
-        from tasks.logic_training import training_atoms, training_batch
         atoms = training_atoms(t)
 
         def batch(key, pool, **kwargs):

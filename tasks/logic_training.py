@@ -1,10 +1,10 @@
 """Training data for learned logic reasoners: a bank of training-split rule sets and a
 jittable, fixed-shape batch drawn from it by a key alone (step s's data depends on (seed, s)).
 
-Rule sets are generated on the host (tasks/logic.py, numpy) once per run: `pool_size` of
-them from the training split (never a held-out hash), at depths 1..task.depth, as one
-`[P, R, 4]` array with each one's used rows first. A batch draws rule sets from the bank
-and builds states on the device with the exact executor:
+The bank is generated on the host once per run (tasks/logic.py `training_pool`, numpy):
+`pool_size` rule sets from the training split (never a held-out hash), at depths
+1..task.depth, as one `[P, R, 4]` array with each one's used rows first. A batch draws rule
+sets from the bank and builds states on the device with the exact executor:
 - half of the examples start from a query-like state (each input atom unknown, true or
   false; derived atoms unknown), the other half from random bits on every atom at a
   random density (both bits on ~10% of the set atoms: the contradictory states a wrong
@@ -18,31 +18,11 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
-from compiler.logic.executor import CLOSED, EXPLODED, FALSE, TRUE, read, run, slot_indices, to_bits, used_rows
+from compiler.logic.executor import CLOSED, EXPLODED, FALSE, TRUE, read, run, slot_indices, to_bits
 from compiler.logic.rules import BODY
 
-POOL_SIZE = 1024  # training rule sets per run (host generation: ~1 s per 1,000)
 DEMO_STEPS = 16  # demo closures in training batches: enough for the fixed point at depth <= 3
-
-
-def training_pool(task_cfg, seed: int, size: int = POOL_SIZE) -> jax.Array:
-    """`[P, R, 4]` int16: training-split rule sets of depths 1..task.depth, each one's used
-    rows first, padded to the same rows."""
-    from tasks.logic import sample_rule_set
-
-    rng = np.random.default_rng([seed, 0x7EA1])
-    depths = 1 + np.arange(size) % task_cfg.depth
-    rules = np.stack([sample_rule_set(rng, task_cfg, int(d), "train") for d in depths])
-    return jnp.asarray(used_rows(rules), jnp.int16)
-
-
-def training_atoms(task_cfg) -> int:
-    """Atoms of every training state: the most any training rule set names."""
-    from tasks.logic import shape_for
-
-    return max(shape_for(task_cfg, d)[0] for d in range(1, task_cfg.depth + 1))
 
 
 def rule_fires(rules, state):

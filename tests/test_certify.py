@@ -8,7 +8,8 @@ from compiler.life import RuleSet, parse_rule, run_reference, table_from_index
 from experiments.core.reasoners import load_trained, pretrained_run
 from reasoner import SymbolicReasoner, certify, certify_tables, get_spec
 from reasoner.life import NeuralConfig, NeuralReasoner, RecurrentCell
-from reasoner.life.certify import NUM_NEIGHBOURHOODS, expected_next, neighbourhood_grids
+from reasoner.life.certify import expected_next
+from reasoner.life.neighbourhoods import NUM_NEIGHBOURHOODS, neighbourhood_grids
 
 
 def neighbourhood_index(grid: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 from compiler.checker import check
 from compiler.domain import as_groups, host_rng
 from compiler.life.checker import Demos, evidence_counts
+from compiler.life.language import LANGUAGE
 from compiler.life.mean_field import mean_field_proposer
 from compiler.life.rules import NUM_ENTRIES, NUM_RULES, table_from_index
 from compiler.pipeline import CompilerConfig
@@ -36,11 +37,6 @@ def search_options(config) -> SearchOptions:
     """The life options a compiler config carries (the defaults where it has none)."""
     options = None if config is None else config.options
     return options if isinstance(options, SearchOptions) else SearchOptions()
-
-
-def _life():
-    from compiler.life.domain import DOMAIN  # (the domain object holds this registry)
-    return DOMAIN
 
 
 def _dedupe(drafts: np.ndarray) -> np.ndarray:
@@ -77,11 +73,11 @@ def propose_exhaustive(key, demos, num_drafts, config=None, truth=None, progress
     tables = table_from_index(np.arange(NUM_RULES))
     first = groups[0]
     screen = Demos(first.inputs[:1], first.outputs[:1], first.horizon)
-    wrong0 = check(_life(), tables, screen, chunk=chunk, with_blame=False, progress=progress).mismatches
+    wrong0 = check(LANGUAGE, tables, screen, chunk=chunk, with_blame=False, progress=progress).mismatches
     order0 = np.lexsort((np.arange(NUM_RULES), wrong0))
     passed = int((wrong0 == 0).sum())
     candidates = order0[:max(passed, num_drafts)]
-    scores = check(_life(), tables[candidates], groups, chunk=chunk, with_blame=False)
+    scores = check(LANGUAGE, tables[candidates], groups, chunk=chunk, with_blame=False)
     order = np.lexsort((np.arange(len(candidates)), scores.mismatches))[:num_drafts]
     return tables[candidates[order]], {"consistent_rules": int(scores.exact.sum()),
                                        "passed_first_demo": passed}
@@ -153,7 +149,7 @@ def _induce_by_search(groups, num_drafts, rng, config, starts=None):
         iterations += 1
         candidates = np.concatenate([population[:, None], population[:, None] ^ flips], axis=1)
         flat = candidates.reshape(-1, 2, 9)
-        mismatches = check(_life(), flat, groups, with_blame=False).mismatches.reshape(restarts, -1)
+        mismatches = check(LANGUAGE, flat, groups, with_blame=False).mismatches.reshape(restarts, -1)
         for draft, wrong in zip(flat, mismatches.ravel(), strict=True):
             seen.setdefault(draft.tobytes(), (int(wrong), len(seen)))
         if (mismatches == 0).any():
@@ -164,7 +160,7 @@ def _induce_by_search(groups, num_drafts, rng, config, starts=None):
         population[stuck] = rng.integers(0, 2, size=(int(stuck.sum()), 2, 9), dtype=np.uint8)
     if starts is not None:  # the starts themselves are drafts too (before any step)
         for draft in np.asarray(starts, np.uint8):
-            seen.setdefault(draft.tobytes(), (int(check(_life(), draft[None], groups,
+            seen.setdefault(draft.tobytes(), (int(check(LANGUAGE, draft[None], groups,
                                                           with_blame=False).mismatches[0]), len(seen)))
     ranked = sorted(seen.items(), key=lambda item: item[1])[:num_drafts]
     drafts = np.stack([np.frombuffer(b, np.uint8).reshape(2, 9) for b, _ in ranked])

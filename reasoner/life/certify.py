@@ -14,25 +14,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 from compiler.life import RuleSet, format_rule, table_from_index
+from reasoner.life.neighbourhoods import CENTRE, GRIDS, NUM_NEIGHBOURHOODS
+from reasoner.life.neural import NeuralReasoner
 
-NUM_NEIGHBOURHOODS = 512
-CENTRE = 4
-
-
-def neighbourhood_grids() -> np.ndarray:
-    """`[512, 3, 3]` uint8: grid n has bit k of n at row-major cell k."""
-    bits = (np.arange(NUM_NEIGHBOURHOODS)[:, None] >> np.arange(9)[None, :]) & 1
-    return bits.reshape(NUM_NEIGHBOURHOODS, 3, 3).astype(np.uint8)
-
-
-_GRIDS = neighbourhood_grids()
-_CENTRE_STATE = _GRIDS.reshape(NUM_NEIGHBOURHOODS, 9)[:, CENTRE].astype(np.int64)
-_LIVE_NEIGHBOURS = _GRIDS.reshape(NUM_NEIGHBOURHOODS, 9).astype(np.int64).sum(axis=1) - _CENTRE_STATE
+_CENTRE_STATE = GRIDS.reshape(NUM_NEIGHBOURHOODS, 9)[:, CENTRE].astype(np.int64)
+_LIVE_NEIGHBOURS = GRIDS.reshape(NUM_NEIGHBOURHOODS, 9).astype(np.int64).sum(axis=1) - _CENTRE_STATE
 
 
 def expected_next(tables) -> np.ndarray:
@@ -48,15 +37,13 @@ def neighbourhood_outputs(reasoner, task) -> tuple[np.ndarray, np.ndarray | None
     is `logit[1] - logit[0]`); any other per-cell reasoner (e.g. the symbolic executor)
     through one rollout step on the 512 grids per task (no margin).
     """
-    from reasoner.life.neural import NeuralReasoner
-
     if isinstance(reasoner, NeuralReasoner):
         logits = np.asarray(reasoner.neighbourhood_logits(task))
         # argmax semantics of the rollout: a tie goes to state 0
         return (logits[..., 1] > logits[..., 0]).astype(np.uint8), logits[..., 1] - logits[..., 0]
     tables = np.asarray(task, np.uint8)
     r = tables.shape[0]
-    states = np.tile(_GRIDS, (r, 1, 1))
+    states = np.tile(GRIDS, (r, 1, 1))
     out = np.asarray(reasoner.rollout(np.repeat(tables, NUM_NEIGHBOURHOODS, axis=0), states, 1))
     return out[:, 1, 1].reshape(r, NUM_NEIGHBOURHOODS), None
 
@@ -97,7 +84,7 @@ class Certificate:
 
 
 def failing_neighbourhoods(expected: np.ndarray, produced: np.ndarray) -> list[dict]:
-    return [{"neighbourhood": int(n), "grid": _GRIDS[n].astype(int).tolist(),
+    return [{"neighbourhood": int(n), "grid": GRIDS[n].astype(int).tolist(),
              "expected": int(expected[n]), "produced": int(produced[n])}
             for n in np.flatnonzero(expected != produced)]
 
@@ -109,30 +96,6 @@ def certify(reasoner, ruleset: RuleSet, task=None) -> Certificate:
     produced = neighbourhood_outputs(reasoner, table[None] if task is None else task)[0][0]
     failing = failing_neighbourhoods(expected, produced)
     return Certificate(format_rule(table), not failing, failing)
-
-
-def neighbourhood_logits_fn(graphdef, chunk: int = 32):
-    """Jitted `(params, task) -> [B, 512, 2]` for an NNX per-cell model (NeuralReasoner).
-
-    Tasks go through in chunks of `chunk` under `lax.map`, so the `[chunk * 512, width]`
-    activations stay in cache: about 2x faster on CPU than one large batch."""
-    from flax import nnx
-
-    grids = jnp.asarray(_GRIDS)
-
-    @jax.jit
-    def logits(params, task):
-        model = nnx.merge(graphdef, params)
-        features = model.cell_features(grids)[:, 1, 1, :]  # [512, width], the centres
-        context = model.context(task)
-        b = context.shape[0]
-        size = min(chunk, b)  # (a single rule is not padded to a whole chunk)
-        pad = -b % size
-        context = jnp.pad(context, ((0, pad), (0, 0))).reshape(-1, size, context.shape[1])
-        out = jax.lax.map(lambda c: model.neighbourhood_logits(c, features), context)
-        return out.reshape(-1, NUM_NEIGHBOURHOODS, 2)[:b]
-
-    return logits
 
 
 def certify_many(reasoner, indices: np.ndarray, block: int, progress=None):

@@ -24,6 +24,7 @@ from flax import nnx
 
 from compiler.life import NUM_ENTRIES
 from reasoner.halting import halting_loop
+from reasoner.life.neighbourhoods import GRIDS, NUM_NEIGHBOURHOODS
 from reasoner.neural_config import NeuralConfig, pm1
 from reasoner.registry import READS
 
@@ -163,6 +164,28 @@ def rollout_fn(graphdef):
     return rollout, rollout_halting
 
 
+def neighbourhood_logits_fn(graphdef, chunk: int = 32):
+    """Jitted `(params, task) -> [B, 512, 2]` for an NNX per-cell model (NeuralReasoner).
+
+    Tasks go through in chunks of `chunk` under `lax.map`, so the `[chunk * 512, width]`
+    activations stay in cache: about 2x faster on CPU than one large batch."""
+    grids = jnp.asarray(GRIDS)
+
+    @jax.jit
+    def logits(params, task):
+        model = nnx.merge(graphdef, params)
+        features = model.cell_features(grids)[:, 1, 1, :]  # [512, width], the centres
+        context = model.context(task)
+        b = context.shape[0]
+        size = min(chunk, b)  # (a single rule is not padded to a whole chunk)
+        pad = -b % size
+        context = jnp.pad(context, ((0, pad), (0, 0))).reshape(-1, size, context.shape[1])
+        out = jax.lax.map(lambda c: model.neighbourhood_logits(c, features), context)
+        return out.reshape(-1, NUM_NEIGHBOURHOODS, 2)[:b]
+
+    return logits
+
+
 class NeuralReasoner:
     """A trained cell behind the common `rollout(task, states, T)` interface.
 
@@ -198,7 +221,6 @@ class NeuralReasoner:
     def neighbourhood_logits(self, task):
         """`[B, 512, 2]` next-state logits of the centre of every 3x3 neighbourhood."""
         if self._neighbourhood_logits is None:
-            from reasoner.life.certify import neighbourhood_logits_fn
             self._neighbourhood_logits = neighbourhood_logits_fn(self.graphdef)
         return self._neighbourhood_logits(self.params, self._task(task))
 
