@@ -4,9 +4,12 @@ Reads an ARC evaluation's rows (`--rows`, default the committed ARC-AGI-1 *train
 picks solved and failed test outputs by a fixed rule (the smallest grids first, then by
 task id: solved ones; failed ones that kept a consistent draft, i.e. a wrong rule that fits
 every demo; failed ones with none), recompiles exactly those tasks with the run's own
-settings and keys, and writes `--out` (default results/arc/gallery.json): per task the
-demos, the test input, the two attempts, the expected output, the chosen rule text and
-the counts. `make plots` draws it (experiments.reporting.arc_report.fig_arc_gallery).
+settings and keys, and writes `--out` (default results/arc/gallery.json): the settings
+(split, proposer, K, selector: the figure's caption), and per task the demos, the test
+input, the two attempts, the expected output, the chosen rule text, the counts,
+`pass_at_2` from the attempts recomputed here (what the figure draws and labels) and
+`row_pass_at_2` from the run's row (what picked it). `make plots` draws it
+(experiments.reporting.arc_report.fig_arc_gallery).
 """
 
 from __future__ import annotations
@@ -62,13 +65,16 @@ def worked(rows: list[dict], solved: int, wrong: int, empty: int) -> list[dict]:
         q = task.queries[0]
         ranked = ranked_answers(reasoner, c, q.input, q.horizon, top=2)
         demos = task.demos
-        out.append({"task": task.name, "split": r["split"], "pass_at_2": bool(r["pass_at_2"]),
+        attempts = [grid(a.answer) for a in ranked]
+        expected = grid(q.answer)
+        out.append({"task": task.name, "split": r["split"],
+                    "pass_at_2": any(a == expected for a in attempts),
+                    "row_pass_at_2": bool(r["pass_at_2"]),
                     "consistent_drafts": int(c.consistent_drafts),
                     "rule": c.domain.to_text(c.chosen) if c.consistent_drafts else None,
                     "demo_inputs": [grid(x) for x in demos.inputs],
                     "demo_outputs": [grid(y) for y in demos.outputs],
-                    "test_input": grid(q.input), "expected": grid(q.answer),
-                    "attempts": [grid(a.answer) for a in ranked]})
+                    "test_input": grid(q.input), "expected": expected, "attempts": attempts})
     return out
 
 
@@ -87,7 +93,10 @@ def main(argv=None) -> None:
     from experiments.core.runio import write_atomic
 
     gallery = worked(rows, args.solved, args.wrong, args.empty)
-    write_atomic(args.out, json.dumps({"rows": str(args.rows), "tasks": gallery}))
+    from experiments.reporting.arc_report import SETTINGS
+
+    settings = {k: rows[0][k] for k in SETTINGS if k in rows[0]}
+    write_atomic(args.out, json.dumps({"rows": str(args.rows), "settings": settings, "tasks": gallery}))
     print(f"wrote {args.out}: {len(gallery)} tasks")
 
 

@@ -18,17 +18,19 @@ from matplotlib.colors import ListedColormap
 
 from experiments.reporting.plots import save, where
 from experiments.reporting.tables import attempts_summary
-from experiments.reporting.verdicts import mean_of, verdict_selection
+from experiments.reporting.verdicts import NOT_RECORDED, Verdict, budget, mean_of, verdict_selection
 
 # ARC's ten colours (0 black ... 9 maroon), as the ARC task viewer shows them
 ARC_COLOURS = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE",
                "#FF851B", "#7FDBFF", "#870C25"]
 CHECK = {True: "check on", False: "check off"}
-# the benchmark runs RESULTS.md quotes: (file under results/arc, what was run)
-BENCHMARK = [("arc1_train/eval.jsonl", "ARC-AGI-1 train (developed on; experiments.evaluate, 2 shards)"),
-             ("arc1_eval_solve.jsonl", "ARC-AGI-1 eval (run once; solve's defaults on the Kaggle file)"),
-             ("arc2_eval_solve.jsonl", "ARC-AGI-2 eval (run once; solve's defaults on the Kaggle file)"),
-             ("arc1_eval_nca_every27.jsonl", "ARC-AGI-1 eval, every 27th task: per-task NCA")]
+# the benchmark runs RESULTS.md quotes: (file under results/arc, what was run, the targets:
+# [(pass@2 per test output, same_size or None for every output)], each judged on its rows)
+BENCHMARK = [("arc1_train/eval.jsonl", "ARC-AGI-1 train (developed on; experiments.evaluate, 2 shards)", []),
+             ("arc1_eval_solve.jsonl", "ARC-AGI-1 eval (run once; solve's defaults on the Kaggle file)",
+              [(0.30, None), (0.23, True)]),
+             ("arc2_eval_solve.jsonl", "ARC-AGI-2 eval (run once; solve's defaults on the Kaggle file)", []),
+             ("arc1_eval_nca_every27.jsonl", "ARC-AGI-1 eval, every 27th task: per-task NCA", [])]
 
 
 def _check(row) -> bool:
@@ -46,9 +48,42 @@ def _show(ax, grid, title=""):
     ax.set_title(title, fontsize=6)
 
 
+SETTINGS = ("split", "proposer", "num_drafts", "selector")  # what the gallery's caption names
+
+
+def solved(task: dict) -> bool:
+    """Whether one of the attempts the gallery draws is the expected output (the label is
+    computed from what is drawn, never taken from another run's row)."""
+    return any(a == task["expected"] for a in task["attempts"])
+
+
+def gallery_settings(gallery: dict) -> dict:
+    """The compiler settings the gallery was recompiled with: saved in the gallery, or else
+    read from the first row of the evaluation it names; {} where neither holds them."""
+    if gallery.get("settings"):
+        return gallery["settings"]
+    path = Path(gallery.get("rows", ""))
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                return {k: row[k] for k in SETTINGS if k in row}
+    return {}
+
+
+def gallery_caption(gallery: dict) -> str:
+    s = gallery_settings(gallery)
+    if not all(k in s for k in SETTINGS):
+        return "ARC-AGI: solved and failed tasks (the compiler's settings are not recorded)"
+    return (f"{s['split']}: solved and failed tasks (compiler {s['proposer']}, K = {s['num_drafts']}, "
+            f"selector {s['selector']})")
+
+
 def fig_arc_gallery(gallery: dict, out):
     """One row per task: two demo pairs, the test input, the two attempts, the expected
-    output; the rule text (or "no consistent draft") under the row."""
+    output; the rule text (or "no consistent draft") under the row. A task is labelled
+    solved when an attempt drawn equals the expected output; where the evaluation's row
+    said otherwise the label says so."""
     tasks = gallery["tasks"]
     fig = plt.figure(figsize=(8.0, 1.75 * len(tasks)))
     sub = fig.add_gridspec(len(tasks), 8, hspace=1.1, wspace=0.15)
@@ -59,56 +94,119 @@ def fig_arc_gallery(gallery: dict, out):
         attempts = t["attempts"] + t["attempts"][-1:] * (2 - len(t["attempts"]))
         panels += [(t["test_input"], "test in"), (attempts[0], "attempt 1"),
                    (attempts[1], "attempt 2"), (t["expected"], "expected")]
+        ok = solved(t)
+        label = "solved" if ok else "failed"
+        row = t.get("row_pass_at_2", t.get("pass_at_2"))
+        if row is not None and bool(row) != ok:
+            label += f" (its row: {'solved' if row else 'failed'})"
         for j, (grid, title) in enumerate(panels[:8]):
             ax = fig.add_subplot(sub[i, j])
             _show(ax, grid, title)
             if j == 0:
                 first = ax
-                ax.set_ylabel(f"{t['task']}\n{'solved' if t['pass_at_2'] else 'failed'}", fontsize=6)
+                ax.set_ylabel(f"{t['task']}\n{label}", fontsize=6)
         rule = t["rule"] or "no draft fits every demo and the test input"
         text = f"{t['consistent_drafts']} consistent drafts; chosen: {rule}"
         text = "\n".join(text[k:k + 150] for k in range(0, min(len(text), 300), 150))
         first.text(0.0, -0.08, text + ("..." if len(rule) > 250 else ""), ha="left", va="top",
                    fontsize=5, family="monospace", transform=first.transAxes)
-    fig.suptitle("ARC-AGI-1 train: solved and failed tasks (compiler, induce, K = 32, best)", y=0.93)
+    fig.suptitle(gallery_caption(gallery), y=0.93)
     return save(fig, out, "arc_gallery")
 
 
 def check_gain(rows, meta, ks, report):
-    """What the internal-consistency check on the test input changes (induce, largest K),
-    judged by the selection rule."""
-    top = where(rows, **{"compiler.proposer": "induce"}, num_drafts=ks[-1])
+    """What the internal-consistency check on the test input changes (the declared
+    `notes_proposer`, largest K), judged by the selection rule."""
+    proposer = report.get("notes_proposer")
+    if not proposer:
+        return ["The internal-consistency check's gain: no `notes_proposer` declared, not computed."], ""
+    top = where(rows, **{"compiler.proposer": proposer}, num_drafts=ks[-1])
     on, off = [r for r in top if _check(r)], [r for r in top if not _check(r)]
     gain = mean_of(on, "pass_at_2") - mean_of(off, "pass_at_2")
-    return [f"The internal-consistency check on the test input (induce, K={int(ks[-1])}) changes "
+    word = verdict_selection(gain, meta["_scale"])
+    number = (f"{100 * gain:+.1f} points pass@2 per test output ({100 * mean_of(on, 'pass_at_2'):.1f}% "
+              f"on vs {100 * mean_of(off, 'pass_at_2'):.1f}% off)")
+    text = (f"The internal-consistency check on the test input ({proposer}, K={int(ks[-1])}) changes "
             f"pass@2 by {100 * gain:+.1f} points ({100 * mean_of(on, 'pass_at_2'):.1f}% on vs "
             f"{100 * mean_of(off, 'pass_at_2'):.1f}% off; verdict "
-            f"**{verdict_selection(gain, meta['_scale'])}** by the selection rule, >= 10 points)."], ""
+            f"**{word}** by the selection rule, >= 10 points).")
+    return [Verdict(text, claim=f"the internal check on the test input changes pass@2 ({proposer}, "
+                                f"K={int(ks[-1])})", word=word, number=number,
+                    budget=budget(meta, meta["_scale"]))], ""
+
+
+def target_verdicts(rows, targets, what: str, aggregated: str) -> list[Verdict]:
+    """One verdict per declared target (share, same_size or None for all outputs) on pass@2
+    averaged per test output (Kaggle's average), with the per-task count beside it."""
+    out = []
+    for share, same in targets:
+        part = [r for r in rows if same is None or r.get("same_size") is same]
+        if not part:
+            continue
+        hit = sum(bool(r["pass_at_2"]) for r in part)
+        tasks: dict = {}
+        for r in part:
+            tasks.setdefault(r.get("task_name", r["task_id"]), []).append(bool(r["pass_at_2"]))
+        solved_tasks = sum(all(v) for v in tasks.values())
+        rate = hit / len(part)
+        word = "reached" if rate >= share else "not reached"
+        scope = "all test outputs" if same is None else ("same-size test outputs" if same else
+                                                         "size-changing test outputs")
+        number = (f"{100 * rate:.1f}% of {len(part)} {scope} ({hit} right); per task "
+                  f"{100 * solved_tasks / len(tasks):.1f}% ({solved_tasks} of {len(tasks)} tasks)")
+        claim = f"{what}: pass@2 >= {100 * share:g}% of {scope} (averaged per test output)"
+        k = part[0].get("num_drafts")
+        spent = f"{len(tasks)} tasks, " + (f"K = {k}" if k else
+                                           f"K and time limit {NOT_RECORDED} in the rows")
+        verdict = Verdict(f"{claim} **{word}** ({spent}): {number}.", claim=claim, word=word,
+                          number=number, budget=spent)
+        verdict.aggregated = aggregated
+        out.append(verdict)
+    return out
 
 
 def benchmark(results: Path) -> tuple[list[str], str] | None:
-    """The ARC benchmark runs that exist, each as `attempts_summary` prints it."""
-    found = [(name, what) for name, what in BENCHMARK if (results / "arc" / name).exists()]
+    """The ARC benchmark runs that exist, each as `attempts_summary` prints it, and a verdict
+    for each declared target."""
+    found = [(name, what, targets) for name, what, targets in BENCHMARK
+             if (results / "arc" / name).exists()]
     if not found:
         return None
-    lines = []
-    for name, what in found:
+    lines, verdicts = [], []
+    for name, what, targets in found:
         path = results / "arc" / name
         rows = [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
         version = rows[0].get("data_version", "?") if rows else "?"
         lines += [f"- **{what}** (`results/arc/{name}`, data {version}): "
                   + attempts_summary(rows).replace("\n", "; ")]
+        verdicts += target_verdicts([r for r in rows if r.get("reasoner") == "symbolic"], targets,
+                                    what.split(" (")[0], NOT_RECORDED)  # the rows hold no date
     sentence = ("ARC-AGI (the benchmark the field reports): every task is attempted, same-size "
                 "and size-changing ones reported apart; pass@2 per test output (Kaggle's "
                 "average) and per task (ARC Prize's); commands and the versions: docs/arc.md.")
-    return [sentence], "\n".join(lines)
+    return [sentence, *verdicts], "\n".join(lines)
 
 
-FIGURES: dict = {}  # the drafts figure is every domain's (plots.fig_drafts)
 # what the drafts section's declaration names in `extras`
 EXTRAS = {"check_gain": check_gain}
 
 
-def gallery_figure(results: Path, out: Path) -> list[Path]:
+def appendix(results: Path, figures: Path):
+    """RESULTS.md's block of the benchmark runs (no preset) and the gallery under it."""
+    arc = benchmark(results)
+    if not arc:
+        return None
+    sentences, body = arc
+    lines = [body, ""]
+    if (figures / "arc_gallery.png").exists():
+        path = results / "arc" / "gallery.json"
+        caption = gallery_caption(json.loads(path.read_text())) if path.exists() else "ARC-AGI tasks"
+        lines += [f"{caption} (`python -m experiments.arc_gallery`):", "",
+                  f"![arc gallery]({figures.name}/arc_gallery.png)", ""]
+    return "ARC-AGI: the benchmark runs", sentences, lines
+
+
+def figures(results: Path, out: Path) -> list[Path]:
+    """The gallery (results/arc/gallery.json, written by experiments.arc_gallery)."""
     path = results / "arc" / "gallery.json"
     return fig_arc_gallery(json.loads(path.read_text()), out) if path.exists() else []

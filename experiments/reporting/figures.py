@@ -3,7 +3,8 @@
 Reads `results/NAME/summary.csv` (and `results/drafts/example.json`) written by
 `experiments.aggregate`; never trains or evaluates. Writes `figures/NAME.pdf` and `.png`
 for every experiment whose summary exists: the hypotheses' figure functions (plots.py) for
-each declared preset, and each domain report's FIGURES.
+each declared preset, and the figures each discovered domain's report draws itself
+(`figures(results, out)`, domain_reports.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from experiments.core.cli import declared_presets, preset_reports
-from experiments.reporting.arc_report import FIGURES as ARC_FIGURES
-from experiments.reporting.arc_report import gallery_figure
+from experiments.reporting.domain_reports import domain_reports
 from experiments.reporting.plots import (
     STYLE,
     fig_consistency_check,
@@ -52,9 +52,10 @@ def declared_figures() -> dict:
 
 def make_figures(results: Path, out: Path) -> list[Path]:
     plt.rcParams.update(STYLE)
-    made = gallery_figure(results, out)
+    made = [path for module in domain_reports().values() if hasattr(module, "figures")
+            for path in module.figures(results, out)]
     declared, reports = declared_presets(), preset_reports()
-    for name, draw in {**ARC_FIGURES, **declared_figures()}.items():
+    for name, draw in declared_figures().items():
         path = results / name / "summary.csv"
         if path.exists():
             rows = read_summary(path)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from experiments.reporting.plots import where
-from experiments.reporting.verdicts import budget, mean_of, pct, table, verdict_drafts
+from experiments.reporting.verdicts import Verdict, budget, mean_of, pct, table, verdict_drafts
 
 
 def checker_work(rows, meta, ks, report):
@@ -42,26 +42,31 @@ def learned_per_regime(rows, meta, ks, report):
     per_regime = {r: gain(*r) for r in regimes}
     best, worst = max(per_regime, key=per_regime.get), min(per_regime, key=per_regime.get)
     word = verdict_drafts(per_regime[best], per_regime[worst], meta["_scale"])
-    return [f"H1 with the learned proposer{regime} **{word}** ({budget(meta, meta['_scale'])}): from "
+    spent = budget(meta, meta["_scale"])
+    text = (f"H1 with the learned proposer{regime} **{word}** ({spent}): from "
             f"K={int(ks[0])} to K=64 neural drafts, exact accuracy changes by "
             f"{100 * per_regime[best]:+.1f} points at best (demo horizon {int(best[0])}, noise "
             f"{best[1]:g}) and {100 * per_regime[worst]:+.1f} at worst (horizon {int(worst[0])}, "
             f"noise {worst[1]:g}) (rule: supported if one regime gains >= 10 points and none "
-            "loses > 2)."], ""
+            "loses > 2).")
+    number = (f"exact {100 * per_regime[best]:+.1f} points at best, {100 * per_regime[worst]:+.1f} at "
+              f"worst, K = {int(ks[0])} -> 64 neural drafts")
+    return [Verdict(text, claim=f"H1 with the learned proposer{regime}", word=word, number=number,
+                    budget=spent)], ""
 
 
 def learned_proposer_target(rows, meta, ks, report):
     proposers = list(dict.fromkeys(r["compiler.proposer"] for r in rows))
     if (64 in ks and where(rows, **{"task.demo_horizon": 2, "task.noise": 0.02})
             and any(p in LEARNED for p in proposers)):
-        return [proposer_target(rows, ks, proposers, report.get("regime", ""))], ""
+        return [proposer_target(rows, ks, proposers, report.get("regime", ""), meta)], ""
     return [], ""
 
 
 LEARNED = ("neural", "neural_self_taught", "hybrid", "neural_mean_field")
 
 
-def proposer_target(rows, ks, proposers, regime: str = "") -> str:
+def proposer_target(rows, ks, proposers, regime: str = "", meta=None) -> str:
     """Issue 13's life target at demo horizon 2, noise 0.02: a learned proposer's pass@64 >=
     95% (with pass@1), and exhaustive's exact accuracy with >= 10x fewer drafts checked
     (exhaustive runs all 2^18 tables)."""
@@ -84,12 +89,18 @@ def proposer_target(rows, ks, proposers, regime: str = "") -> str:
                for p in LEARNED if p in proposers}
     best = max(learned, key=learned.get)
     word = "reached" if learned[best] >= 0.95 else "not reached"
-    return (f"Learned-proposer target{regime} (demo horizon 2, noise 0.02: pass@64 >= 95%, "
+    text = (f"Learned-proposer target{regime} (demo horizon 2, noise 0.02: pass@64 >= 95%, "
             f"exhaustive's accuracy with >= 10x fewer than its 262,144 tables) **{word}** "
             f"(best learned proposer: {best}, pass@64 {100 * learned[best]:.1f}%): "
             + "; ".join(parts) + ". Drafts checked counts the checker's calls only: induce "
             "and hybrid hill-climb inside the proposer (checking tables there), the mean-field "
-            "proposers descend 8 x 300 relaxed runs.")
+            "proposers descend relaxed runs; neither is counted.")
+    if meta is None:
+        return text
+    claim = f"Learned-proposer target{regime} (demo horizon 2, noise 0.02: pass@64 >= 95%)"
+    return Verdict(text, claim=claim,
+                   word=word, number=f"best learned proposer {best}: pass@64 {100 * learned[best]:.1f}%",
+                   budget=budget(meta, meta["_scale"]))
 
 
 # what the drafts sections' declarations name in `extras`

@@ -7,12 +7,12 @@ undetermined_report.py, worded by conf/preset/logic/); the verdict rules are ver
 from __future__ import annotations
 
 from experiments.reporting.logic_reasoner_report import (  # issues 12 and 13
-    DEPTHS,
+    depths,
     logic_proposers,
     logic_reasoner_targets,
 )
 from experiments.reporting.plots import where
-from experiments.reporting.verdicts import budget, mean_of, pct, table
+from experiments.reporting.verdicts import Verdict, budget, mean_of, pct, table
 
 
 def _panels(rows):
@@ -40,19 +40,28 @@ def logic_targets(rows, meta):
     vote = where(rows, **{"compiler.selector": "vote"})
     top = max(vote, key=lambda r: r["acc_answered_mean"]) if vote else None
     best_exact = mean_of(where(rows, **{"compiler.selector": "best"}), "exact_symbolic")
+    word = "not reached at this budget" if top and top["acc_answered_mean"] < 0.99 else "reached"
+    seeds = sorted({int(r["count"]) for r in rows})
+    seeds_text = (f"{seeds[0]} seed" + ("s" if seeds[0] != 1 else "") if len(seeds) == 1
+                  else f"{seeds[0]} to {seeds[-1]} seeds")
+    tasks = rows[0].get("eval.num_tasks", "")
+    spent = (f"{budget(meta, meta['_scale'])}, "
+             + (f"{int(tasks)} held-out rule sets" if tasks != "" else "held-out rule sets: not recorded")
+             + f", {seeds_text}")
     sentence = ("Logic targets: vote accuracy on the atoms it commits to >= 99% "
-                + ("**not reached at this budget**" if top and top["acc_answered_mean"] < 0.99
-                   else "**reached**")
-                + f" ({budget(meta, meta['_scale'])}, {int(rows[0].get('eval.num_tasks', 0) or 0)} "
-                  f"held-out rule sets, one seed)"
+                + f"**{word}**"
+                + f" ({spent})"
                 + (f": best {100 * top['acc_answered_mean']:.1f}% at {100 * top['coverage_mean']:.1f}% "
                    f"coverage (K={int(top['num_drafts'])}, {int(top['task.num_demos'])} demos, "
                    f"{100 * top['task.observed']:g}% observed)" if top else "")
                 + f"; `best` exact {100 * best_exact:.1f}% "
-                  f"(mean over K, demos, observed), {DEPTHS}; chosen rule set equivalent to the "
+                  f"(mean over K, demos, observed), {depths(meta)}; chosen rule set equivalent to the "
                   f"truth on every admissible fact set in "
                   f"{100 * mean_of(rows, 'p_chosen_true'):.1f}% of tasks.")
-    return [sentence], tab
+    number = (f"vote {100 * top['acc_answered_mean']:.1f}% right at {100 * top['coverage_mean']:.1f}% "
+              f"coverage (best setting)" if top else "no vote rows")
+    return [Verdict(sentence, claim="Logic targets: vote accuracy on the atoms it commits to >= 99%",
+                    word=word, number=number, budget=spent)], tab
 
 
 COMMANDS = {"logic_proposers": (

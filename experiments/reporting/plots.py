@@ -175,13 +175,11 @@ def fig_selection(rows, out, name, report):
 
 def training_horizon(results: Path, name: str) -> int | None:
     """The training horizon of an experiment's trained reasoners, from its saved meta.json
-    (or, for results saved without parameters, its preset config)."""
+    (None where the run saved no parameters: the figure then marks none)."""
     from experiments.reporting.verdicts import parameters
 
     path = results / name / "meta.json"
-    meta = json.loads(path.read_text()) if path.exists() else {}
-    scale = ",".join(meta.get("scale", [])) or "small"
-    params = parameters(meta, name, scale)
+    params = parameters(json.loads(path.read_text()) if path.exists() else {})
     return next((p["train_horizon"] for r, p in params.items() if r != "symbolic"), None)
 
 

@@ -1,27 +1,29 @@
-"""RESULTS.md from the saved summaries: `python -m experiments.results_md [--results DIR]`.
+"""RESULTS.md from the saved summaries, and README.md's headline table from its verdicts:
+`python -m experiments.results_md [--results DIR] [--readme README.md]`.
 
 For every experiment with `results/NAME/summary.csv`: the hypothesis, a one-sentence
 verdict computed from the numbers by the rule stated next to it, a compact table (the
 full table is `results/NAME/summary.md`), the figure, the command, the date and machine.
-Reads saved results only.
+Every verdict is also a row of the headline table (domain, claim, verdict, the number, the
+budget, the date), written at RESULTS.md's top and between README.md's `headline` markers.
+Reads saved results only. Domains are discovered (`compiler.domain_names()`), each with its
+own report where it has one (domain_reports.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from functools import partial
 from pathlib import Path
 
 from experiments.core.cli import declared_presets, preset_reports
-from experiments.reporting.arc_report import EXTRAS as ARC_EXTRAS
-from experiments.reporting.arc_report import benchmark
-from experiments.reporting.life_report import EXTRAS as LIFE_EXTRAS
-from experiments.reporting.logic_report import COMMANDS
-from experiments.reporting.logic_report import SECTIONS as LOGIC_SECTIONS
+from experiments.reporting.domain_reports import commands, domain_reports, extras
 from experiments.reporting.plots import read_summary
 from experiments.reporting.sections import WRITERS
-from experiments.reporting.verdicts import parameters
+from experiments.reporting.tables import markdown_table
+from experiments.reporting.verdicts import NOT_RECORDED, Verdict, parameters
 
 # RESULTS.md's order: domain by domain (these first, then any other alphabetically), each
 # domain's hypotheses in this order, then its sections that are no preset
@@ -32,42 +34,70 @@ HYPOTHESIS_ORDER = ("drafts", "drafts_few_demos", "selection", "consistency_chec
 COMMAND = ("python -m experiments.job -m experiment={hypothesis} task={domain} scale={scale} && "
            "python -m experiments.aggregate results/{name}/runs --name {name}")
 
+# README.md's block that `main` rewrites with the headline table
+README_BEGIN, README_END = "<!-- headline:begin -->", "<!-- headline:end -->"
+HEADLINE_HEADER = ["domain", "claim", "verdict", "the number (from the rows)", "budget", "aggregated"]
 
-def preset_command(name: str, scale: str) -> str:
-    """The commands that make results/NAME/ (its declaration says which hypothesis/domain)."""
-    hypothesis, domain = declared_presets().get(name, (name, "life"))
+
+def preset_command(name: str, scale: str) -> str | None:
+    """The commands that make results/NAME/ (its declaration says which hypothesis/domain);
+    None for a name no preset declares."""
+    if name not in declared_presets():
+        return None
+    hypothesis, domain = declared_presets()[name]
     return COMMAND.format(name=name, hypothesis=hypothesis, domain=domain, scale=scale)
 
 
-def sections() -> list[tuple[str, str, object]]:
-    """(results name, title, writer(rows, meta)) of every section: each declared preset whose
-    hypothesis has a generic writer (sections.py) and a `report` declaration, and the
-    sections logic's report writes itself (issue targets that are no preset)."""
-    declared, reports = declared_presets(), preset_reports()
-    extras = {**LIFE_EXTRAS, **ARC_EXTRAS}
-    found = [(name, reports[name]["title"], partial(WRITERS[hypothesis], report=reports[name], extras=extras))
-             for name, (hypothesis, _) in declared.items()
+def ordered_domains(domains) -> list[str]:
+    return sorted(set(domains), key=lambda d: (DOMAIN_ORDER.index(d) if d in DOMAIN_ORDER
+                                               else len(DOMAIN_ORDER), d))
+
+
+def sections() -> list[tuple[str, str, object, str]]:
+    """(results name, title, writer(rows, meta), domain) of every section: each declared
+    preset whose hypothesis has a generic writer (sections.py) and a `report` declaration,
+    and the sections each domain's report writes itself (targets that are no preset)."""
+    declared, reports, found_extras = declared_presets(), preset_reports(), extras()
+    found = [(name, reports[name]["title"],
+              partial(WRITERS[hypothesis], report=reports[name], extras=found_extras), domain)
+             for name, (hypothesis, domain) in declared.items()
              if hypothesis in WRITERS and reports.get(name)]
-    found += LOGIC_SECTIONS
-    domains = sorted({d for _, d in declared.values()},
-                     key=lambda d: (DOMAIN_ORDER.index(d) if d in DOMAIN_ORDER else len(DOMAIN_ORDER), d))
+    for domain, module in domain_reports().items():
+        found += [(name, title, writer, domain) for name, title, writer in getattr(module, "SECTIONS", [])]
+    domains = ordered_domains(d for *_, d in found)
 
     def place(entry):
-        hypothesis, domain = declared.get(entry[0], (None, None))
-        if domain is None:  # not a preset: after its domain's presets (named DOMAIN_...)
-            domain = next((d for d in domains if entry[0].startswith(f"{d}_")), "life")
+        hypothesis = declared.get(entry[0], (None, None))[0]  # None: not a preset, after them
         rank = HYPOTHESIS_ORDER.index(hypothesis) if hypothesis in HYPOTHESIS_ORDER else len(HYPOTHESIS_ORDER)
-        return domains.index(domain), rank
+        return domains.index(entry[3]), rank
     return sorted(found, key=place)
 
 
-def render(results: Path, figures: Path) -> str:
+def headline_row(domain: str, sentence: str, aggregated: str) -> list[str]:
+    """A verdict sentence's row of the headline table (a plain sentence, not a `Verdict`,
+    shows its first bold word as the verdict and says the rest is in RESULTS.md)."""
+    if isinstance(sentence, Verdict):
+        cells = [sentence.claim, f"**{sentence.word}**", sentence.number, sentence.budget]
+    else:
+        bold = re.search(r"\*\*(.+?)\*\*", sentence)
+        cells = [sentence.split("**")[0].strip(" (:"), f"**{bold.group(1)}**" if bold else "-",
+                 "see RESULTS.md", "see RESULTS.md"]
+    return [domain, *[c.replace("|", "/") for c in cells], aggregated]
+
+
+def headline_table(rows: list[list[str]]) -> str:
+    return markdown_table(HEADLINE_HEADER, rows)
+
+
+def build(results: Path, figures: Path) -> tuple[str, str]:
+    """(RESULTS.md's text, the headline table) from the saved results."""
     out = ["# Results", "",
            "Generated by `make figures` (`python -m experiments.results_md`) from "
            "`results/*/summary.csv`; do not edit by hand. Full tables (every condition, "
            "mean ± std over seeds, job counts): `results/NAME/summary.md`.", ""]
-    verdicts = []
-    for name, title, section in sections():
+    verdicts, headline = [], []
+    known_commands = commands()
+    for name, title, section, domain in sections():
         path = results / name / "summary.csv"
         if not path.exists():
             continue
@@ -75,12 +105,14 @@ def render(results: Path, figures: Path) -> str:
         meta_path = results / name / "meta.json"
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         scale = ",".join(meta.get("scale", [])) or "small"
-        meta["_scale"] = scale
-        meta["_parameters"] = parameters(meta, name, scale)
+        meta["_scale"], meta["_domain"] = scale, domain
+        meta["_parameters"] = parameters(meta)
         sentences, tab = section(rows, meta)
+        aggregated = str(meta.get("aggregated", NOT_RECORDED))
         verdicts += [f"- {sentence}" for sentence in sentences]
+        headline += [headline_row(domain, sentence, aggregated) for sentence in sentences]
         out += [f"## {title}", ""] + [x for sentence in sentences for x in (sentence, "")] + [tab, ""]
-        if (figures / f"{name}.png").exists() or name not in COMMANDS:
+        if (figures / f"{name}.png").exists() or name not in known_commands:
             out += [f"![{name}]({figures.name}/{name}.png)", ""]
         if (figures / f"{name}_extrapolation.png").exists():
             out += ["Exact at T = h against the horizon (the training horizon dotted), and the "
@@ -92,19 +124,57 @@ def render(results: Path, figures: Path) -> str:
             out += ["A worked example (demos, three drafts with the checker's verdict, and the "
                     "reasoner's trajectory next to the truth):", "",
                     f"![example]({figures.name}/example.png)", ""]
-        command = COMMANDS.get(name, preset_command(name, scale))
-        out += [f"Command: `{command}`  ",
+        command = known_commands.get(name) or preset_command(name, scale)
+        out += [f"Command: `{command}`  " if command else f"Command: {NOT_RECORDED}.  ",
                 f"Aggregated {meta.get('aggregated', '?')} on {meta.get('machine', '?')}; "
                 f"{meta.get('jobs_complete', '?')} jobs ({meta.get('jobs_without_results', 0)} "
                 f"without results), {meta.get('job_wall_s', '?')} s of job wall time.", ""]
-    arc = benchmark(results)  # the benchmark runs (not a preset: no verdict)
-    if arc:
-        sentences, body = arc
-        out += ["## ARC-AGI: the benchmark runs", ""] + [x for s in sentences for x in (s, "")] + [body, ""]
-        if (figures / "arc_gallery.png").exists():
-            out += ["Solved and failed ARC-AGI-1 train tasks (`python -m experiments.arc_gallery`):", "",
-                    f"![arc gallery]({figures.name}/arc_gallery.png)", ""]
-    return "\n".join(out[:4] + ["## Verdicts", ""] + verdicts + [""] + out[4:])
+    reports = domain_reports()
+    for domain in ordered_domains(reports):  # blocks from results that are no summary
+        appendix = getattr(reports[domain], "appendix", None)
+        block = appendix(results, figures) if appendix else None
+        if block:
+            title, sentences, body = block
+            verdicts += [f"- {s}" for s in sentences if isinstance(s, Verdict)]
+            headline += [headline_row(domain, s, getattr(s, "aggregated", NOT_RECORDED))
+                         for s in sentences if isinstance(s, Verdict)]
+            out += [f"## {title}", ""] + [x for s in sentences for x in (s, "")] + body
+    table = headline_table(headline)
+    text = "\n".join(out[:4] + ["## Verdicts", "",
+                                "Every verdict below, one row each (README.md's headline table is "
+                                "this one):", "", table, ""]
+                     + verdicts + [""] + out[4:])
+    return text, table
+
+
+def render(results: Path, figures: Path) -> str:
+    return build(results, figures)[0]
+
+
+def rewrite_readme(readme: Path, table: str) -> str:
+    """README.md's text with the block between its headline markers replaced by `table`."""
+    text = readme.read_text()
+    if README_BEGIN not in text or README_END not in text:
+        raise SystemExit(f"error: {readme} has no {README_BEGIN} ... {README_END} block")
+    before, rest = text.split(README_BEGIN, 1)
+    after = rest.split(README_END, 1)[1]
+    return f"{before}{README_BEGIN}\n{table}\n{README_END}{after}"
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The body rows of the first Markdown table in `text` (cells stripped)."""
+    lines = [ln for ln in text.splitlines() if ln.startswith("|")]
+    return [[c.strip() for c in ln.strip("|").split(" | ")] for ln in lines[2:]]
+
+
+def readme_headline(readme_text: str) -> list[list[str]]:
+    return table_rows(readme_text.split(README_BEGIN, 1)[1].split(README_END, 1)[0])
+
+
+def results_headline(results_text: str) -> list[list[str]]:
+    """The headline table under RESULTS.md's `## Verdicts`."""
+    part = results_text.split("## Verdicts", 1)[1]
+    return table_rows(part.split("\n- ", 1)[0])
 
 
 def main(argv=None) -> None:
@@ -112,10 +182,16 @@ def main(argv=None) -> None:
     parser.add_argument("--results", default="results", type=Path)
     parser.add_argument("--figures", default="figures", type=Path)
     parser.add_argument("--out", default="RESULTS.md", type=Path)
+    parser.add_argument("--readme", default="README.md", type=Path,
+                        help="whose headline block to rewrite ('' to leave it)")
     args = parser.parse_args(argv)
     from experiments.core.runio import write_atomic
-    write_atomic(args.out, render(args.results, args.figures))
+    text, table = build(args.results, args.figures)
+    write_atomic(args.out, text)
     print(f"wrote {args.out}")
+    if str(args.readme) not in ("", "."):
+        write_atomic(args.readme, rewrite_readme(args.readme, table))
+        print(f"wrote {args.readme}'s headline table")
 
 
 if __name__ == "__main__":

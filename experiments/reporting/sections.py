@@ -21,6 +21,8 @@ from __future__ import annotations
 from experiments.reporting import undetermined_report
 from experiments.reporting.plots import conditions, value_text, where
 from experiments.reporting.verdicts import (
+    NOT_RECORDED,
+    Verdict,
     budget,
     mean_of,
     pct,
@@ -63,12 +65,14 @@ def selection(rows, meta, report, extras=None):
     extra = "".join(f"; {label}: best {100 * mean_of(where(on, selector='best'), m):.1f}% vs random "
                     f"{100 * mean_of(where(on, selector='random'), m):.1f}%" for m, label in metrics[1:])
     note = f"; {report['note']}" if report.get("note") else ""
-    sentence = (f"{report['claim']} **{word}** ({budget(meta, meta['_scale'])}): selecting by the "
+    spent = budget(meta, meta['_scale'])
+    sentence = (f"{report['claim']} **{word}** ({spent}): selecting by the "
                 f"check (best) gives {100 * at['best']:.1f}% {metrics[0][1]} vs "
                 f"{100 * at['random']:.1f}% for a random draft (no check){others}{extra}, "
                 f"{report.get('scope', 'mean over all conditions')}{note} (rule: supported if best "
                 f"is >= 10 points above random).")
-    return [sentence], tab
+    number = f"{metrics[0][1]}: best {100 * at['best']:.1f}% vs random {100 * at['random']:.1f}%"
+    return [Verdict(sentence, claim=report["claim"], word=word, number=number, budget=spent)], tab
 
 
 def inconsistency(rows, meta, report, extras=None):
@@ -83,11 +87,13 @@ def inconsistency(rows, meta, report, extras=None):
     hurt = clean - mean_of(hit, "exact_symbolic")
     flagged = mean_of(hit, "p_flagged")
     word = verdict_inconsistency(hurt, flagged, meta["_scale"])
-    sentence = (f"{report['claim']} **{word}** ({budget(meta, meta['_scale'])}): "
+    spent = budget(meta, meta['_scale'])
+    sentence = (f"{report['claim']} **{word}** ({spent}): "
                 f"{report['corrupted']} costs {100 * hurt:.1f} points of exact accuracy (from "
                 f"{100 * clean:.1f}%), and the checker {report['flagged']} in {100 * flagged:.1f}% of "
                 "cases (rule: supported if >= 20 points lost and >= 80% flagged).")
-    return [sentence], tab
+    number = f"-{100 * hurt:.1f} points exact (from {100 * clean:.1f}%), {100 * flagged:.1f}% flagged"
+    return [Verdict(sentence, claim=report["claim"], word=word, number=number, budget=spent)], tab
 
 
 WRITERS = {"selection": selection, "inconsistency": inconsistency}
@@ -156,23 +162,46 @@ def test_time(rows, meta, report, extras=None):
         train_h=train_h, ratio=ratio)
     latent = exact("latent", hv) if "latent" in names else float("nan")
     note = f" {report['note']}" if report.get("note") else ""
-    sentence = (f"{report['claim']} **{verdict_test_time(latent, scale)}** "
-                f"({budget(meta, scale, ('latent',))}): exact at T = {word_h} for {word_h}s "
+    word, spent = verdict_test_time(latent, scale), budget(meta, scale, ('latent',))
+    sentence = (f"{report['claim']} **{word}** "
+                f"({spent}): exact at T = {word_h} for {word_h}s "
                 + " -> ".join(str(int(h)) for h in path) + f" ({training}) on {size_text(report, small)}: "
                 + "; ".join(parts) + f". The verdict is the latent reasoner's at {word_h} {int(hv)} "
-                "(rule: supported if >= 95%, refuted below 50%); the compiled neural reasoner is "
-                "discrete and certified (one imposed step per iteration), so it holds by "
-                f"construction.{note}")
+                f"(rule: supported if >= 95%, refuted below 50%); {neural_spec(meta)}{note}")
+    h4 = Verdict(sentence, claim=report["claim"], word=word, budget=spent,
+                 number=f"latent {100 * latent:.1f}% exact at {word_h} {int(hv)} ({training})")
     compiled = {h: exact("neural", h, big) for h in horizons}
     e2e = {h: exact("end_to_end", h, big) for h in horizons}
     neural = {"train_grid": "?", "train_horizon": "?", **params.get("neural", {})}
     training_h2 = f" ({report['training_h2'].format(**neural)})" if report.get("training_h2") else ""
-    h2 = (f"{report['claim_h2']} **{verdict_compiled_vs_e2e(compiled[hi], e2e[hi], scale)}** "
-          f"({budget(meta, scale, ('neural', 'end_to_end'))}): exact at T = {word_h} on "
+    word2 = verdict_compiled_vs_e2e(compiled[hi], e2e[hi], scale)
+    spent2 = budget(meta, scale, ('neural', 'end_to_end'))
+    h2 = (f"{report['claim_h2']} **{word2}** "
+          f"({spent2}): exact at T = {word_h} on "
           f"{size_text(report, big)}{training_h2}, compiled neural vs end-to-end: "
           + ", ".join(f"{word_h} {int(h)} {100 * compiled[h]:.1f}% vs {100 * e2e[h]:.1f}%" for h in horizons)
           + f" (rule: supported if >= 20 points apart at the largest {word_h}, refuted below 5).")
-    return [sentence, h2], tab
+    h2 = Verdict(h2, claim=report["claim_h2"], word=word2, budget=spent2,
+                 number=f"compiled neural {100 * compiled[hi]:.1f}% vs end-to-end {100 * e2e[hi]:.1f}% "
+                        f"exact at {word_h} {int(hi)} on {size_text(report, big)}")
+    return [h4, h2], tab
+
+
+def neural_spec(meta) -> str:
+    """What the compiled neural reasoner's spec (reasoner/registry.py) declares, for the H4
+    sentence: a certifiable discrete reasoner is exact at every T wherever its certificate
+    passes (`make certify`); whether one passed is not in these rows."""
+    from reasoner.registry import get_spec
+
+    try:
+        spec = get_spec(meta.get("_domain", ""), "neural")
+    except ValueError:
+        return "this domain declares no compiled neural reasoner."
+    if spec.certifiable and spec.discrete:
+        return ("the compiled neural reasoner's spec declares it discrete and certifiable: where its "
+                "certificate passes (`make certify`, not part of these rows) it is exact at every T.")
+    return ("the compiled neural reasoner's spec does not declare it certifiable: its curve is "
+            "measured, not guaranteed.")
 
 
 def counterfactual(rows, meta, report, extras=None):
@@ -199,6 +228,7 @@ def counterfactual(rows, meta, report, extras=None):
                 conditions=len(head))
     scale, params = meta["_scale"], meta["_parameters"].get("neural", {})
     fill = {k: params.get(k, "?") for k in ("family_radius", "family_centre", "far_distance")}
+    unknown = f"; `?`: {NOT_RECORDED}" if "?" in fill.values() else ""
     sentences = []
     for proposer in proposers:
         mine = [r for r in rows if r.get("compiler.proposer", "") == proposer]
@@ -208,13 +238,17 @@ def counterfactual(rows, meta, report, extras=None):
         word = verdict_counterfactual(near, far, e2e, scale)
         claim = report["claim"] + (f" with compiler.proposer={proposer}" if proposer else "")
         scope = f", {report['scope']}" if report.get("scope") else ""
-        sentences.append(
-            f"{claim} **{word}** ({budget(meta, scale, ('neural', 'end_to_end'))}): "
+        spent = budget(meta, scale, ('neural', 'end_to_end'))
+        text = (
+            f"{claim} **{word}** ({spent}): "
             f"{report['trained_on'].format(**fill)}, the compiled neural reasoner is "
             f"{100 * near:.1f}% exact on {report['near'].format(**fill)} and {100 * far:.1f}% on "
             f"{report['far'].format(**fill)}; the end-to-end baseline {100 * e2e:.1f}% on the far "
-            f"ones{scope} (rule: supported if far is within 5 points of near and >= 20 points above "
-            "end-to-end).")
+            f"ones{scope}{unknown} (rule: supported if far is within 5 points of near and >= 20 points "
+            "above end-to-end).")
+        sentences.append(Verdict(text, claim=claim, word=word, budget=spent,
+                                 number=f"compiled neural near {100 * near:.1f}%, far {100 * far:.1f}%; "
+                                        f"end-to-end far {100 * e2e:.1f}%"))
     return sentences, tab
 
 
@@ -235,7 +269,8 @@ def drafts(rows, meta, report, extras=None):
     (metrics shown at the largest K only), `verdict_on`, `verdict_exclude`, `verdict_metric`
     (default: the first metric), `verdict_metric_by` ([[column, value, metric], ...]),
     `measure` (the verdict metric in words), `scope`, `notes` (clauses: `survivors`,
-    `coverage`) and `extras` (the names of what the domain report adds, from `extras`: each
+    `coverage`, read on `notes_proposer`'s drafts) and `extras` (the names of what the
+    domain report adds, from `extras`: each
     gives (sentences, text under the table))."""
     series, panels = labels(report, "series", meta), labels(report, "panels", meta)
     axes = [a for a, _ in series + panels]
@@ -270,32 +305,42 @@ def drafts(rows, meta, report, extras=None):
         gains[", ".join(value_text(v) for v in c.values())] = (
             mean_of(where(sub, num_drafts=ks[-1]), metric) - mean_of(where(sub, num_drafts=ks[0]), metric))
     word = verdict_drafts(max(gains.values()), min(gains.values()), meta["_scale"]) if gains else "unclear"
-    notes = "".join(NOTES[n](on, ks) for n in report.get("notes", []))
+    notes = "".join(NOTES[n](on, ks, report.get("notes_proposer")) for n in report.get("notes", []))
     scope = f", {report['scope']}" if report.get("scope") else ""
-    sentence = (f"{report['claim']} **{word}** ({budget(meta, meta['_scale'])}): from K={int(ks[0])} "
+    spent = budget(meta, meta['_scale'])
+    sentence = (f"{report['claim']} **{word}** ({spent}): from K={int(ks[0])} "
                 f"to K={int(ks[-1])} drafts, {report.get('measure', metrics[0][1])} changes by "
                 + ", ".join(f"{100 * g:+.1f} points ({k})" for k, g in gains.items())
                 + f"{scope}{notes} (rule: supported if one gains >= 10 points and none loses > 2).")
-    sentences = [sentence]
+    top = max(gains, key=gains.get) if gains else None
+    number = (f"{report.get('measure', metrics[0][1])}: {100 * gains[top]:+.1f} points at best ({top}), "
+              f"K = {int(ks[0])} -> {int(ks[-1])}" if top else "no rows to judge")
+    sentences = [Verdict(sentence, claim=report["claim"], word=word, number=number, budget=spent)]
     for name in report.get("extras", []):
         more, text = (extras or {})[name](rows, meta, ks, report)
         sentences, tab = sentences + more, tab + text
     return sentences, tab
 
 
-def survivors_note(rows, ks) -> str:
-    """P(true rule among the survivors) under induce, from the smallest to the largest K."""
-    induce = where(rows, **{"compiler.proposer": "induce"})
-    a, b = (mean_of(where(induce, num_drafts=k), "p_true_survives") for k in (ks[0], ks[-1]))
-    return f"; P(true rule among the survivors) under induce goes from {100 * a:.1f}% to {100 * b:.1f}%"
+def survivors_note(rows, ks, proposer) -> str:
+    """P(true rule among the survivors) under the declared `notes_proposer`, from the smallest
+    to the largest K."""
+    if not proposer:
+        return "; (survivors note: no `notes_proposer` declared)"
+    mine = where(rows, **{"compiler.proposer": proposer})
+    a, b = (mean_of(where(mine, num_drafts=k), "p_true_survives") for k in (ks[0], ks[-1]))
+    return f"; P(true rule among the survivors) under {proposer} goes from {100 * a:.1f}% to {100 * b:.1f}%"
 
 
-def coverage_note(rows, ks) -> str:
-    """What the vote's accuracy costs in coverage, and one draft abstaining at random."""
-    vote = where(rows, **{"compiler.proposer": "induce", "compiler.selector": "vote"})
+def coverage_note(rows, ks, proposer) -> str:
+    """What the vote's accuracy costs in coverage (the declared `notes_proposer`'s drafts),
+    and one draft abstaining at random."""
+    if not proposer:
+        return "; (coverage note: no `notes_proposer` declared)"
+    vote = where(rows, **{"compiler.proposer": proposer, "compiler.selector": "vote"})
     a, b = (mean_of(where(vote, num_drafts=k), "coverage") for k in (ks[0], ks[-1]))
     one, many = (mean_of(where(vote, num_drafts=k), "acc_answered") for k in (ks[0], ks[-1]))
-    return (f"; the vote's accuracy is bought with coverage (induce: {100 * a:.1f}% -> {100 * b:.1f}% "
+    return (f"; the vote's accuracy is bought with coverage ({proposer}: {100 * a:.1f}% -> {100 * b:.1f}% "
             f"of atoms answered); at equal coverage one draft abstaining at random stays at "
             f"{100 * one:.1f}%, so the vote's {100 * many:.1f}% means its abstentions pick out the "
             "doubtful atoms")
@@ -329,12 +374,14 @@ def consistency_check(rows, meta, report, extras=None):
     gain = mean_of(on, "exact_symbolic") - mean_of(off, "exact_symbolic")
     word = verdict(fewer >= 0.1 and gain > -0.02, fewer < 0.02, meta["_scale"])
     scope = f", {report['scope']}" if report.get("scope") else ""
-    sentence = (f"{report['claim']} **{word}** ({budget(meta, meta['_scale'])}): with the check, "
+    spent = budget(meta, meta['_scale'])
+    sentence = (f"{report['claim']} **{word}** ({spent}): with the check, "
                 f"{100 * fewer:.1f} points fewer chosen rule sets contradict themselves and exact "
                 f"accuracy changes by {100 * gain:+.1f} points, mean over selectors and conditions"
                 f"{scope} (rule: supported if >= 10 points fewer contradictory choices and no loss "
                 "> 2 points).")
-    return [sentence], tab
+    number = f"{100 * fewer:.1f} points fewer contradictory choices, exact {100 * gain:+.1f} points"
+    return [Verdict(sentence, claim=report["claim"], word=word, number=number, budget=spent)], tab
 
 
 WRITERS["consistency_check"] = consistency_check

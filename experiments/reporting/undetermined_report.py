@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from experiments.reporting.plots import OKABE_ITO, save, seeds_note, where
-from experiments.reporting.verdicts import budget, mean_of, table, verdict_drafts
+from experiments.reporting.verdicts import Verdict, budget, mean_of, table, verdict_drafts
 
 
 def votes(report):
@@ -128,16 +128,25 @@ def undetermined_causal(rows, meta, report, extras=None):
     gain1 = chosen - _at(rows, "right", proposer=span_p, prior=span_q, commit=span_c,
                          answerer="vote", num_drafts=1)
     ceiling = _at(rows, "right", answerer=report["ceilings"][0][0])
-    sentences = [
+    spent, target = budget(meta, scale), "met" if chosen >= 0.95 else "not met"
+    h1 = verdict_drafts(gain1, gain1, scale)
+    first = (
         f"{report['scope']}: at K = {top_k(rows)} the plain vote over {plain_p}'s drafts is right on "
         f"{100 * plain:.1f}% of answers; {report['chosen_words']}, committing at a weighted share of "
         f"{span_c:g} ({report['chosen_note']}), {100 * chosen:.1f}% (best commit share {commit:g}: "
-        f"{100 * best:.1f}%; target >= 95%); {report['ceiling_words'].format(pct=100 * ceiling)}. "
-        f"{report['note']}; {budget(meta, scale)}.",
+        f"{100 * best:.1f}%; target >= 95%: **{target}**); "
+        f"{report['ceiling_words'].format(pct=100 * ceiling)}. {report['note']}; {spent}.")
+    second = (
         f"H1 on this measure (three-valued right, K = 1 -> {top_k(rows)}, {report['chosen_label']}): "
-        f"{100 * gain1:+.1f} points: **{verdict_drafts(gain1, gain1, scale)}** (the drafts rule; "
-        f"scale={scale})."]
-    return sentences, _table(rows, report, causal=True)
+        f"{100 * gain1:+.1f} points: **{h1}** (the drafts rule; {spent}).")
+    claim = report["scope"].split(" (")[0]
+    return [Verdict(first, claim=f"{claim}: >= 95% of answers right (three-valued) at K = {top_k(rows)}",
+                    word=target, budget=spent,
+                    number=f"{100 * chosen:.1f}% right with the chosen setting; "
+                           f"plain vote {100 * plain:.1f}%"),
+            Verdict(second, claim=f"H1 on {claim.lower()} (three-valued right answers)", word=h1,
+                    budget=spent, number=f"{100 * gain1:+.1f} points, K = 1 -> {top_k(rows)}")], \
+        _table(rows, report, causal=True)
 
 
 def undetermined(rows, meta, report, extras=None):
@@ -147,7 +156,7 @@ def undetermined(rows, meta, report, extras=None):
     scale = meta["_scale"]
     (plain_p, plain_q), (span_p, span_q) = report["plain"], report["chosen"][:2]
     first = report["panels"][0][0]
-    lines, gains, met = [], [], []
+    lines, gains, met, numbers = [], [], [], []
     for match in _panels(rows, report):
         ceiling = where(rows, **match, answerer=report["ceilings"][0][0])
         if not ceiling:
@@ -161,6 +170,8 @@ def undetermined(rows, meta, report, extras=None):
                       prior=plain_q, commit=1.0)
         if match[first] == max(r[first] for r in rows):  # the target's setting
             met.append(top is not None and top["coverage_mean"] >= 0.9 * cov)
+            numbers.append((f">= 99% right up to {100 * top['coverage_mean']:.1f}% coverage" if top
+                            else "no setting >= 99% right") + f" vs the ceiling's {100 * cov:.1f}%")
         said = (f"ceiling coverage {100 * cov:.1f}% ({_pct(ceiling, 'precision')}% right)" if cov
                 else "the ceiling commits to nothing")
         lines.append(f"{_title(match, report)}: {said}, "
@@ -172,14 +183,19 @@ def undetermined(rows, meta, report, extras=None):
         gains.append(_precision_gain(where(rows, **match, answerer="vote", proposer=span_p, prior=span_q)))
     gains = [g for g in gains if g is not None]
     best, worst = (max(gains), min(gains)) if gains else (float("nan"), float("nan"))
+    spent, word = budget(meta, scale), "met" if met and all(met) else "not met"
+    claim = (f"{report['scope']}, committed answers: >= 99% right at >= 90% of the ceiling's "
+             "coverage with the most demos")
+    h1 = verdict_drafts(best, worst, scale)
     sentences = [
-        f"{report['scope']} (committed answers; the target: >= 99% right at >= 90% of the "
-        f"ceiling's coverage with the most demos: **{'met' if met and all(met) else 'not met'}**): "
-        + "; ".join(lines) + f". {budget(meta, scale)}.",
-        f"H1 re-judged on committed answers (precision at equal coverage, K = 1 -> {top_k(rows)}, "
-        f"{report['chosen_label']}): {100 * best:+.1f} to {100 * worst:+.1f} points over "
-        f"the demo settings: **{verdict_drafts(best, worst, scale)}** (the drafts rule; "
-        f"scale={scale})."]
+        Verdict(f"{claim} **{word}** ({spent}): " + "; ".join(lines) + ".", claim=claim, word=word,
+                budget=spent, number="; ".join(numbers) or "no rows with the most demos"),
+        Verdict(f"H1 re-judged on committed answers (precision at equal coverage, K = 1 -> {top_k(rows)}, "
+                f"{report['chosen_label']}): {100 * best:+.1f} to {100 * worst:+.1f} points over "
+                f"the demo settings: **{h1}** (the drafts rule; {spent}).",
+                claim=f"H1 re-judged on committed answers ({report['scope'].lower()})", word=h1,
+                budget=spent, number=f"{100 * best:+.1f} to {100 * worst:+.1f} points precision at "
+                                     f"equal coverage, K = 1 -> {top_k(rows)}")]
     return sentences, _table(rows, report, causal=False)
 
 

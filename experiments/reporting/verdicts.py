@@ -1,12 +1,30 @@
 """What every RESULTS.md section uses: the verdict rules (stated in RESULTS.md and unit-tested
-at their thresholds), cells, compact tables, and the budget a verdict names."""
+at their thresholds), cells, compact tables, the budget a verdict names, and `Verdict`: a
+verdict sentence that carries the parts README's headline table shows."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from experiments.core.cli import declared_presets
 from experiments.reporting.tables import markdown_table
+
+NOT_RECORDED = "not recorded"
+
+
+class Verdict(str):
+    """A verdict sentence as RESULTS.md prints it (a str), with the parts the headline table
+    (README.md and RESULTS.md's top) shows: what is claimed, the verdict word, the number it
+    rests on (read from the rows) and the budget (from the run's meta)."""
+
+    claim: str
+    word: str
+    number: str
+    budget: str
+
+    def __new__(cls, text: str, *, claim: str, word: str, number: str, budget: str):
+        self = super().__new__(cls, text)
+        self.claim, self.word, self.number, self.budget = claim, word, number, budget
+        return self
 
 
 def pct(row, metric) -> str:
@@ -24,8 +42,7 @@ def table(header, lines, conditions: int = 3) -> str:
 
 def verdict(supported: bool, refuted: bool, scale: str) -> str:
     """The word for a verdict rule's outcome. Below the full scale a rule that is not met
-    is "not reached at this budget", never "not supported" (DEVELOPERS.md: a verdict
-    names its budget)."""
+    is "not reached at this budget", never "not supported": a verdict names its budget."""
     if supported:
         return "supported"
     if refuted:
@@ -57,32 +74,25 @@ def verdict_inconsistency(hurt, flagged, scale):
     return verdict(hurt >= 0.2 and flagged >= 0.8, hurt < 0.05 or flagged < 0.5, scale)
 
 
-def parameters(meta: dict, name: str, scale: str) -> dict:
-    """The preset parameters per reasoner, as the jobs saved them (meta.json), or else as
-    the preset's config composes them (older results saved none)."""
-    if meta.get("parameters"):
-        return meta["parameters"]
-    from experiments.core.reasoners import compose_config
-    if name not in declared_presets():
-        return {}  # not a preset (e.g. evaluation runs aggregated under their own name)
-    from experiments.presets.common import preset_parameters
-
-    hypothesis, domain = declared_presets()[name]
-    out = {}
-    for reasoner in ("symbolic", "neural", "end_to_end", "latent"):
-        cfg = compose_config("job", [f"experiment={hypothesis}", f"task={domain}",
-                                     f"scale={scale}", f"reasoner={reasoner}"])
-        out[reasoner] = preset_parameters(cfg)
-    return out
+def parameters(meta: dict) -> dict:
+    """The preset parameters per reasoner, as the jobs saved them (meta.json); {} where the
+    run saved none (today's config is not the run's: the sentences say "not recorded")."""
+    return meta.get("parameters") or {}
 
 
 def budget(meta: dict, scale: str, trained=()) -> str:
-    """`scale=small, N jobs, S s of job wall time on MACHINE; latent 1200 steps x 32, ...`."""
+    """`scale=small, N jobs, S s of job wall time on MACHINE; training latent 1200 steps x 32,
+    ...`; each part the run's meta does not hold says it is not recorded."""
     params = meta.get("_parameters", {})
-    text = (f"scale={scale}, {meta.get('jobs_complete', '?')} jobs, "
-            f"{meta.get('job_wall_s', '?')} s of job wall time on {meta.get('machine', '?')}")
+    jobs, wall = meta.get("jobs_complete"), meta.get("job_wall_s")
+    text = (f"scale={scale}, " + (f"{jobs} jobs, " if jobs is not None else "jobs not recorded, ")
+            + (f"{wall} s of job wall time" if wall is not None else "job wall time not recorded")
+            + f" on {meta.get('machine', 'a machine not recorded')}")
     steps = [f"{r} {params[r]['train_steps']} steps x batch {params[r]['train_batch_size']}"
              for r in trained if r in params]
+    missing = [r for r in trained if r not in params]
+    if missing:
+        steps.append(f"{', '.join(missing)} {NOT_RECORDED} (the run's meta.json has no parameters)")
     return text + ("; training " + ", ".join(steps) if steps else "")
 
 
