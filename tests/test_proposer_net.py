@@ -59,12 +59,44 @@ def test_a_proposer_around_a_network_drafts_distinct_tables():
     assert drafts.shape == (16, 2, 9) and len({d.tobytes() for d in drafts}) == 16
 
 
-def test_training_runs_and_pass_at_k_is_a_share():
-    from experiments.training.life_proposer import pass_at_k, train
+def test_training_moves_the_network_off_its_initial_parameters():
+    from experiments.training.life_proposer import train
 
     model = train(steps=3, batch=4, width=16, progress=None)
-    result = pass_at_k(model, 0, 4, ks=(1, 4), horizon=1, noise=0.0, num_demos=2, grid=12)
-    assert set(result) == {"pass@1", "pass@4"} and 0 <= result["pass@1"] <= result["pass@4"] <= 1
+    untrained = ProposerNet(16, rngs=nnx.Rngs(0))  # the seed-0 network train starts from
+    x = np.random.default_rng(3).random((5, NUM_FEATURES)).astype(np.float32)
+    assert np.isfinite(np.asarray(model(x))).all()
+    assert not np.allclose(np.asarray(model(x)), np.asarray(untrained(x)))
+
+
+def test_pass_at_k_is_the_share_of_tasks_whose_table_is_among_the_k_most_likely(monkeypatch):
+    """A stand-in network puts task b's true table at rank 0, 1, 7 and beyond 16 (entries
+    it is sure of at |logit| 10, the true value of 0, 1 or 3 entries made the less likely
+    at |logit| 0.1, or every entry wrong): pass@1, @4, @16 are 1/4, 2/4, 3/4."""
+    from experiments.training import life_proposer
+
+    truths = []
+    sample_batch = life_proposer.sample_batch
+
+    def recorded(*args, **kwargs):
+        x, y, demos = sample_batch(*args, **kwargs)
+        truths.append(y)
+        return x, y, demos
+
+    monkeypatch.setattr(life_proposer, "sample_batch", recorded)
+
+    def model(x):
+        sign = np.where(truths[-1] > 0, 1.0, -1.0)  # [B, 18], towards the truth
+        logits = 10.0 * sign
+        for b, flipped in [(1, 1), (2, 3)]:
+            logits[b, :flipped] = -0.1 * sign[b, :flipped]
+        logits[3] = -10.0 * sign[3]
+        return logits
+
+    result = life_proposer.pass_at_k(model, 0, 4, ks=(1, 4, 16), horizon=1, noise=0.0,
+                                     num_demos=2, grid=12)
+    assert len(truths) == 1
+    assert result == {"pass@1": 0.25, "pass@4": 0.5, "pass@16": 0.75}
 
 
 def test_the_shipped_proposer_is_registered_and_finds_horizon_1_rules():
