@@ -271,7 +271,21 @@ class VersionSpace:
         raise NotImplementedError
 
 
-CAPABILITIES = (RuleEquivalence, Corruption, Completions, VersionSpace)
+class SearchBudget:
+    """Drafts come from a search whose budget can be cut: one search at the largest budget
+    gives, for every smaller one, what that search would have kept (the budget preset,
+    experiments/presets/budget.py, measures pass@2 against it)."""
+
+    search_orders: tuple[str, ...] = ()  # the orders `budget_drafts` knows, a learned one included
+    guide: str | None = None  # the learned proposer whose net orders the search ("guided")
+
+    def budget_drafts(self, group, num_drafts: int, options, budgets, order: str, net=None,
+                      seed: int = 0) -> list[dict]:
+        """Per budget (ascending): `{"drafts", "info", "search_s", "depth", "states"}`."""
+        raise NotImplementedError
+
+
+CAPABILITIES = (RuleEquivalence, Corruption, Completions, VersionSpace, SearchBudget)
 
 _BOUND: dict[tuple[str, str], Callable] = {}  # (domain, learned proposer) -> bound proposer
 

@@ -36,6 +36,8 @@ class ArcTaskConfig:
     search_states: int = 20_000
     search_seconds: float = 6.0
     search_backend: str = "numpy"  # numpy | jax: each transform on all states at once (a GPU)
+    search_order: str = "table"  # induce's breadth-first order: table | random (a baseline)
+    search_guided_depth: int = 3  # the guided proposer's best-first depth
 
 
 @dataclass
@@ -191,6 +193,10 @@ class ArcTasks(TaskDomain, TaskCollections, DemoReading):
                              f"{t.search_seconds}")
         if t.search_backend not in ("numpy", "jax"):
             raise ValueError(f"task.search_backend={t.search_backend!r}; known: numpy, jax")
+        if t.search_order not in ("table", "random"):
+            raise ValueError(f"task.search_order={t.search_order!r}; known: table, random")
+        if t.search_guided_depth < 1:
+            raise ValueError(f"task.search_guided_depth must be >= 1, got {t.search_guided_depth}")
         if t.offset < 0 or t.stride < 1:
             raise ValueError(f"task.offset must be >= 0 and task.stride >= 1, got {t.offset}, {t.stride}")
 

@@ -18,7 +18,8 @@ from compiler.arc.checker import MAX_STEPS
 from compiler.arc.executor import clashes, run_batch_jit, run_reference
 from compiler.arc.features import CANVAS, COLOURS, OUT
 from compiler.arc.grids import pad_batch
-from compiler.arc.program_proposer import ArcOptions
+from compiler.arc.guide_net import GuideNet
+from compiler.arc.program_proposer import ORDERS, ArcOptions, budget_drafts, guided_proposer
 from compiler.arc.proposers import PROPOSERS
 from compiler.arc.rules import (
     MAX_RULES,
@@ -32,7 +33,7 @@ from compiler.arc.rules import (
     size,
     well_formed,
 )
-from compiler.domain import DemoCheck, Domain, as_groups, bucket
+from compiler.domain import DemoCheck, Domain, LearnedProposer, SearchBudget, as_groups, bucket
 
 
 def pad_table(table) -> np.ndarray:
@@ -42,14 +43,22 @@ def pad_table(table) -> np.ndarray:
     return np.concatenate([table, np.full((extra, *table.shape[1:]), OUT, table.dtype)]) if extra else table
 
 
-class ArcDomain(Domain):
+class ArcDomain(Domain, SearchBudget):
     name = "arc"
     rule_shape = (1 + MAX_RULES + P.MAX_PIECES, WIDTH)
     rule_dtype = RULE_DTYPE
     blame_shape = (MAX_RULES + 1,)
     proposers = PROPOSERS
+    # `guided`: the program search ordered by a net trained on ARC-AGI-1 training tasks only
+    # (experiments/training/arc_proposer.py), shipped in pretrained/arc-guide
+    learned_proposers = {"guided": LearnedProposer("arc-guide", GuideNet, guided_proposer)}
     options = ArcOptions
     syntax_error = RuleSyntaxError
+    search_orders = ORDERS
+    guide = "guided"
+
+    def budget_drafts(self, group, num_drafts, options, budgets, order, net=None, seed=0):
+        return budget_drafts(group, num_drafts, options, budgets, order, net, seed)
 
     def to_text(self, rule, names=None) -> str:
         return format_rules(rule)

@@ -17,8 +17,10 @@ which kind each draft is (`kinds`), so the kinds can be measured apart.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+import jax
 import numpy as np
 
 from compiler.arc import programs as P
@@ -33,6 +35,7 @@ from compiler.arc.search import (
     closest,
     pieces_of,
     search,
+    search_guided,
     solutions,
     stacks,
     task_transforms,
@@ -48,6 +51,11 @@ class ArcOptions:
     search_states: int = 20_000
     search_seconds: float = 6.0
     search_backend: str = "numpy"  # numpy | jax (batched over states: for a GPU)
+    # the order `induce` tries transforms in, breadth first: the table's (simple ones
+    # first) or a random one (a baseline of the budget curves)
+    search_order: str = "table"
+    # the `guided` proposer's best-first search goes this deep (its budget is the same)
+    search_guided_depth: int = 3
 
 
 def channel_layers(group, chosen) -> np.ndarray:
@@ -68,14 +76,33 @@ def stack_draft(stack) -> np.ndarray:
     return make([], pieces=[(stack.base.chain, P.READ)] + laid, base=1)
 
 
-def program_drafts(group, num_drafts: int, options: ArcOptions) -> tuple[list, list, dict]:
-    """(drafts, their kinds, diagnostics) for one group of demos."""
+def run_search(inputs, outputs, tests, options: ArcOptions, guide=None, seed: int = 0):
+    """The program search of one task: breadth first in the table's (or a random) order,
+    or best first by `guide(pairs) -> logp` (a learned guide) to `search_guided_depth`."""
+    allowed = task_transforms(inputs, outputs)
+    if guide is not None:
+        config = SearchConfig(options.search_guided_depth, options.search_states,
+                              options.search_seconds)
+        return search_guided(inputs + tests, config, guide(list(zip(inputs, outputs, strict=True))),
+                             allowed)
+    if options.search_order == "random":
+        allowed = list(np.random.default_rng(seed).permutation(allowed))
+    elif options.search_order != "table":
+        raise ValueError(f"task.search_order={options.search_order!r}; known: table, random")
+    config = SearchConfig(options.search_depth, options.search_states, options.search_seconds,
+                          options.search_backend)
+    return search(inputs + tests, config, order=allowed)
+
+
+def program_drafts(group, num_drafts: int, options: ArcOptions, guide=None,
+                   seed: int = 0, result=None) -> tuple[list, list, dict]:
+    """(drafts, their kinds, diagnostics) for one group of demos; `guide`: see `run_search`;
+    `result`: a search already run on this group (e.g. a prefix of a larger one)."""
     inputs = [from_canvas(x) for x in group.inputs]
     outputs = [from_canvas(y) for y in group.outputs]
     tests = [from_canvas(t) for t in group.tests]
-    result = search(inputs + tests, SearchConfig(options.search_depth, options.search_states,
-                                                 options.search_seconds, options.search_backend),
-                    order=task_transforms(inputs, outputs))
+    if result is None:
+        result = run_search(inputs, outputs, tests, options, guide, seed)
     pieces = pieces_of(result.states, outputs)
     kinds: dict[str, list] = {"solution": [], "stack": [], "channels": [], "cells": [], "based": []}
     for s in solutions(pieces, outputs):
@@ -127,14 +154,76 @@ def program_drafts(group, num_drafts: int, options: ArcOptions) -> tuple[list, l
     return drafts, labels, info
 
 
-@register("induce")
-def propose_programs(key, demos, num_drafts, config=None, truth=None):
+def key_seed(key) -> int:
+    """A NumPy seed from a JAX key (typed or raw), for the random search order."""
+    if key is None:
+        return 0
+    if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
+        key = jax.random.key_data(key)
+    return int(np.asarray(key).ravel()[-1])
+
+
+def propose_programs(key, demos, num_drafts, config=None, truth=None, guide=None):
     groups = as_groups(demos)
     options = getattr(config, "options", None) or ArcOptions()
+    seed = key_seed(key)
     drafts, labels, info = [], [], {}
     for group in groups:
-        d, k, info = program_drafts(group, num_drafts, options)
+        d, k, info = program_drafts(group, num_drafts, options, guide, seed)
         drafts += d
         labels += k
     info["kinds"] = labels[:num_drafts]
     return np.stack(drafts[:num_drafts]), info
+
+
+register("induce")(propose_programs)
+
+
+def guided_proposer(net):
+    """`guided`: `induce` with the search ordered by the learned guide `net`
+    (compiler/arc/guide_net.py), best first, to `search_guided_depth`."""
+    from compiler.arc.guide_net import transform_logp
+
+    def guided(key, demos, num_drafts, config=None, truth=None):
+        return propose_programs(key, demos, num_drafts, config, truth,
+                                guide=lambda pairs: transform_logp(net, pairs))
+
+    return guided
+
+
+ORDERS = ("table", "random", "guided")
+
+
+def budget_drafts(group, num_drafts: int, options: ArcOptions, budgets, order: str, net=None,
+                  seed: int = 0) -> list[dict]:
+    """The search in `order` (table, random: breadth first; guided: best first by `net`) run
+    once at the largest budget (states kept), then per budget the drafts of its first B
+    states (`SearchResult.prefix`: what `max_states=B` keeps), with the seconds the search
+    took to keep them plus the guide's forward pass."""
+    import time
+
+    if order not in ORDERS:
+        raise ValueError(f"search order {order!r}; known: {list(ORDERS)}")
+    budgets = sorted(budgets)
+    options = dataclasses.replace(options, search_states=budgets[-1],
+                                  search_order="random" if order == "random" else "table")
+    guide = None
+    if order == "guided":
+        from compiler.arc.guide_net import transform_logp
+
+        guide = lambda pairs: transform_logp(net, pairs)  # noqa: E731
+    inputs = [from_canvas(x) for x in group.inputs]
+    outputs = [from_canvas(y) for y in group.outputs]
+    tests = [from_canvas(t) for t in group.tests]
+    started = time.perf_counter()
+    full = run_search(inputs, outputs, tests, options, guide, seed)
+    guide_s = time.perf_counter() - started - full.seconds
+    out = []
+    for b in budgets:
+        result = full.prefix(b)
+        started = time.perf_counter()
+        drafts, _, info = program_drafts(group, num_drafts, options, result=result)
+        info["draft_s"] = time.perf_counter() - started
+        out.append({"drafts": np.stack(drafts), "info": info, "search_s": guide_s + result.seconds,
+                    "depth": result.depth_reached, "states": len(result.states)})
+    return out

@@ -74,6 +74,18 @@ class SearchResult:
     seconds: float
     depth_reached: int
     complete: bool  # every state to `depth` was expanded within the budget
+    found_s: list[float] | None = None  # per state, the seconds into the search it was kept
+
+    def prefix(self, count: int) -> SearchResult:
+        """What the same search with `max_states=count` keeps (the states are kept in
+        order, so a smaller budget keeps a prefix), its seconds read from `found_s`."""
+        if count >= len(self.states):
+            return self
+        states = self.states[:count]
+        seconds = self.found_s[count - 1] if self.found_s and count else 0.0
+        return SearchResult(states, self.expanded, seconds,
+                            max((len(s.chain) for s in states), default=0), False,
+                            self.found_s[:count] if self.found_s else None)
 
 
 def search(inputs, config: SearchConfig = SearchConfig(), order=None) -> SearchResult:
@@ -89,7 +101,7 @@ def search(inputs, config: SearchConfig = SearchConfig(), order=None) -> SearchR
     costs = [T.TRANSFORMS[t].cost for t in range(len(T.TRANSFORMS))]
     root = State((), tuple(np.asarray(g, np.uint8) for g in inputs), 0)
     seen = {key_of(root.grids)}
-    states, frontier, expanded, depth_reached = [], [root], 0, 0
+    states, frontier, expanded, depth_reached, found_s = [], [root], 0, 0, []
     complete = True
     for depth in range(1, config.depth + 1):
         new = []
@@ -108,6 +120,7 @@ def search(inputs, config: SearchConfig = SearchConfig(), order=None) -> SearchR
                     grids.append(out)
                 if len(grids) == len(parent.grids) and kept(grids, parent, seen):
                     new.append(State(parent.chain + (t,), tuple(grids), parent.cost + costs[t]))
+                    found_s.append(time.perf_counter() - started)
             if not complete:
                 break
         if new:
@@ -116,7 +129,60 @@ def search(inputs, config: SearchConfig = SearchConfig(), order=None) -> SearchR
         frontier = new
         if not complete or not new:
             break
-    return SearchResult(states, expanded, time.perf_counter() - started, depth_reached, complete)
+    return SearchResult(states, expanded, time.perf_counter() - started, depth_reached, complete,
+                        found_s)
+
+
+def search_guided(inputs, config: SearchConfig, logp, allowed=None) -> SearchResult:
+    """Best-first `search`: chains in order of their summed log-probability `logp[t]` per
+    step (a learned guide's, compiler/arc/guide_net.py), most likely first, to
+    `config.depth`, until the budget (states kept, seconds) is spent. `allowed`: the
+    transform indices to try (default: all). Children of a state are generated lazily in
+    the order of their transforms' scores, so the budget goes to the likely chains of every
+    depth rather than to every chain of the shallow ones. With equal scores the order is
+    breadth first."""
+    import heapq
+
+    started = time.perf_counter()
+    allowed = list(range(len(T.TRANSFORMS))) if allowed is None else list(allowed)
+    logp = np.asarray(logp, np.float64)
+    ranked = sorted(allowed, key=lambda t: (-logp[t], t))
+    step_cost = [float(-logp[t]) for t in ranked]
+    costs = [T.TRANSFORMS[t].cost for t in range(len(T.TRANSFORMS))]
+    root = State((), tuple(np.asarray(g, np.uint8) for g in inputs), 0)
+    seen = {key_of(root.grids)}
+    nodes, priority, found_s = [root], [0.0], []  # states kept, their summed -logp
+    heap, seq = [], 0
+    if ranked and config.depth > 0:
+        heap.append((step_cost[0], 0, 0, 0))
+    expanded, depth_reached = 0, 0
+    while heap:
+        if len(nodes) - 1 >= config.max_states or time.perf_counter() - started > config.seconds:
+            break
+        _, _, parent_at, j = heapq.heappop(heap)
+        parent = nodes[parent_at]
+        if j + 1 < len(ranked):
+            seq += 1
+            heapq.heappush(heap, (priority[parent_at] + step_cost[j + 1], seq, parent_at, j + 1))
+        t = ranked[j]
+        expanded += 1
+        grids = []
+        for g in parent.grids:
+            out = P.step(t, g)
+            if out is None:
+                break
+            grids.append(out)
+        if len(grids) == len(parent.grids) and kept(grids, parent, seen):
+            child = State(parent.chain + (t,), tuple(grids), parent.cost + costs[t])
+            nodes.append(child)
+            priority.append(priority[parent_at] + step_cost[j])
+            found_s.append(time.perf_counter() - started)
+            depth_reached = max(depth_reached, len(child.chain))
+            if len(child.chain) < config.depth:
+                seq += 1
+                heapq.heappush(heap, (priority[-1] + step_cost[0], seq, len(nodes) - 1, 0))
+    return SearchResult(nodes[1:], expanded, time.perf_counter() - started, depth_reached,
+                        not heap, found_s)
 
 
 # transforms with a colour argument: those that paint it (useful only when a demo output

@@ -4,6 +4,7 @@
 `{"condition": {...}, "metrics": {...}}`, each metric a mean over the job's tasks."""
 
 from experiments.presets import (
+    budget,
     consistency_check,
     counterfactual,
     drafts,
@@ -15,6 +16,7 @@ from experiments.presets import (
 
 PRESETS = {
     "drafts": drafts.run,
+    "budget": budget.run,
     "selection": selection.run,
     "inconsistency": inconsistency.run,
     "test_time": test_time.run,
