@@ -31,6 +31,7 @@ from experiments.reporting.verdicts import (
     verdict,
     verdict_compiled_vs_e2e,
     verdict_counterfactual,
+    verdict_budget,
     verdict_drafts,
     verdict_inconsistency,
     verdict_selection,
@@ -385,6 +386,52 @@ def consistency_check(rows, meta, report, extras=None):
 
 
 WRITERS["consistency_check"] = consistency_check
+
+
+def budget_section(rows, meta, report, extras=None):
+    """H1 with a learned meta-module: pass@2 (and the declared metrics) per search order and
+    budget (states kept per task). The verdict compares the learned order (`guided`) with
+    the search's own (`table`): verdicts.verdict_budget's rule."""
+    axes = labels(report, "rows", meta)
+    metrics = [(m, label) for m, label in labels(report, "metrics", meta)
+               if any(r.get(f"{m}_mean", "") != "" for r in rows)]
+    lines = [[value_text(r["order"]), value_text(r["search_states"])]
+             + [pct([r], m) if not m.endswith("_s") and m != "depth" else value_text(round(r[f"{m}_mean"], 2))
+                for m, _ in metrics] for r in sorted(rows, key=lambda r: (r["order"], r["search_states"]))]
+    tab = table([label for _, label in axes] + [label for _, label in metrics], lines, conditions=2)
+    first = metrics[0][0]
+    curve = {o: sorted((r["search_states"], r[f"{first}_mean"], r.get("task_s_mean", float("nan")))
+                       for r in where(rows, order=o)) for o in ("guided", "table", "random")}
+    spent = budget(meta, meta["_scale"])
+    if not curve["guided"] or not curve["table"]:
+        sentence = (f"{report['claim']} **unclear** ({spent}): the rows lack the guided or the "
+                    "table order, so the two cannot be compared.")
+        return [Verdict(sentence, claim=report["claim"], word="unclear", number="-", budget=spent)], tab
+    top_states, top_pass, top_s = curve["table"][-1]
+    reach = [b for b, p, _ in curve["guided"] if p >= top_pass]
+    ratio = min(reach) / top_states if reach else float("inf")
+    within = [p for _, p, sec in curve["guided"] if sec <= top_s]
+    gain_equal = (max(within) - top_pass) if within else float("-inf")
+    gain_largest = curve["guided"][-1][1] - top_pass
+    word = verdict_budget(gain_equal, ratio, gain_largest, meta["_scale"])
+    rnd = (f"; a random order gets {100 * curve['random'][-1][1]:.1f}% at {curve['random'][-1][0]}"
+           if curve["random"] else "")
+    reached = (f"the guide reaches it with {min(reach)} states ({ratio:.2f} of them)" if reach
+               else "the guide does not reach it at any budget measured")
+    sentence = (f"{report['claim']} **{word}** ({spent}): the table order's {metrics[0][1]} at its "
+                f"largest budget, {top_states} states ({top_s:.2f} s median per task), is "
+                f"{100 * top_pass:.1f}%; {reached}; at no more median seconds the guide's best is "
+                + (f"{100 * (top_pass + gain_equal):.1f}%" if within else "not measured")
+                + f", and at {curve['guided'][-1][0]} states {100 * curve['guided'][-1][1]:.1f}%{rnd}, "
+                f"{report.get('scope', '')} (rule: supported if the guide gains >= 5 points at no "
+                "more median seconds, or matches with <= 1/5 of the states).")
+    number = (f"{metrics[0][1]}: table {100 * top_pass:.1f}% at {top_states} states; guided "
+              f"{100 * curve['guided'][-1][1]:.1f}% at {curve['guided'][-1][0]}"
+              + (f", matched at {min(reach)}" if reach else ""))
+    return [Verdict(sentence, claim=report["claim"], word=word, number=number, budget=spent)], tab
+
+
+WRITERS["budget"] = budget_section
 
 # the undetermined hypotheses' writers live beside their figure (undetermined_report.py)
 WRITERS.update(undetermined=undetermined_report.undetermined,

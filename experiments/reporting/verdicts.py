@@ -54,6 +54,14 @@ def verdict_drafts(best_gain, worst_gain, scale):
     return verdict(best_gain >= 0.1 and worst_gain > -0.02, best_gain < 0.02, scale)
 
 
+def verdict_budget(gain_at_equal_seconds, states_ratio, gain_at_largest, scale):
+    """The learned guide against the search's own order: supported if, at no more median
+    seconds per task, it gains >= 5 points of pass@2, or it reaches the own order's pass@2 at
+    its largest budget with <= 1/5 of the states; not reached if it is below the own order
+    at the largest budget."""
+    return verdict(gain_at_equal_seconds >= 0.05 or states_ratio <= 0.2, gain_at_largest < 0, scale)
+
+
 def verdict_selection(checked_minus_unchecked, scale):
     return verdict(checked_minus_unchecked >= 0.1, checked_minus_unchecked < 0.02, scale)
 
