@@ -21,6 +21,7 @@ from experiments.core.cli import declared_presets, preset_reports
 from experiments.reporting.domain_reports import domain_reports
 from experiments.reporting.plots import (
     STYLE,
+    fig_budget,
     fig_consistency_check,
     fig_counterfactual,
     fig_drafts,
@@ -38,7 +39,7 @@ from experiments.reporting.undetermined_report import fig_undetermined
 FIGURE_WRITERS = {"drafts": fig_drafts, "drafts_few_demos": fig_drafts,
                   "selection": fig_selection, "inconsistency": fig_inconsistency,
                   "test_time": fig_test_time, "counterfactual": fig_counterfactual,
-                  "consistency_check": fig_consistency_check,
+                  "consistency_check": fig_consistency_check, "budget": fig_budget,
                   "undetermined": fig_undetermined, "undetermined_causal": fig_undetermined}
 
 

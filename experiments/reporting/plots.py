@@ -396,3 +396,24 @@ def fig_consistency_check(rows, out, name, report):
     axes[0, 0].legend(frameon=False, fontsize=6)
     fig.suptitle(f"{report['title']} ({seeds_note(rows)})", y=1.02)
     return save(fig, out, name)
+
+
+def fig_budget(rows, out, name, report):
+    """H1 with a learned meta-module: the first declared metric (pass@2) against the search's
+    budget, states kept per task (log scale) and median seconds per task, a line per order."""
+    metric, label = report["metrics"][0]
+    orders = list(dict.fromkeys(r["order"] for r in rows))
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.6), sharey=True)
+    for k, order in enumerate(orders):
+        sub = sorted(where(rows, order=order), key=lambda r: r["search_states"])
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
+        ys = [r[f"{metric}_mean"] for r in sub]
+        axes[0].plot([r["search_states"] for r in sub], ys, "o-", color=colour, label=order)
+        axes[1].plot([r["task_s_mean"] for r in sub], ys, "o-", color=colour, label=order)
+    axes[0].set_xscale("log")
+    axes[0].set_xlabel("states kept per task")
+    axes[1].set_xlabel("median seconds per task")
+    axes[0].set_ylabel(f"{label} (fraction)")
+    axes[0].legend(frameon=False, title="search order", fontsize=6)
+    fig.suptitle(f"{report['title']} ({seeds_note(rows)})", y=1.02)
+    return save(fig, out, name)

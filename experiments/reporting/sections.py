@@ -400,7 +400,7 @@ def budget_section(rows, meta, report, extras=None):
                 for m, _ in metrics] for r in sorted(rows, key=lambda r: (r["order"], r["search_states"]))]
     tab = table([label for _, label in axes] + [label for _, label in metrics], lines, conditions=2)
     first = metrics[0][0]
-    curve = {o: sorted((r["search_states"], r[f"{first}_mean"], r.get("task_s_mean", float("nan")))
+    curve = {o: sorted((int(r["search_states"]), r[f"{first}_mean"], r.get("task_s_mean", float("nan")))
                        for r in where(rows, order=o)) for o in ("guided", "table", "random")}
     spent = budget(meta, meta["_scale"])
     if not curve["guided"] or not curve["table"]:
