@@ -77,11 +77,15 @@ class LearnedProposer:
     `weights` names the shipped folder (`pretrained/<weights>/`), `net` the module class the
     weights fit and `build(net) -> proposer` makes the registry function from a loaded net.
     `compiler/` reads no files: whoever loads the weights (experiments/core/learned_proposers.py,
-    on demand when a config asks for the proposer) passes the net to `Domain.bind`."""
+    on demand when a config asks for the proposer) passes the net to `Domain.bind`. `trainer`
+    names the module that trains the weights (an import path, never imported here; its
+    `train_and_measure(args, log) -> (net, meta)` is what `experiments.train_proposer` runs);
+    None: the convention `experiments.training.<domain>_proposer`."""
 
     weights: str
     net: type
     build: Callable
+    trainer: str | None = None
 
 
 class LearnedProposerNotLoaded(ValueError):

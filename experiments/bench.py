@@ -104,8 +104,8 @@ def matmul_flops(reps, n):
 
 
 def bench_train_step(reps, cfg, setup):
-    args = (setup.params, setup.opt_state, setup.pool, jnp.asarray(0, jnp.int32),
-            jnp.array([-1.0, 0.0]))
+    args = (setup.params, setup.opt_state, setup.pool, jax.random.fold_in(setup.data_key, 0),
+            jnp.asarray(0, jnp.int32))
     start = time.perf_counter()
     compiled = setup.train_step.lower(*args).compile()
     compile_s = time.perf_counter() - start
@@ -141,8 +141,8 @@ def bench_train_breakdown(reps, cfg, setup):
                             get_spec(cfg.task.name, cfg.reasoner.name))
     model_step = jax.jit(lambda params, opt_state, batch: update(params, opt_state, batch, key, 0))
 
-    args = (setup.params, setup.opt_state, setup.pool, jnp.asarray(0, jnp.int32),
-            jnp.array([-1.0, 0.0]))
+    args = (setup.params, setup.opt_state, setup.pool, jax.random.fold_in(setup.data_key, 0),
+            jnp.asarray(0, jnp.int32))
     ours = {"step": lambda: setup.train_step(*args),
             "model": lambda: model_step(setup.params, setup.opt_state, batch)}
     out = {"train_data_s": timed(lambda: data(key), reps),

@@ -11,20 +11,21 @@ from compiler.life.mean_field import mean_field_proposer
 from compiler.life.proposer_net import ProposerNet, demo_logits, neural_proposer
 from compiler.life.proposers import PROPOSERS, SearchOptions, search_from
 
-# the learned proposers (docs/life.md): the shipped nets under pretrained/
+# the learned proposers (docs/life.md): the shipped nets under pretrained/, trained by TRAINER
+TRAINER = "experiments.training.life_proposer"
 LEARNED = {
     # the supervised net's most likely tables, then samples
-    "neural": LearnedProposer("life-proposer", ProposerNet, neural_proposer),
+    "neural": LearnedProposer("life-proposer", ProposerNet, neural_proposer, TRAINER),
     # its drafts start induce's hill climbing (h > 1)
     "hybrid": LearnedProposer("life-proposer", ProposerNet,
-                              lambda net: search_from(neural_proposer(net))),
+                              lambda net: search_from(neural_proposer(net)), TRAINER),
     # its logits are the first start of the mean-field refinement (the others random)
     "neural_mean_field": LearnedProposer(
         "life-proposer", ProposerNet,
-        lambda net: mean_field_proposer(lambda groups: demo_logits(net, groups))),
+        lambda net: mean_field_proposer(lambda groups: demo_logits(net, groups)), TRAINER),
     # trained without true rules, on the checker's verdicts
     "neural_self_taught": LearnedProposer("life-proposer-self-taught", ProposerNet,
-                                          neural_proposer),
+                                          neural_proposer, TRAINER),
 }
 
 

@@ -52,11 +52,12 @@ def _hybrid(net):
     return ranked_induce(lambda demos, drafts: rule_set_log_probs(net, demos, drafts))
 
 
-# the learned proposers: the shipped nets under pretrained/
-LEARNED = {"neural": LearnedProposer("logic-proposer", LogicProposerNet, net_proposer),
-           "hybrid": LearnedProposer("logic-proposer", LogicProposerNet, _hybrid),
+# the learned proposers: the shipped nets under pretrained/, trained by TRAINER
+TRAINER = "experiments.training.logic_proposer"
+LEARNED = {"neural": LearnedProposer("logic-proposer", LogicProposerNet, net_proposer, TRAINER),
+           "hybrid": LearnedProposer("logic-proposer", LogicProposerNet, _hybrid, TRAINER),
            "neural_self_taught": LearnedProposer("logic-proposer-self-taught", LogicProposerNet,
-                                                 net_proposer)}
+                                                 net_proposer, TRAINER)}
 
 
 class LogicDomain(Domain, RuleEquivalence, Corruption, VersionSpace):

@@ -10,8 +10,6 @@ one regime per batch (fixed shapes inside a batch). Deterministic from the seed.
 
 from __future__ import annotations
 
-import time
-
 import jax.numpy as jnp
 import numpy as np
 import optax
@@ -21,7 +19,7 @@ from compiler import get_domain
 from compiler.checker import check_tasks
 from compiler.life import Demos, run_batch_jit, table_from_index
 from compiler.life.proposer_net import ProposerNet, demo_features, most_likely_tables
-from experiments.training.proposer_loop import ProposerRun, fit
+from experiments.training.proposer_loop import ProposerRun, fit, gradient_step, measured, new_run, pass_rates
 from tasks.life import heldout_rule_pool, random_grids, train_rule_pool
 
 LIFE = get_domain("life")
@@ -47,28 +45,18 @@ def sample_batch(rng: np.random.Generator, pool, batch: int, horizon=None, noise
     return features, tables.reshape(batch, -1).astype(np.float32), demos
 
 
-def new_net(seed: int, width: int, lr: float, steps: int):
-    """A fresh ProposerNet and its Adam optimizer (cosine decay to 5% over `steps`)."""
-    model = ProposerNet(width, rngs=nnx.Rngs(seed))
-    schedule = optax.cosine_decay_schedule(lr, steps, alpha=0.05)
-    return model, nnx.Optimizer(model, optax.adam(schedule), wrt=nnx.Param)
+def new_net(seed: int, width: int, lr: float, steps: int, rng_seed) -> ProposerRun:
+    """A run of a fresh ProposerNet with Adam (cosine decay to 5% over `steps`)."""
+    return new_run(ProposerNet(width, rngs=nnx.Rngs(seed)),
+                   optax.adam(optax.cosine_decay_schedule(lr, steps, alpha=0.05)), rng_seed)
 
 
 def train(seed: int = 0, steps: int = 2000, batch: int = 128, lr: float = 3e-3, width: int = 128,
           heldout_fraction: float = 0.1, log_every: int = 200, progress=print, log=None,
           run_dir=None, checkpoint_every: int = 0):
     pool = train_rule_pool(heldout_fraction)
-    model, optimizer = new_net(seed, width, lr, steps)
-    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0x9E0]))
-
-    @nnx.jit
-    def update(model, optimizer, x, y):
-        def loss_fn(m):
-            return optax.sigmoid_binary_cross_entropy(m(x), y).mean()
-
-        loss, grads = nnx.value_and_grad(loss_fn)(model)
-        optimizer.update(model, grads)
-        return loss
+    run = new_net(seed, width, lr, steps, [seed, 0x9E0])
+    update = gradient_step(lambda m, x, y: optax.sigmoid_binary_cross_entropy(m(x), y).mean())
 
     def step(run, s):
         x, y, _ = sample_batch(run.rng, pool, batch)
@@ -104,18 +92,13 @@ def train_self_taught(seed: int = 0, steps: int = 2000, batch: int = 128, lr: fl
     20 steps, measured.) Tasks come from training-split rules, whose tables the loss never
     sees."""
     pool = train_rule_pool(heldout_fraction)
-    model, optimizer = new_net(seed, width, lr, steps)
-    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0x5E1F]))
+    run = new_net(seed, width, lr, steps, [seed, 0x5E1F])
 
-    @nnx.jit
-    def update(model, optimizer, x, y, w):
-        def loss_fn(m):
-            per = optax.sigmoid_binary_cross_entropy(m(x), y).mean(axis=1)
-            return (per * w).sum() / jnp.maximum(w.sum(), 1.0)
+    def weighted_loss(m, x, y, w):
+        per = optax.sigmoid_binary_cross_entropy(m(x), y).mean(axis=1)
+        return (per * w).sum() / jnp.maximum(w.sum(), 1.0)
 
-        loss, grads = nnx.value_and_grad(loss_fn)(model)
-        optimizer.update(model, grads)
-        return loss
+    update = gradient_step(weighted_loss)
 
     def step(run, s):
         rng = run.rng
@@ -153,8 +136,7 @@ def pass_at_k(model, seed: int, num_tasks: int, ks=(1, 4, 16, 64), heldout_fract
         tables = most_likely_tables(row, top).reshape(top, -1)
         match = np.nonzero((tables == truth).all(axis=1))[0]
         hit_rank.append(int(match[0]) if len(match) else top)
-    hit_rank = np.array(hit_rank)
-    return {f"pass@{k}": float((hit_rank < k).mean()) for k in ks}
+    return pass_rates(hit_rank, ks)
 
 
 
@@ -168,20 +150,11 @@ REPORTED = [dict(horizon=1, noise=0.0, num_demos=4, grid=16),
 def train_and_measure(args, log=None):
     """`experiments.train_proposer --domain life`: (the trained net, its meta.json); `log`
     gets each logged step's metrics row."""
-    width = args.width or 128
-    started = time.perf_counter()
-    if args.self_taught:
-        model = train_self_taught(args.seed, args.steps, args.batch, width=width,
-                                  explore=args.explore, log=log, run_dir=args.log_dir,
-                                  checkpoint_every=args.checkpoint_every)
-    else:
-        model = train(args.seed, args.steps, args.batch, width=width, log=log, run_dir=args.log_dir,
-                      checkpoint_every=args.checkpoint_every)
-    seconds = time.perf_counter() - started
-    results = [{**regime, **pass_at_k(model, args.seed, args.eval_tasks, **regime)}
-               for regime in REPORTED]
-    meta = {"width": width, "steps": args.steps, "batch": args.batch, "seed": args.seed,
-            "self_taught": args.self_taught, "explore": args.explore if args.self_taught else None,
-            "train_seconds": round(seconds, 1), "heldout_tasks": args.eval_tasks,
-            "pass_at_k": results}
-    return model, meta
+    def measure(model):
+        return [{**regime, **pass_at_k(model, args.seed, args.eval_tasks, **regime)}
+                for regime in REPORTED], args.eval_tasks
+
+    extra = {"explore": args.explore} if args.self_taught else {}
+    model, meta = measured(args, train_self_taught if args.self_taught else train, measure,
+                           args.width or 128, args.batch, log, **extra)
+    return model, {**meta, "explore": extra.get("explore")}

@@ -9,8 +9,6 @@ draws a batch from one demo count. Deterministic from the seed.
 
 from __future__ import annotations
 
-import time
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -31,10 +29,10 @@ from compiler.logic.proposer_net import (
     tokens_to_rules,
 )
 from compiler.logic.rules import BODY
-from experiments.training.proposer_loop import ProposerRun, fit
+from experiments.training.proposer_loop import fit, gradient_step, measured, new_run, pass_rates
 from tasks.logic import LogicTaskConfig, make_task
 
-MAX_RULES = 20  # training sequences: depth-3 rule sets have at most 16 rules
+TRAIN_RULES = 20  # rules of a training sequence: depth-3 rule sets have at most 16
 
 
 def task_pool(seed: int, size: int, num_demos: int, split: str = "train"):
@@ -44,16 +42,13 @@ def task_pool(seed: int, size: int, num_demos: int, split: str = "train"):
     tasks = [make_task(rng, i, cfg, [1], split) for i in range(size)]
     feats = [pooled_features(t.demos) for t in tasks]
     atoms = feats[0][2]
-    targets = np.stack([rule_tokens(t.rule, atoms, MAX_RULES) for t in tasks])
+    targets = np.stack([rule_tokens(t.rule, atoms, TRAIN_RULES) for t in tasks])
     return tasks, np.stack([f[0] for f in feats]), np.stack([f[1] for f in feats]), targets
 
 
-@nnx.jit
-def step(model, optimizer, per, pair, targets):
-    """One teacher-forced Adam step on target sequences `[B, T]`; returns the loss."""
-    loss, grads = nnx.value_and_grad(lambda m: teacher_forced_loss(m, per, pair, targets))(model)
-    optimizer.update(model, grads)
-    return loss
+# `step(model, optimizer, per, pair, targets) -> loss`: one teacher-forced step on target
+# sequences `[B, T]`
+step = gradient_step(teacher_forced_loss)
 
 
 @nnx.jit
@@ -65,20 +60,19 @@ def favourite(model, per, pair, cands, valid):
     return jnp.argmax(jnp.where(valid, logp.reshape(b, c), -jnp.inf), axis=1)
 
 
-def new_net(seed: int, width: int, lr: float, steps: int):
-    """A fresh LogicProposerNet and its optimizer (warm-up, cosine decay, clipped Adam)."""
-    model = LogicProposerNet(width, rngs=nnx.Rngs(seed))
+def new_net(seed: int, width: int, lr: float, steps: int, rng_seed, key=None, carried=None):
+    """A run of a fresh LogicProposerNet (warm-up, cosine decay, clipped Adam)."""
     schedule = optax.warmup_cosine_decay_schedule(0.0, lr, min(100, steps // 10), steps, lr * 0.05)
-    return model, nnx.Optimizer(model, optax.chain(optax.clip_by_global_norm(1.0), optax.adam(schedule)),
-                                wrt=nnx.Param)
+    return new_run(LogicProposerNet(width, rngs=nnx.Rngs(seed)),
+                   optax.chain(optax.clip_by_global_norm(1.0), optax.adam(schedule)), rng_seed,
+                   key, carried)
 
 
 def train(seed: int = 0, steps: int = 1500, batch: int = 32, lr: float = 3e-3, width: int = 64,
           pool_size: int = 1024, demo_counts=(8, 32), log_every: int = 100, progress=print,
           log=None, run_dir=None, checkpoint_every: int = 0):
     pools = [task_pool(seed, pool_size // len(demo_counts), n) for n in demo_counts]
-    model, optimizer = new_net(seed, width, lr, steps)
-    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0x57E9]))
+    run = new_net(seed, width, lr, steps, [seed, 0x57E9])
 
     def one_step(run, s):
         _, per, pair, targets = pools[s % len(pools)]
@@ -101,8 +95,7 @@ def pass_at_k(model, seed: int, num_tasks: int, num_demos: int, ks=(1, 4, 16, 64
         same = np.asarray(domain.equivalent(drafts, t.rule, t.demos)) if len(drafts) else np.zeros(0, bool)
         hit = np.nonzero(same)[0]
         rank.append(int(hit[0]) if len(hit) else top)
-    rank = np.array(rank)
-    return {f"pass@{k}": float((rank < k).mean()) for k in ks}
+    return pass_rates(rank, ks)
 
 
 def verified_drafts(domain, tasks, drafts_per_task: list, out: list, num_atoms: int) -> int:
@@ -117,7 +110,7 @@ def verified_drafts(domain, tasks, drafts_per_task: list, out: list, num_atoms: 
         scores = check(domain, drafts, task.demos, with_blame=False)
         known = {t.tobytes() for t in out[i]}
         for d in drafts[scores.exact & scores.self_consistent]:
-            tokens = rule_tokens(d, num_atoms, MAX_RULES)
+            tokens = rule_tokens(d, num_atoms, TRAIN_RULES)
             if tokens.tobytes() not in known:
                 known.add(tokens.tobytes())
                 out[i].append(tokens)
@@ -131,7 +124,7 @@ def own_samples(model, per, pair, key, samples: int, num_atoms: int, chunk: int 
     for start in range(0, len(per), chunk):
         key, sub = jax.random.split(key)
         tokens, _ = decode(model, jnp.asarray(per[start:start + chunk]),
-                           jnp.asarray(pair[start:start + chunk]), sub, samples, MAX_RULES)
+                           jnp.asarray(pair[start:start + chunk]), sub, samples, TRAIN_RULES)
         for row in np.asarray(tokens):
             sets = {}
             for seq in row:
@@ -165,10 +158,9 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
         if progress:
             progress(f"{demo_counts[p]} demos: {n} accepted induce drafts, "
                      f"{sum(map(bool, verified[p]))}/{len(tasks)} tasks with one")
-    model, optimizer = new_net(seed, width, lr, steps)
     # the accepted drafts travel with the run (and its checkpoints) as token lists
-    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0x5E1F]), jax.random.key(seed),
-                      {"verified": [[[t.tolist() for t in task] for task in pool] for pool in verified]})
+    run = new_net(seed, width, lr, steps, [seed, 0x5E1F], jax.random.key(seed),
+                  {"verified": [[[t.tolist() for t in task] for task in pool] for pool in verified]})
 
     def one_step(run, s):
         verified = run.carried["verified"]
@@ -185,7 +177,7 @@ def train_self_taught(seed: int = 0, steps: int = 1500, batch: int = 32, lr: flo
         tasks, per, pair = pools[p]
         usable = [i for i, v in enumerate(verified[p]) if v]
         pick = run.rng.choice(usable, size=batch)
-        cands = np.full((batch, candidates, MAX_RULES * TOKENS_PER_RULE + 1), -1, np.int32)
+        cands = np.full((batch, candidates, TRAIN_RULES * TOKENS_PER_RULE + 1), -1, np.int32)
         valid = np.zeros((batch, candidates), bool)
         for b, i in enumerate(pick):
             options = verified[p][i]
@@ -204,16 +196,10 @@ def train_and_measure(args, log=None):
     """`experiments.train_proposer --domain logic`: teacher forcing (or expert iteration
     when self-taught) on training-split rule sets at 8 and 32 demos, pass@K on held-out rule
     sets per demo count: (the trained net, its meta.json)."""
-    width = args.width or 64
-    batch = min(args.batch, 32)
-    started = time.perf_counter()
-    trainer = train_self_taught if args.self_taught else train
-    model = trainer(args.seed, args.steps, batch, width=width, log=log, run_dir=args.log_dir,
-                    checkpoint_every=args.checkpoint_every)
-    seconds = time.perf_counter() - started
     heldout = min(args.eval_tasks, 100)
-    results = [{"num_demos": n, **pass_at_k(model, args.seed, heldout, n)} for n in (8, 32)]
-    meta = {"domain": "logic", "width": width, "steps": args.steps, "batch": batch,
-            "self_taught": args.self_taught, "seed": args.seed,
-            "train_seconds": round(seconds, 1), "heldout_tasks": heldout, "pass_at_k": results}
-    return model, meta
+
+    def measure(model):
+        return [{"num_demos": n, **pass_at_k(model, args.seed, heldout, n)} for n in (8, 32)], heldout
+
+    return measured(args, train_self_taught if args.self_taught else train, measure,
+                    args.width or 64, min(args.batch, 32), log, meta={"domain": "logic"})

@@ -1,15 +1,15 @@
-"""The training loop behind `python -m experiments.train` (the app is experiments/train.py).
+"""The reasoners' trainer behind `python -m experiments.train` (the app is
+experiments/train.py), in the one training loop of experiments/training/fit.py.
 
-Sections: setup, data, step, checkpoint/resume, loop, final evaluation. Data for step s
-depends only on (seed, s) and the per-step key is `fold_in(data_key, s)`, so a resumed run
-retraces the uninterrupted one exactly. Rerunning in the same run directory resumes from
-the latest checkpoint.
+Sections: setup, data, step, the trainer (checkpoint and resume), run. Data for step s
+depend only on (seed, s): the loop's per-step key is `fold_in(data_key, s)`, so a resumed
+run retraces the uninterrupted one exactly. Rerunning in the same run directory resumes
+from the latest checkpoint.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,15 +19,12 @@ import numpy as np
 import optax
 from flax import nnx
 from omegaconf import DictConfig, OmegaConf
-from tqdm import tqdm
 
-from experiments.core.checkpointing import Checkpointer
-from experiments.core.cli import NonFiniteLoss
 from experiments.core.config import ConfigError, validate
 from experiments.core.mesh import data_mesh, replicate, shard_batch
 from experiments.core.metrics import MetricsLog
 from experiments.core.reasoners import new_model
-from experiments.core.runio import append_jsonl, params_sha256, read_jsonl, write_jsonl_atomic
+from experiments.training.fit import Trainer, fit, resume_step
 from reasoner import get_spec
 from tasks import get_tasks
 from tasks.domain import TrainingTasks
@@ -55,24 +52,20 @@ def make_update(graphdef, tx, t: DictConfig, spec):
     return batch_kwargs, update
 
 
-def make_train_step(graphdef, tx, data_key, t: DictConfig, spec, batch_fn, mesh=None):
-    """The jitted step: the batch of step s made from (seed, s), then `make_update`'s step."""
+def make_train_step(graphdef, tx, t: DictConfig, spec, batch_fn, mesh=None):
+    """The jitted step: the batch of step s made from its key (the loop's
+    `fold_in(data_key, s)`), then `make_update`'s step."""
     batch_kwargs, update = make_update(graphdef, tx, t, spec)
 
     @jax.jit
-    def train_step(params, opt_state, pool, step, first_bad):
+    def train_step(params, opt_state, pool, key, step):
         # the whole global batch is generated from (seed, step), then sharded over "data":
         # the numbers do not depend on the number of devices
-        key = jax.random.fold_in(data_key, step)
         batch = batch_fn(key, pool, **batch_kwargs)
         batch = shard_batch(batch, mesh)
         params, opt_state, loss, metrics = update(params, opt_state, batch,
                                                   jax.random.fold_in(key, 1), step)
-        metrics = {"loss": loss, **metrics}
-        # the first non-finite step and its loss stay on the device (no per-step host sync)
-        bad_now = (first_bad[0] < 0) & ~jnp.isfinite(loss)
-        first_bad = jnp.where(bad_now, jnp.stack([step.astype(jnp.float32), loss]), first_bad)
-        return params, opt_state, metrics, first_bad
+        return params, opt_state, {"loss": loss, **metrics}
 
     return train_step
 
@@ -104,7 +97,7 @@ class TrainingSetup:
     schedule: object
     pool: object  # the domain's training pool (a pytree of arrays)
     data_key: jax.Array
-    train_step: object  # jitted (params, opt_state, pool, step, first_bad) -> ...
+    train_step: object  # jitted (params, opt_state, pool, key, step) -> (params, opt_state, metrics)
 
 
 # The setups of the last few configs this process trained: a second run of a config (a
@@ -139,8 +132,45 @@ def new_training(cfg: DictConfig) -> TrainingSetup:
     pool = training_pool(cfg)
     spec = get_spec(cfg.task.name, cfg.reasoner.name)
     batch_fn = training_tasks(cfg).batch_fn(cfg.task, t.batch_size, t.horizon)
-    step = make_train_step(graphdef, tx, data_key, t, spec, batch_fn, mesh)
+    step = make_train_step(graphdef, tx, t, spec, batch_fn, mesh)
     return TrainingSetup(mesh, graphdef, params, tx.init(params), schedule, pool, data_key, step)
+
+
+class ReasonerTrainer(Trainer):
+    """A reasoner's functional state (parameters, optimizer state) in the one loop."""
+
+    atomic_steps = True  # the state is replaced when a step returns
+
+    def __init__(self, cfg: DictConfig, setup: TrainingSetup, run_dir):
+        self.cfg, self.setup, self.run_dir = cfg, setup, run_dir
+        self.key = setup.data_key
+        self.state = replicate((setup.params, setup.opt_state), setup.mesh)
+
+    def step(self, s, key):
+        params, opt_state = self.state
+        params, opt_state, metrics = self.setup.train_step(
+            params, opt_state, self.setup.pool, key, jnp.asarray(s, jnp.int32))
+        self.state = (params, opt_state)
+        return metrics
+
+    def save(self, checkpointer, step, meta):
+        checkpointer.save(step, *self.state, {
+            "step": step, "seed": self.cfg.seed,
+            "data_key": np.asarray(jax.random.key_data(self.key)).tolist(), **meta})
+
+    def restore(self, checkpointer, step):
+        params, opt_state, meta = checkpointer.restore(step, self.setup.params,
+                                                       self.setup.opt_state, self.setup.mesh)
+        if meta["seed"] != self.cfg.seed:
+            raise ConfigError(f"{self.run_dir} was trained with seed={meta['seed']}, not {self.cfg.seed}")
+        self.state = replicate((params, opt_state), self.setup.mesh)
+        return meta
+
+    def params(self):
+        return self.state[0]
+
+    def logged(self, step):
+        return {"lr": float(self.setup.schedule(step - 1))}
 
 
 def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
@@ -156,77 +186,12 @@ def run(cfg: DictConfig, run_dir, stop_at: int | None = None):
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     t = cfg.train
-
-    # --- setup: mesh, model, optimizer, keys -------------------------------------------
-    setup = build_training(cfg)
-    graphdef, params, opt_state = setup.graphdef, setup.params, setup.opt_state
-    mesh, pool, data_key = setup.mesh, setup.pool, setup.data_key
-    schedule, train_step = setup.schedule, setup.train_step
-
-    # --- resume ------------------------------------------------------------------------
-    checkpointer = Checkpointer(run_dir / "checkpoints")
-    metrics_path = run_dir / "metrics.jsonl"
-    start = checkpointer.latest_step() or 0
-    if start:
-        params, opt_state, meta = checkpointer.restore(start, params, opt_state, mesh)
-        if meta["seed"] != cfg.seed:
-            raise ConfigError(f"{run_dir} was trained with seed={meta['seed']}, not {cfg.seed}")
-        print(f"resuming from step {start} in {run_dir}", file=sys.stderr)
-    params, opt_state = replicate((params, opt_state), mesh)
-    # rows past the restored step were produced after the last checkpoint: redo them
-    rows = [r for r in read_jsonl(metrics_path) if r.get("step", 0) <= start and "params_sha256" not in r]
-    write_jsonl_atomic(metrics_path, rows)
-    metrics_log = MetricsLog(run_dir, tensorboard=t.tensorboard, resume_step=start)
-
-    def save(step):
-        meta = {"step": step, "seed": cfg.seed,
-                "data_key": np.asarray(jax.random.key_data(data_key)).tolist()}
-        checkpointer.save(step, params, opt_state, meta)
-
-    # --- loop --------------------------------------------------------------------------
-    end = t.steps if stop_at is None else min(stop_at, t.steps)
-    started = time.perf_counter()
-    step = start
-    first_bad = jnp.array([-1.0, 0.0])  # (step, loss) of the first non-finite loss
-
-    def check_finite():
-        bad_step, bad_loss = (float(v) for v in first_bad)
-        if bad_step >= 0:
-            raise NonFiniteLoss(f"non-finite loss {bad_loss} at step {int(bad_step) + 1}; "
-                                f"training stopped, last good checkpoint: step "
-                                f"{checkpointer.latest_step() or 'none'}")
-    try:
-        with tqdm(total=t.steps, initial=start, desc="train", unit="step",
-                  disable=None, dynamic_ncols=True) as bar:
-            while step < end:
-                params, opt_state, metrics, first_bad = train_step(
-                    params, opt_state, pool, jnp.asarray(step, jnp.int32), first_bad)
-                step += 1
-                bar.update(1)
-                if step % t.log_every == 0 or step == end:
-                    check_finite()
-                    row = {k: float(v) for k, v in metrics.items()}
-                    row = {"step": step, **row, "lr": float(schedule(step - 1)),
-                           "elapsed_s": round(time.perf_counter() - started, 3)}
-                    metrics_log.write(row)
-                    bar.set_postfix(loss=f"{row['loss']:.4f}", exact=f"{row['exact']:.3f}")
-                if step % t.checkpoint_every == 0 or step == end:
-                    check_finite()  # a checkpoint never holds parameters past a bad step
-                    save(step)
-    except KeyboardInterrupt:
-        if step > (checkpointer.latest_step() or 0):
-            check_finite()
-            save(step)
-        checkpointer.close()
-        print(f"interrupted at step {step}; checkpoint saved. Rerun the same command to resume.",
-              file=sys.stderr)
-        raise
-    finally:  # the event file is flushed however the loop ends (a non-finite loss too)
+    trainer = ReasonerTrainer(cfg, build_training(cfg), run_dir)
+    metrics_log = MetricsLog(run_dir, tensorboard=t.tensorboard, resume_step=resume_step(run_dir))
+    try:  # the event file is flushed however the loop ends (a non-finite loss too)
+        fit(trainer, t.steps, t.log_every, progress=None, log=metrics_log.write, run_dir=run_dir,
+            checkpoint_every=t.checkpoint_every, stop_at=stop_at,
+            say=lambda line: print(line, file=sys.stderr), save_on_interrupt=True)
+    finally:
         metrics_log.close()
-    checkpointer.close()
-    if step >= t.steps:
-        append_jsonl(metrics_path, {"step": step, "final": True,
-                                    "train_wall_s": round(time.perf_counter() - started, 3),
-                                    "params_sha256": params_sha256(params)})
-    return nnx.merge(graphdef, params)
-
+    return nnx.merge(trainer.setup.graphdef, trainer.params())
