@@ -9,7 +9,8 @@ and logic) each test answer also lists up to N distinct ranked answers with thei
 (`attempts`) and the cells where the surviving drafts disagree (`undetermined_cells`). A
 domain whose files may hold many tasks (`TaskCollections`: arc's Kaggle format) gets its own
 submission format in `out` and the per-task results in `OUT.details.json`; a bad task
-there is reported on stderr and does not stop the others. A discrete-state reasoner is
+there is reported on stderr and does not stop the others, and the last line counts the
+tasks answered and failed apart. A discrete-state reasoner is
 first certified on the rule it will run; if it fails any local configuration (life: any of
 the 512 neighbourhoods), the symbolic executor answers instead and the output says so
 (`"fallback": "symbolic"`). Contradictory demos still get an answer (a vote over the
@@ -104,12 +105,23 @@ def solve(cfg: DictConfig) -> dict:
         # progress is kept: a run stopped part way leaves the tasks it answered
         write_atomic(details_path(cfg.out), json.dumps(details) + "\n")
     submission = codec.submission(results)
-    answered = sum(1 for r in results.values() if r is not None and "error" not in r)
-    print(f"{answered} of {len(results)} tasks compiled; "
-          f"{len(results) - answered} answered by a fallback (see the details file)", file=sys.stderr)
     write_atomic(details_path(cfg.out), json.dumps(details) + "\n")
     write_atomic(cfg.out, json.dumps(submission) + "\n")
     return submission
+
+
+def summary_line(details: dict) -> str:
+    """`N tasks: A answered, F failed (...)` from a task collection's details: a task is
+    answered when the compiler answered it; it failed when the compiler raised (its test
+    inputs stand as its answers) or the task could not be read (the format's placeholder)."""
+    unreadable = sum(1 for d in details.values() if "error" in d and "test" not in d)
+    raised = sum(1 for d in details.values() if "error" in d and "test" in d)
+    answered = len(details) - unreadable - raised
+    causes = [f"{n} {what}" for n, what in [
+        (raised, "the compiler failed on, answered with their test inputs"),
+        (unreadable, "unreadable, given the submission's placeholder")] if n]
+    return (f"{len(details)} tasks: {answered} answered, {unreadable + raised} failed"
+            + (f" ({'; '.join(causes)})" if causes else ""))
 
 
 def input_fallback(codec, task, reason: str) -> dict:
@@ -226,21 +238,28 @@ def mark_undetermined(domain, compiled, task, result) -> None:
         entry["undetermined_mask"] = mask.astype(int).tolist()
 
 
+def run(cfg: DictConfig, run_dir=None) -> dict:
+    """`solve`, then what the command prints: warnings on stderr, the summary on stdout."""
+    result = solve(cfg)
+    if "warning" in result:
+        print(f"warning: {result['warning']}", file=sys.stderr)
+    if "fallback" in result:
+        print(f"fallback: {result['fallback_reason']}", file=sys.stderr)
+    if "rule" in result:
+        print(f"rule {result['rule']} ({result['consistent_drafts']} consistent drafts); "
+              f"{len(result['test'])} answers written to {cfg.out}")
+    else:  # a domain's submission format: details beside it
+        details = json.loads(details_path(cfg.out).read_text())
+        print(f"{summary_line(details)}; written to {cfg.out} (details: {details_path(cfg.out)})")
+    return result
+
+
 @hydra.main(version_base="1.3", config_path="../conf", config_name="solve")
 def main(cfg: DictConfig) -> None:
     from experiments.core.cli import exit_on_user_error
 
     with exit_on_user_error():
-        result = solve(cfg)
-        if "warning" in result:
-            print(f"warning: {result['warning']}", file=sys.stderr)
-        if "fallback" in result:
-            print(f"fallback: {result['fallback_reason']}", file=sys.stderr)
-        if "rule" in result:
-            print(f"rule {result['rule']} ({result['consistent_drafts']} consistent drafts); "
-                  f"{len(result['test'])} answers written to {cfg.out}")
-        else:  # a domain's submission format: details beside it
-            print(f"{len(result)} tasks written to {cfg.out} (details: {details_path(cfg.out)})")
+        run(cfg)
 
 
 if __name__ == "__main__":

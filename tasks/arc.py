@@ -18,7 +18,7 @@ import numpy as np
 from compiler.arc import CANVAS, OUT, Demos, from_canvas, to_canvas
 from compiler.arc.checker import MAX_STEPS
 from tasks.arc_data import SPLITS, data_version, load_split
-from tasks.domain import DemoReading, TaskCollections, TaskDomain, TaskFileError
+from tasks.domain import DemoReading, TaskCollections, TaskDomain, TaskFileError, check_keys
 
 
 @dataclass
@@ -97,6 +97,12 @@ def parse_arc_task(obj, where: str, need_outputs: bool = False) -> dict:
             raise ArcFormatError(f"{where}: missing {part!r}")
         if not isinstance(obj[part], list) or not obj[part]:
             raise ArcFormatError(f"{where}: {part} must be a non-empty list")
+    # a key the format does not have is refused, not ignored (a misspelt "ouput" included)
+    check_keys(where, "", obj, ("domain", "train", "test"), ArcFormatError)
+    for part, known in (("train", ("input", "output")), ("test", ("input", "output", "horizon"))):
+        for i, p in enumerate(obj[part]):
+            if isinstance(p, dict):
+                check_keys(where, f"{part}[{i}]", p, known, ArcFormatError)
     train = [(grid_of(p.get("input") if isinstance(p, dict) else None, f"{where}: train[{i}].input"),
               grid_of(p.get("output") if isinstance(p, dict) else None, f"{where}: train[{i}].output"))
              for i, p in enumerate(obj["train"])]

@@ -6,6 +6,7 @@ finds it, so adding a domain adds a file here and edits none.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import json
 import pkgutil
@@ -14,6 +15,20 @@ from pathlib import Path
 
 class TaskFileError(ValueError):
     """A task file that cannot be used; the message names the file and the field."""
+
+
+def check_keys(where: str, field: str, obj: dict, known, error=None) -> None:
+    """Refuse a key of `obj` that `known` does not hold, as Hydra refuses an unknown config
+    key: a misspelt key would otherwise be ignored (a logic file's `"wrold": "open"` answered
+    closed-world). One line, `WHERE: FIELD.KEY: unknown key (did you mean ...?); known: ...`,
+    raised as `error` (default TaskFileError)."""
+    for key in obj:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), list(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise (error or TaskFileError)(
+                f"{where}: {f'{field}.{key}' if field else key}: unknown key{hint}; known: "
+                f"{', '.join(sorted(known))}")
 
 
 class TaskDomain:

@@ -5,7 +5,7 @@
      "demo_horizon": h}                       # optional, default 1
 
 Grids are non-empty lists of equal-length rows of 0/1. Every problem raises TaskFileError
-with one line naming the file and the field.
+with one line naming the file and the field; so does a key the format does not have.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from compiler.life import Demos
-from tasks.domain import TaskFileError
+from tasks.domain import TaskFileError, check_keys
 
 MAX_SIDE = 1024  # largest grid side accepted from a file
 MAX_HORIZON = 1_000_000
@@ -75,6 +75,7 @@ def _object(path, field, value, keys):
 def parse_task(obj, path="<task>") -> TaskFile:
     """Validate a decoded task object; raise TaskFileError naming the field."""
     _object(path, "", obj, ["train", "test"])
+    check_keys(path, "", obj, ("domain", "train", "test", "demo_horizon"))
     horizon = _positive_int(path, "demo_horizon", obj.get("demo_horizon", 1), MAX_HORIZON)
     train, test = obj["train"], obj["test"]
     if not isinstance(train, list):
@@ -86,6 +87,7 @@ def parse_task(obj, path="<task>") -> TaskFile:
     groups: dict[tuple, tuple[list, list]] = {}
     for i, pair in enumerate(train):
         _object(path, f"train[{i}]", pair, ["input", "output"])
+        check_keys(path, f"train[{i}]", pair, ("input", "output"))
         x = _grid(path, f"train[{i}].input", pair["input"])
         y = _grid(path, f"train[{i}].output", pair["output"])
         if x.shape != y.shape:
@@ -97,6 +99,7 @@ def parse_task(obj, path="<task>") -> TaskFile:
     inputs, horizons = [], []
     for j, query in enumerate(test):
         _object(path, f"test[{j}]", query, ["input", "horizon"])
+        check_keys(path, f"test[{j}]", query, ("input", "horizon"))
         inputs.append(_grid(path, f"test[{j}].input", query["input"]))
         horizons.append(_positive_int(path, f"test[{j}].horizon", query["horizon"], MAX_HORIZON))
     return TaskFile(str(path), demos, inputs, horizons)

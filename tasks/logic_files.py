@@ -9,7 +9,7 @@ Facts name input atoms only, with true/false. A closure gives observed atoms tru
 "horizon" (steps; default: to the fixed point). `solve` answers each asked atom `true`,
 `false`, `unknown`, `undetermined` (the surviving consistent drafts disagree) or
 `contradiction`. Every problem raises TaskFileError with one line naming the file and the
-field.
+field; so does a key the format does not have (a misspelt `"wrold"` is not ignored).
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import numpy as np
 from compiler.logic import Demos
 from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, read_np
 from compiler.logic.rules import MAX_ATOMS
-from tasks.domain import TaskFileError
+from tasks.domain import TaskFileError, check_keys
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 READ_NAMES = {0: "unknown", 1: True, 2: False, 3: "contradiction", 4: "undetermined"}
 MAX_HORIZON = 1_000_000
+TOP_KEYS = ("domain", "atoms", "inputs", "world", "train", "test")  # any other key is refused
 
 
 @dataclass
@@ -104,6 +105,7 @@ def fact_state(values: dict[int, int], atoms: int, world: str) -> np.ndarray:
 
 def parse_task(obj, path="<task>") -> TaskFile:
     _object(path, "", obj, ["atoms", "inputs", "train", "test"])
+    check_keys(path, "", obj, TOP_KEYS)
     names = _names(path, "atoms", obj["atoms"])
     index = {n: i for i, n in enumerate(names)}
     inputs = _names(path, "inputs", obj["inputs"])
@@ -121,6 +123,7 @@ def parse_task(obj, path="<task>") -> TaskFile:
     facts, closures = [], []
     for i, demo in enumerate(train):
         _object(path, f"train[{i}]", demo, ["facts", "closure"])
+        check_keys(path, f"train[{i}]", demo, ("facts", "closure"))
         f = _mapping(path, f"train[{i}].facts", demo["facts"], index, set(input_idx), False)
         c = _mapping(path, f"train[{i}].closure", demo["closure"], index, set(range(len(names))), True)
         facts.append(fact_state(f, len(names), world))
@@ -136,6 +139,7 @@ def parse_task(obj, path="<task>") -> TaskFile:
     inputs_out, horizons, asks = [], [], []
     for j, query in enumerate(test):
         _object(path, f"test[{j}]", query, ["facts", "ask"])
+        check_keys(path, f"test[{j}]", query, ("facts", "ask", "horizon"))
         f = _mapping(path, f"test[{j}].facts", query["facts"], index, set(input_idx), False)
         ask = _list(path, f"test[{j}].ask", query["ask"], "atom names")
         for k, n in enumerate(ask):
