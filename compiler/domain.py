@@ -274,6 +274,18 @@ class VersionSpace:
         """`[B, ...]` answers at the fixed point for query states `[B, ...]`."""
         raise NotImplementedError
 
+    def version_space_readings(self, task_cfg) -> tuple[str, ...]:
+        """The readings of the version space the undetermined preset reports for tasks of
+        `task_cfg`: `all` (every RuleSet of the class) and any narrower class the domain
+        defines for them (logic, causal tasks: `positive`, bodies of present objects only)."""
+        return ("all",)
+
+    def version_space_ceiling(self, demos, states: np.ndarray, reading: str = "all",
+                              timeout_s: float | None = None) -> tuple[np.ndarray, bool]:
+        """(the answers under `reading`, False), or past `timeout_s` seconds (every answer
+        undetermined, True): the ceiling the undetermined preset reports."""
+        raise NotImplementedError
+
 
 class SearchBudget:
     """Drafts come from a search whose budget can be cut: one search at the largest budget

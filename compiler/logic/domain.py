@@ -28,7 +28,7 @@ from compiler.logic.executor import (
     used_rows,
 )
 from compiler.logic.proposer_net import LogicProposerNet, net_proposer, rule_set_log_probs
-from compiler.logic.proposers import PROPOSERS, LogicOptions, ranked_induce
+from compiler.logic.proposers import PROPOSERS, LogicOptions, merged, ranked_induce
 from compiler.logic.reference import run_reference
 from compiler.logic.rules import (
     BODY,
@@ -44,6 +44,7 @@ from compiler.logic.rules import (
     symbols,
     well_formed,
 )
+from compiler.logic.version_space import version_space_answers
 
 
 def _hybrid(net):
@@ -177,10 +178,19 @@ class LogicDomain(Domain, RuleEquivalence, Corruption, VersionSpace):
     def version_space_answers(self, demos, states):
         """Closed-world tasks: compiler/logic/version_space.py (rules with positive heads and
         1-3 literal bodies, any number of them)."""
-        from compiler.logic.proposers import merged
-        from compiler.logic.version_space import version_space_answers
-
         return version_space_answers(merged(demos), states)[0]
+
+    def version_space_readings(self, task_cfg):
+        # causal tasks: also over present-object bodies only (the causal reading, right by
+        # construction: a check of both)
+        return ("all", "positive") if task_cfg.theory == "causal" else ("all",)
+
+    def version_space_ceiling(self, demos, states, reading="all", timeout_s=None):
+        try:
+            return version_space_answers(merged(demos), states, positive_bodies=reading == "positive",
+                                         timeout_s=timeout_s)[0], False
+        except TimeoutError:
+            return np.asarray(states) | UNDETERMINED, True
 
     def committed(self, pred):
         return (np.asarray(pred) & UNDETERMINED) == 0

@@ -8,10 +8,11 @@ experiment.commits` then answers the same queries with the symbolic reasoner. Po
 the job's asked atoms: `coverage` (share committed to a value), `precision` (share of those
 right) and `right` (share of atoms whose three-valued answer is right: `undetermined`
 counts as right only where the truth is undetermined, as in causal tasks). With
-`experiment.ceiling`, the exact version space (compiler/logic/version_space.py) answers
-too (`answerer=version_space`, with its seconds per task); on causal tasks also over
-present-object bodies only (`version_space_positive`: the causal reading, right by
-construction, a check of both).
+`experiment.ceiling`, the demos' exact version space answers too (`answerer=version_space`,
+with its seconds per task), in every reading the domain declares for the tasks
+(`VersionSpace.version_space_readings`; logic's causal tasks: also over present-object
+bodies only, `version_space_positive`). The preset needs a domain with the `VersionSpace`
+capability (logic).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from omegaconf import DictConfig
 
 from compiler import check_and_select
+from compiler.domain import VersionSpace
 from compiler.pipeline import prior_weights
 from experiments.core.config import ConfigError, compiler_config, domain_of
 from experiments.evaluation.queries import symbolic
@@ -34,8 +36,9 @@ CEILING_TIMEOUT_S = 120  # per task; a task past it counts every answer `undeter
 
 def run(cfg: DictConfig, job_dir) -> list[dict]:
     domain, _ = domain_of(cfg)
-    if domain.name != "logic":
-        raise ConfigError(f"experiment=undetermined is for task=logic, got task={domain.name}")
+    if not isinstance(domain, VersionSpace):
+        raise ConfigError(f"experiment=undetermined needs a domain whose demos' version space "
+                          f"answers a query (VersionSpace); {domain.name} has none")
     base = compiler_config(cfg)
     tasks = query_tasks(cfg)
     reasoner = symbolic(cfg)
@@ -59,9 +62,9 @@ def run(cfg: DictConfig, job_dir) -> list[dict]:
                                                "commit": float(commit)},
                                  "metrics": pooled(domain, tasks, batched_answers(reasoner, tasks, voters))})
     if e.ceiling:
-        for name, positive in [("version_space", False)] + (
-                [("version_space_positive", True)] if cfg.task.theory == "causal" else []):
-            preds, seconds, timeouts = ceiling_answers(tasks, positive)
+        for reading in domain.version_space_readings(cfg.task):
+            name = "version_space" if reading == "all" else f"version_space_{reading}"
+            preds, seconds, timeouts = ceiling_answers(domain, tasks, reading)
             rows.append({"condition": {"proposer": name, "num_drafts": 0, "answerer": name,
                                        "prior": "none", "commit": 1.0},
                          "metrics": {**pooled(domain, tasks, preds),
@@ -71,20 +74,15 @@ def run(cfg: DictConfig, job_dir) -> list[dict]:
     return rows
 
 
-def ceiling_answers(tasks, positive: bool):
-    """Per task the version space's answers, its seconds, and how many tasks timed out."""
-    from compiler.logic.executor import UNDETERMINED
-    from compiler.logic.version_space import version_space_answers
-
+def ceiling_answers(domain: VersionSpace, tasks, reading: str):
+    """Per task the version space's answers in `reading`, its seconds, and how many tasks
+    timed out."""
     preds, seconds, timeouts = [], [], 0
     for t in tasks:
         states = np.stack([q.input for q in t.queries])
         started = time.perf_counter()
-        try:
-            out, _ = version_space_answers(t.demos, states, positive_bodies=positive,
-                                           timeout_s=CEILING_TIMEOUT_S)
-        except TimeoutError:
-            out, timeouts = states | UNDETERMINED, timeouts + 1
+        out, timed_out = domain.version_space_ceiling(t.demos, states, reading, CEILING_TIMEOUT_S)
+        timeouts += int(timed_out)
         preds.append(list(out))
         seconds.append(time.perf_counter() - started)
     return preds, seconds, timeouts
