@@ -174,9 +174,6 @@ class ArcDomain(Domain, SearchBudget):
         same = ((pred == OUT) == (truth == OUT)).all(axis=(-2, -1), keepdims=True)
         return (pred == truth) & same
 
-    def committed(self, pred):
-        return np.ones(np.shape(pred), bool)
-
     def scored(self, truth):
         return np.asarray(truth) != OUT
 

@@ -37,14 +37,6 @@ def literal(atom: int, negated: bool) -> int:
     return 2 * int(atom) + int(bool(negated)) + 1
 
 
-def literal_atom(code):
-    return (np.asarray(code) - 1) // 2
-
-
-def literal_negated(code):
-    return (np.asarray(code) - 1) % 2 == 1
-
-
 def default_names(num_atoms: int) -> list[str]:
     return [f"p{i}" for i in range(num_atoms)]
 
