@@ -88,10 +88,14 @@ clean:
 # results/arc/SPLIT_solve.jsonl and a printed summary (ARC-AGI-1 eval: about 45 min on 2
 # cores). ARC_SPLIT=arc2_eval for ARC-AGI-2; never a split you develop on twice.
 ARC_SPLIT ?= arc1_eval
+# ARC_PROPOSER=guided: the search ordered by the learned guide (pretrained/arc-guide); its
+# files are named ARC_SPLIT_guided_*
+ARC_PROPOSER ?= induce
+ARC_TAG := $(ARC_SPLIT)$(if $(filter-out induce,$(ARC_PROPOSER)),_$(ARC_PROPOSER))
 arc-benchmark: venv
 	mkdir -p runs/arc
 	$(PY) -m experiments.arc_kaggle challenges --split $(ARC_SPLIT) --out runs/arc/$(ARC_SPLIT)_challenges.json
 	$(PY) -m experiments.solve task=arc task_file=runs/arc/$(ARC_SPLIT)_challenges.json \
-	    out=runs/arc/$(ARC_SPLIT)_submission.json
+	    compiler.proposer=$(ARC_PROPOSER) out=runs/arc/$(ARC_TAG)_submission.json
 	$(PY) -m experiments.arc_kaggle score --split $(ARC_SPLIT) \
-	    --submission runs/arc/$(ARC_SPLIT)_submission.json --rows results/arc/$(ARC_SPLIT)_solve.jsonl
+	    --submission runs/arc/$(ARC_TAG)_submission.json --rows results/arc/$(ARC_TAG)_solve.jsonl
