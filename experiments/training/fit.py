@@ -99,7 +99,8 @@ def fit(trainer: Trainer, steps: int, log_every: int = 100, progress=print, log=
         save_on_interrupt: bool = False, bar: bool = True):
     """Run steps [start, steps) of `trainer` (start: 0, or the latest checkpoint's step in
     `run_dir`). `stop_at` ends this invocation after that step with a checkpoint, as an
-    interruption would. `progress` gets the step lines and `say` (default: `progress`) the
+    interruption would (a row only where one is due: the rows of a resumed run are the
+    uninterrupted run's). `progress` gets the step lines and `say` (default: `progress`) the
     resume and interruption notes; None is silent. With `save_on_interrupt`, Ctrl-C saves a
     checkpoint at the last whole step; `bar`: a progress bar where stderr is a terminal.
     Returns the number of steps done."""
@@ -143,7 +144,7 @@ def fit(trainer: Trainer, steps: int, log_every: int = 100, progress=print, log=
                     window.setdefault(name, []).append(value)
                 done, in_step = s + 1, False
                 shown.update(1)
-                if done % log_every == 0 or done == end:
+                if done % log_every == 0 or done == steps:
                     check_finite()
                     means = {k: float(np.mean([float(x) for x in v]))
                              for k, v in jax.device_get(window).items()}
