@@ -32,7 +32,7 @@ from compiler.arc import programs as P
 from compiler.arc import transforms as T
 from compiler.arc.guide_net import NUM_TRANSFORMS, GuideNet, task_encoding
 from compiler.arc.search import SearchConfig, pieces_of, search, solutions, stacks, task_transforms
-from experiments.training.proposer_loop import ProposerRun, fit
+from experiments.training.proposer_loop import fit, gradient_step, new_run
 from tasks.arc import split_tasks
 
 FOLDS = 5
@@ -122,7 +122,7 @@ def self_taught_pool(tasks, config: SearchConfig, progress=print) -> list:
     demo output of a task (a solution, or a piece of a stack that does), on `tasks`; the
     test outputs are not read."""
     out, started = [], time.perf_counter()
-    for n, (name, parsed) in enumerate(tasks):
+    for n, (_, parsed) in enumerate(tasks):
         inputs = [np.asarray(x, np.uint8) for x, _ in parsed["train"]]
         outputs = [np.asarray(y, np.uint8) for _, y in parsed["train"]]
         tests = [np.asarray(x, np.uint8) for x, _ in parsed["test"]]
@@ -178,20 +178,12 @@ def train(data: dict, seed: int = 0, steps: int = 3000, batch: int = 32, lr: flo
           width: int = 128, self_taught_share: float = 0.25, log_every: int = 100,
           progress=print, log=None, run_dir=None, checkpoint_every: int = 0):
     """Cross-entropy on batches mixing synthetic and self-taught examples."""
-    model = GuideNet(width, rngs=nnx.Rngs(seed))
     schedule = optax.cosine_decay_schedule(lr, steps, alpha=0.05)
-    optimizer = nnx.Optimizer(model, optax.adamw(schedule, weight_decay=1e-4), wrt=nnx.Param)
-    run = ProposerRun(model, optimizer, np.random.default_rng([seed, 0xA4D]))
+    run = new_run(GuideNet(width, rngs=nnx.Rngs(seed)), optax.adamw(schedule, weight_decay=1e-4),
+                  [seed, 0xA4D])
     synthetic, taught = data["synthetic"], data["self_taught"]
-
-    @nnx.jit
-    def update(model, optimizer, c, h, m, y):
-        def loss_fn(net):
-            return -(y * jax.nn.log_softmax(net(c, h, m), axis=-1)).sum(axis=1).mean()
-
-        loss, grads = nnx.value_and_grad(loss_fn)(model)
-        optimizer.update(model, grads)
-        return loss
+    update = gradient_step(
+        lambda net, c, h, m, y: -(y * jax.nn.log_softmax(net(c, h, m), axis=-1)).sum(axis=1).mean())
 
     def step(run, s):
         n_taught = int(round(batch * self_taught_share)) if taught else 0
