@@ -3,6 +3,7 @@ effects), truth-optional evaluation, presets, halting and solve on the toy plug-
 (tests/plugins: answers without a hidden rule, mixed shapes, two attempts), task files that
 must say their domain."""
 
+import dataclasses
 import json
 
 import jax
@@ -35,6 +36,16 @@ def test_nothing_registers_learned_proposers_on_import(monkeypatch):
     compile(life, task.demos, jax.random.key(0), CompilerConfig(proposer="neural", num_drafts=4))
 
 
+def small_options(domain):
+    """The domain's compiler options with a small search budget where it has one (ARC's
+    program search: a few hundred states, so determinism is checked in seconds)."""
+    if domain.options is None:
+        return None
+    small = {"search_states": 400}
+    names = {f.name for f in dataclasses.fields(domain.options)}
+    return domain.options(**{k: v for k, v in small.items() if k in names})
+
+
 @pytest.mark.parametrize("selector", ["best", "vote", "random", "first"])
 @pytest.mark.parametrize(("domain_name", "proposer"), LEARNED)
 def test_every_learned_proposer_is_deterministic_once_loaded(domain_name, proposer, selector):
@@ -43,7 +54,8 @@ def test_every_learned_proposer_is_deterministic_once_loaded(domain_name, propos
     load(domain_name, proposer)
     domain, tasks = get_domain(domain_name), get_tasks(domain_name)
     task = tasks.make_tasks(tasks.config(), 0, 1, [12], [1])[0]
-    config = CompilerConfig(proposer=proposer, selector=selector, num_drafts=6)
+    config = CompilerConfig(proposer=proposer, selector=selector, num_drafts=6,
+                            options=small_options(domain))
     a = compile(domain, task.demos, jax.random.key(7), config)
     b = compile(domain, task.demos, jax.random.key(7), config)
     assert np.array_equal(a.drafts, b.drafts) and np.array_equal(a.chosen, b.chosen)
