@@ -38,6 +38,7 @@ class ArcTaskConfig:
     search_backend: str = "numpy"  # numpy | jax: each transform on all states at once (a GPU)
     search_order: str = "table"  # induce's breadth-first order: table | random (a baseline)
     search_guided_depth: int = 3  # the guided proposer's best-first depth
+    search_guide_mix: float = 1.0  # the guide's share of the search's distribution (rest uniform)
 
 
 @dataclass
@@ -201,6 +202,8 @@ class ArcTasks(TaskDomain, TaskCollections, DemoReading):
             raise ValueError(f"task.search_backend={t.search_backend!r}; known: numpy, jax")
         if t.search_order not in ("table", "random"):
             raise ValueError(f"task.search_order={t.search_order!r}; known: table, random")
+        if not 0.0 < t.search_guide_mix <= 1.0:
+            raise ValueError(f"task.search_guide_mix must lie in (0, 1], got {t.search_guide_mix}")
         if t.search_guided_depth < 1:
             raise ValueError(f"task.search_guided_depth must be >= 1, got {t.search_guided_depth}")
         if t.offset < 0 or t.stride < 1:

@@ -48,6 +48,9 @@ PRESETS = {  # results name: experiment=, task=, then two jobs (other sweep axes
     "arc_drafts": ["experiment=drafts", "task=arc", "compiler.proposer=induce",
                    "compiler.check_consistency=true,false", "seed=0"],
     "arc_selection": ["experiment=selection", "task=arc", "compiler.proposer=induce", "seed=0,1"],
+    # the shipped guide against the table order, two small budgets, on 3 held-out-fold tasks
+    "arc_budget": ["experiment=budget", "task=arc", "experiment.order=table,guided", "seed=0",
+                   "experiment.budgets=[20,100]"],
 }
 def domain_of(name: str) -> str:
     return next(o for o in PRESETS[name] if o.startswith("task=")).removeprefix("task=")

@@ -20,4 +20,14 @@ def test_arc_rows_carry_pass_at_2_no_lower_than_pass_at_1(swept):
 
 
 def test_figures_and_results_md_from_saved_results(swept):
-    check_figures_and_results_md(swept, "arc", [], ("ARC H1: drafts", "ARC H1: selection"), 2)
+    check_figures_and_results_md(swept, "arc", [], ("ARC H1: drafts", "ARC H1: selection",
+                                                    "ARC H1: the learned guide and the search budget"), 3)
+
+
+def test_budget_rows_per_order_and_budget(swept):
+    rows = summary(swept, "arc_budget")
+    assert sorted((r["order"], float(r["search_states"])) for r in rows) == [
+        ("guided", 20.0), ("guided", 100.0), ("table", 20.0), ("table", 100.0)]
+    for r in rows:  # a budget is a cap on the states kept
+        assert float(r["states_mean"]) <= float(r["search_states"])
+        assert float(r["pass_at_2_mean"]) >= float(r["exact_symbolic_mean"])

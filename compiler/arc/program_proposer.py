@@ -56,6 +56,9 @@ class ArcOptions:
     search_order: str = "table"
     # the `guided` proposer's best-first search goes this deep (its budget is the same)
     search_guided_depth: int = 3
+    # the share of the guide's distribution in the one the search sums (the rest uniform
+    # over the task's transforms)
+    search_guide_mix: float = 1.0
 
 
 def channel_layers(group, chosen) -> np.ndarray:
@@ -76,6 +79,17 @@ def stack_draft(stack) -> np.ndarray:
     return make([], pieces=[(stack.base.chain, P.READ)] + laid, base=1)
 
 
+def mixed(logp, allowed, share: float) -> np.ndarray:
+    """`log(share * p_net + (1 - share) / len(allowed))` on the allowed transforms: the
+    guide's distribution mixed with the uniform one, so no transform's chains are pushed
+    past the budget by a net that is confidently wrong (share 1: the net alone)."""
+    p = np.exp(np.asarray(logp, np.float64))
+    out = np.full_like(p, -np.inf)
+    p_allowed = p[allowed] / max(p[allowed].sum(), 1e-300)
+    out[allowed] = np.log(share * p_allowed + (1.0 - share) / len(allowed))
+    return out
+
+
 def run_search(inputs, outputs, tests, options: ArcOptions, guide=None, seed: int = 0):
     """The program search of one task: breadth first in the table's (or a random) order,
     or best first by `guide(pairs) -> logp` (a learned guide) to `search_guided_depth`."""
@@ -83,8 +97,8 @@ def run_search(inputs, outputs, tests, options: ArcOptions, guide=None, seed: in
     if guide is not None:
         config = SearchConfig(options.search_guided_depth, options.search_states,
                               options.search_seconds)
-        return search_guided(inputs + tests, config, guide(list(zip(inputs, outputs, strict=True))),
-                             allowed)
+        logp = mixed(guide(list(zip(inputs, outputs, strict=True))), allowed, options.search_guide_mix)
+        return search_guided(inputs + tests, config, logp, allowed)
     if options.search_order == "random":
         allowed = list(np.random.default_rng(seed).permutation(allowed))
     elif options.search_order != "table":

@@ -401,11 +401,13 @@ def fig_consistency_check(rows, out, name, report):
 def fig_budget(rows, out, name, report):
     """H1 with a learned meta-module: the first declared metric (pass@2) against the search's
     budget, states kept per task (log scale) and median seconds per task, a line per order."""
+    from experiments.reporting.sections import order_label
+
     metric, label = report["metrics"][0]
-    orders = list(dict.fromkeys(r["order"] for r in rows))
+    orders = sorted({order_label(r) for r in rows})
     fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.6), sharey=True)
     for k, order in enumerate(orders):
-        sub = sorted(where(rows, order=order), key=lambda r: r["search_states"])
+        sub = sorted((r for r in rows if order_label(r) == order), key=lambda r: r["search_states"])
         colour = OKABE_ITO[k % len(OKABE_ITO)]
         ys = [r[f"{metric}_mean"] for r in sub]
         axes[0].plot([r["search_states"] for r in sub], ys, "o-", color=colour, label=order)
