@@ -53,8 +53,8 @@ def declared_figures() -> dict:
 
 def make_figures(results: Path, out: Path) -> list[Path]:
     plt.rcParams.update(STYLE)
-    made = [path for module in domain_reports().values() if hasattr(module, "figures")
-            for path in module.figures(results, out)]
+    made = [path for module in domain_reports().values()
+            for path in getattr(module, "figures", lambda results, out: [])(results, out)]
     declared, reports = declared_presets(), preset_reports()
     for name, draw in declared_figures().items():
         path = results / name / "summary.csv"
