@@ -38,7 +38,7 @@ class ArcTaskConfig:
     search_backend: str = "numpy"  # numpy | jax: each transform on all states at once (a GPU)
     search_order: str = "table"  # induce's breadth-first order: table | random (a baseline)
     search_guided_depth: int = 3  # the guided proposer's best-first depth
-    search_guide_mix: float = 1.0  # the guide's share of the search's distribution (rest uniform)
+    search_guide_mix: float = 0.8  # the guide's share of the search's distribution (rest uniform)
 
 
 @dataclass

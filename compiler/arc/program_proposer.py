@@ -58,7 +58,7 @@ class ArcOptions:
     search_guided_depth: int = 3
     # the share of the guide's distribution in the one the search sums (the rest uniform
     # over the task's transforms)
-    search_guide_mix: float = 1.0
+    search_guide_mix: float = 0.8
 
 
 def channel_layers(group, chosen) -> np.ndarray:
