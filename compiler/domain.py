@@ -294,6 +294,8 @@ class SearchBudget:
 
     search_orders: tuple[str, ...] = ()  # the orders `budget_drafts` knows, a learned one included
     guide: str | None = None  # the learned proposer whose net orders the search ("guided")
+    # the compiler option that mixes the guide's order with the uniform one (its share)
+    guide_share_option: str | None = None
 
     def budget_drafts(self, group, num_drafts: int, options, budgets, order: str, net=None,
                       seed: int = 0) -> list[dict]:

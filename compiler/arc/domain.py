@@ -56,6 +56,7 @@ class ArcDomain(Domain, SearchBudget):
     syntax_error = RuleSyntaxError
     search_orders = ORDERS
     guide = "guided"
+    guide_share_option = "search_guide_mix"
 
     def budget_drafts(self, group, num_drafts, options, budgets, order, net=None, seed=0):
         return budget_drafts(group, num_drafts, options, budgets, order, net, seed)

@@ -140,6 +140,8 @@ class ExperimentConfig:
     # (states kept per task) its rows are measured at
     order: str = "table"
     budgets: list[int] = field(default_factory=lambda: [250, 1000, 4000, 16000])
+    # the guide's shares of the search's order measured (empty: the task's own)
+    guide_shares: list[float] = field(default_factory=list)
     # how RESULTS.md reports the results (experiments/reporting/sections.py reads it from
     # the YAML declaration; the jobs ignore it): title, claim, row axes and labels, metrics
     report: dict[str, Any] = field(default_factory=dict)

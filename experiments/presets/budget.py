@@ -17,6 +17,7 @@ conf/preset/DOMAIN/budget.yaml.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +53,27 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
     config = compiler_config(cfg)
     net = guide_net(domain, order)
     tasks = query_tasks(cfg)
+    # the guided order once per share of the guide in the search's order (the rest uniform)
+    shares = ([float(x) for x in cfg.experiment.guide_shares] or [config.options.search_guide_mix]
+              if order == domain.guide else [None])
+    rows = []
+    for share in shares:
+        options = (config.options if share is None
+                   else replace(config.options, **{domain.guide_share_option: share}))
+        for b, metrics in measured(cfg, domain, config, options, tasks, budgets, order, net).items():
+            condition = {"order": order, "search_states": b}
+            if share is not None:
+                condition["guide_share"] = share
+            rows.append({"condition": condition, "metrics": metrics})
+    return rows
+
+
+def measured(cfg, domain, config, options, tasks, budgets, order, net) -> dict[int, dict]:
+    """{budget: metrics} of one search order over the job's tasks."""
     kept = {b: {"compiled": [], "task_s": [], "depth": [], "states": []} for b in budgets}
     for task in tasks:
         (group,) = as_groups(task.demos)
-        for b, made in zip(budgets, domain.budget_drafts(group, config.num_drafts, config.options,
+        for b, made in zip(budgets, domain.budget_drafts(group, config.num_drafts, options,
                                                           budgets, order, net, task.task_id),
                            strict=True):
             started = time.perf_counter()
@@ -66,13 +84,12 @@ def run(cfg: DictConfig, job_dir: Path) -> list[dict]:
                                      + time.perf_counter() - started)
             kept[b]["depth"].append(made["depth"])
             kept[b]["states"].append(made["states"])
-    rows = []
+    out = {}
     for b in budgets:
         k = kept[b]
-        metrics = {**answers(cfg, None, tasks, [c.voters for c in k["compiled"]], k["compiled"]),
-                   "task_s": float(np.median(k["task_s"])),
-                   "task_s_p90": float(np.percentile(k["task_s"], 90)),
-                   "states": float(np.mean(k["states"])), "depth": float(np.mean(k["depth"])),
-                   "p_consistent": float(np.mean([c.consistent_drafts > 0 for c in k["compiled"]]))}
-        rows.append({"condition": {"order": order, "search_states": b}, "metrics": metrics})
-    return rows
+        out[b] = {**answers(cfg, None, tasks, [c.voters for c in k["compiled"]], k["compiled"]),
+                  "task_s": float(np.median(k["task_s"])),
+                  "task_s_p90": float(np.percentile(k["task_s"], 90)),
+                  "states": float(np.mean(k["states"])), "depth": float(np.mean(k["depth"])),
+                  "p_consistent": float(np.mean([c.consistent_drafts > 0 for c in k["compiled"]]))}
+    return out

@@ -388,15 +388,15 @@ def consistency_check(rows, meta, report, extras=None):
 WRITERS["consistency_check"] = consistency_check
 
 
-GUIDE_SHARE = "task.search_guide_mix"  # the override column of a guided variant (absent: 1)
-
-
 def order_label(row) -> str:
-    """A budget row's search order, a guided variant's share of the guide named."""
-    share = row.get(GUIDE_SHARE, "")
-    if row["order"] == "guided" and share not in ("", None) and float(share) != 1.0:
-        return f"guided (share {float(share):g})"
-    return row["order"]
+    """A budget row's search order, a guided variant's share of the guide named: the row's
+    `guide_share`, else its `task.search_guide_mix` override, else 1 (the guide alone: rows
+    written before the share existed)."""
+    if row["order"] != "guided":
+        return row["order"]
+    share = next((row[k] for k in ("guide_share", "task.search_guide_mix")
+                  if row.get(k, "") not in ("", None)), 1.0)
+    return f"guided (share {float(share):g})"
 
 
 def budget_section(rows, meta, report, extras=None):
@@ -420,7 +420,7 @@ def budget_section(rows, meta, report, extras=None):
         curve.setdefault(order_label(r), []).append(
             (int(r["search_states"]), r[f"{first}_mean"], r.get("task_s_mean", float("nan")),
              r["states_mean"]))
-    guide = report.get("verdict_order", "guided")
+    guide = report.get("verdict_order", "guided (share 1)")
     spent = budget(meta, meta["_scale"])
     if guide not in curve or "table" not in curve:
         sentence = (f"{report['claim']} **unclear** ({spent}): the rows lack the {guide} or the "
@@ -437,8 +437,12 @@ def budget_section(rows, meta, report, extras=None):
     word = verdict_budget(gain_equal, ratio, gain_largest, meta["_scale"])
     others = "".join(f"; {name} gets {100 * c[-1][1]:.1f}% at {c[-1][0]}" for name, c in curve.items()
                      if name not in (guide, "table"))
+    at_reach = [p for cap, p, _, kept in own
+                if reach and cap == next(c for c, _, _, k in guided if k == min(reach))]
     reached = (f"{guide} reaches it keeping {min(reach):.0f} states on average ({ratio:.2f} of "
-               "the table's)" if reach else f"{guide} does not reach it at any budget measured")
+               "the table's" + (f"; the table order gets {100 * at_reach[0]:.1f}% at that cap"
+                               if at_reach else "") + ")"
+               if reach else f"{guide} does not reach it at any budget measured")
     sentence = (f"{report['claim']} **{word}** ({spent}): the table order's {metrics[0][1]} is "
                 f"{100 * top_pass:.1f}%, first reached keeping {own_kept:.0f} states on average "
                 f"({top_s:.2f} s median per task at its largest budget); {reached}; at no more "
