@@ -398,11 +398,20 @@ def fig_consistency_check(rows, out, name, report):
     return save(fig, out, name)
 
 
+def order_label(row) -> str:
+    """A budget row's search order, a guided variant's share of the guide named: the row's
+    `guide_share`, else its `task.search_guide_mix` override, else 1 (the guide alone: rows
+    written before the share existed)."""
+    if row["order"] != "guided":
+        return row["order"]
+    share = next((row[k] for k in ("guide_share", "task.search_guide_mix")
+                  if row.get(k, "") not in ("", None)), 1.0)
+    return f"guided (share {float(share):g})"
+
+
 def fig_budget(rows, out, name, report):
     """H1 with a learned meta-module: the first declared metric (pass@2) against the search's
     budget, states kept per task (log scale) and median seconds per task, a line per order."""
-    from experiments.reporting.sections import order_label
-
     metric, label = report["metrics"][0]
     orders = sorted({order_label(r) for r in rows})
     fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.6), sharey=True)

@@ -19,7 +19,7 @@ verdict rules are verdicts.py's. The declaration's keys:
 from __future__ import annotations
 
 from experiments.reporting import undetermined_report
-from experiments.reporting.plots import conditions, value_text, where
+from experiments.reporting.plots import conditions, order_label, value_text, where
 from experiments.reporting.verdicts import (
     NOT_RECORDED,
     Verdict,
@@ -386,17 +386,6 @@ def consistency_check(rows, meta, report, extras=None):
 
 
 WRITERS["consistency_check"] = consistency_check
-
-
-def order_label(row) -> str:
-    """A budget row's search order, a guided variant's share of the guide named: the row's
-    `guide_share`, else its `task.search_guide_mix` override, else 1 (the guide alone: rows
-    written before the share existed)."""
-    if row["order"] != "guided":
-        return row["order"]
-    share = next((row[k] for k in ("guide_share", "task.search_guide_mix")
-                  if row.get(k, "") not in ("", None)), 1.0)
-    return f"guided (share {float(share):g})"
 
 
 def budget_section(rows, meta, report, extras=None):
