@@ -29,6 +29,8 @@ CHECK = {True: "check on", False: "check off"}
 BENCHMARK = [("arc1_train/eval.jsonl", "ARC-AGI-1 train (developed on; experiments.evaluate, 2 shards)", []),
              ("arc1_eval_solve.jsonl", "ARC-AGI-1 eval (run once; solve's defaults on the Kaggle file)",
               [(0.30, None), (0.23, True)]),
+             ("arc1_eval_guided_solve.jsonl", "ARC-AGI-1 eval, the learned guide (run once; solve's "
+              "defaults with compiler.proposer=guided)", [(0.30, None), (0.23, True)]),
              ("arc2_eval_solve.jsonl", "ARC-AGI-2 eval (run once; solve's defaults on the Kaggle file)", []),
              ("arc1_eval_nca_every27.jsonl", "ARC-AGI-1 eval, every 27th task: per-task NCA", [])]
 
@@ -181,10 +183,44 @@ def benchmark(results: Path) -> tuple[list[str], str] | None:
                   + attempts_summary(rows).replace("\n", "; ")]
         verdicts += target_verdicts([r for r in rows if r.get("reasoner") == "symbolic"], targets,
                                     what.split(" (")[0], NOT_RECORDED)  # the rows hold no date
+    verdicts += guide_verdict(results)
     sentence = ("ARC-AGI (the benchmark the field reports): every task is attempted, same-size "
                 "and size-changing ones reported apart; pass@2 per test output (Kaggle's "
                 "average) and per task (ARC Prize's); commands and the versions: docs/arc.md.")
     return [sentence, *verdicts], "\n".join(lines)
+
+
+def guide_verdict(results: Path, gain: float = 0.05) -> list[Verdict]:
+    """The learned guide's target on ARC-AGI-1 eval: guided pass@2 (per test output) >= the
+    unguided one + `gain`, at no more median seconds per task; both runs' rows needed."""
+    runs, right = {}, {}
+    for name in ("arc1_eval_solve.jsonl", "arc1_eval_guided_solve.jsonl"):
+        path = results / "arc" / name
+        if not path.exists():
+            return []
+        rows = [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+        per_task: dict = {}
+        for r in rows:  # as attempts_summary counts a task's seconds (and its median)
+            per_task[r["task_name"]] = per_task.get(r["task_name"], 0.0) + r["compile_s"] + r["answer_s"]
+        seconds = sorted(per_task.values())
+        right[name] = {(r["task_name"], r["test_index"]) for r in rows if r["pass_at_2"]}
+        runs[name] = (float(np.mean([bool(r["pass_at_2"]) for r in rows])), len(rows),
+                      seconds[len(seconds) // 2])
+    (plain, n, plain_s), (guided, _, guided_s) = runs.values()
+    a, b = right.values()  # the outputs right without and with the guide
+    met = guided - plain >= gain and guided_s <= plain_s
+    word = "reached" if met else "not reached"
+    claim = (f"ARC-AGI-1 eval: the learned guide's pass@2 >= the unguided one + {100 * gain:g} points "
+             "at no more median seconds (averaged per test output)")
+    number = (f"guided {100 * guided:.1f}% vs unguided {100 * plain:.1f}% of {n} test outputs "
+              f"({100 * (guided - plain):+.1f} points; right in both {len(a & b)}, only guided "
+              f"{len(b - a)}, only unguided {len(a - b)}); "
+              f"median {guided_s:.2f} s vs {plain_s:.2f} s per task (compile + answer)")
+    spent = "400 tasks each, one run each, the cores shared with other jobs during both"
+    verdict = Verdict(f"{claim} **{word}** ({spent}): {number}.", claim=claim, word=word,
+                      number=number, budget=spent)
+    verdict.aggregated = NOT_RECORDED
+    return [verdict]
 
 
 # what the drafts section's declaration names in `extras`
