@@ -67,6 +67,17 @@ def kept(grids, parent: State, seen: set) -> bool:
     return True
 
 
+def child_grids(t: int, parent: State) -> list | None:
+    """Transform `t` on every grid of `parent`, or None where it is undefined on one."""
+    grids = []
+    for g in parent.grids:
+        out = P.step(t, g)
+        if out is None:
+            return None
+        grids.append(out)
+    return grids
+
+
 @dataclass
 class SearchResult:
     states: list[State]
@@ -112,13 +123,8 @@ def search(inputs, config: SearchConfig = SearchConfig(), order=None) -> SearchR
                     complete = False
                     break
                 expanded += 1
-                grids = []
-                for g in parent.grids:
-                    out = P.step(t, g)
-                    if out is None:
-                        break
-                    grids.append(out)
-                if len(grids) == len(parent.grids) and kept(grids, parent, seen):
+                grids = child_grids(t, parent)
+                if grids is not None and kept(grids, parent, seen):
                     new.append(State(parent.chain + (t,), tuple(grids), parent.cost + costs[t]))
                     found_s.append(time.perf_counter() - started)
             if not complete:
@@ -166,13 +172,8 @@ def search_guided(inputs, config: SearchConfig, logp, allowed=None) -> SearchRes
             heapq.heappush(heap, (priority[parent_at] + step_cost[j + 1], seq, parent_at, j + 1))
         t = ranked[j]
         expanded += 1
-        grids = []
-        for g in parent.grids:
-            out = P.step(t, g)
-            if out is None:
-                break
-            grids.append(out)
-        if len(grids) == len(parent.grids) and kept(grids, parent, seen):
+        grids = child_grids(t, parent)
+        if grids is not None and kept(grids, parent, seen):
             child = State(parent.chain + (t,), tuple(grids), parent.cost + costs[t])
             nodes.append(child)
             priority.append(priority[parent_at] + step_cost[j])
