@@ -32,7 +32,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from tqdm import tqdm
 
 from compiler import compile, get_domain, reselect
-from compiler.domain import Completions
+from compiler.domain import Completions, VersionSpace
 from experiments.core.config import VERSION_SPACE, ConfigError, compiler_config, validate
 from experiments.core.reasoners import build_reasoner
 from experiments.core.runio import write_atomic
@@ -166,6 +166,10 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
     else:
         outputs = [answer(reasoner_used, [compiled.voters], x[None], h)[0]
                    for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
+    exact_info = None
+    if config.selector == "vote" and not voted and isinstance(domain, VersionSpace) \
+            and cfg.exact_seconds > 0:
+        outputs, exact_info = with_exact_values(domain, task, outputs, cfg.exact_seconds)
     codec = get_tasks(domain.name)
     tests = [codec.answer_json(o, task, j) for j, o in enumerate(outputs)]
     if attempts > 1:  # the ranked distinct answers (the first is `output` itself)
@@ -185,6 +189,8 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
         "num_drafts": int(len(compiled.drafts)),
         "chosen_demo_score": compiled.chosen_demo_score,
     }
+    if exact_info is not None:
+        result["exact"] = exact_info
     if fallback:
         result["fallback"] = fallback
         result["failing_configurations"] = failing
@@ -212,6 +218,25 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
         mark_undetermined(domain, compiled, task, result)
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
+
+
+def with_exact_values(domain: VersionSpace, task, outputs, seconds: float):
+    """The vote's answers with the exact version space's values wherever it decides (it
+    commits only where every rule set that reproduces the demos agrees), if it answers
+    within `seconds`; and what happened (`{"used": bool, "seconds": s, "why": ...}`)."""
+    started = time.perf_counter()
+    try:
+        exact, timed_out = domain.version_space_ceiling(task.demos, np.stack(task.test_inputs),
+                                                        timeout_s=seconds)
+    except ValueError as err:  # e.g. an open-world task: no version space computed
+        return outputs, {"used": False, "why": str(err)}
+    spent = round(time.perf_counter() - started, 3)
+    if timed_out:
+        return outputs, {"used": False, "seconds": spent,
+                         "why": f"over exact_seconds={seconds}: the vote's answers stand"}
+    merged = [np.where(domain.committed(e), e, o).astype(np.asarray(o).dtype)
+              for e, o in zip(exact, outputs, strict=True)]
+    return merged, {"used": True, "seconds": spent}
 
 
 def undetermined_cells(domain, ranked) -> int:

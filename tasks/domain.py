@@ -44,6 +44,9 @@ class TaskDomain:
     name: str
     config: type  # the dataclass of this domain's `task.*` keys (the Hydra schema)
     attempts: int = 1  # ranked distinct answers `solve` gives per test query by default
+    # solve's compiler setting for the domain under `compiler.proposer=default` (solve.yaml's
+    # default): these `compiler.*` keys, where the command line leaves them at their defaults
+    solve_compiler: dict = {}
 
     def validate(self, t) -> None:
         """Raise ValueError on `task.*` values no run can use."""

@@ -27,7 +27,8 @@ trials).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -44,11 +45,14 @@ from compiler.logic.executor import (
     run_batch_jit,
     used_rows,
 )
+from compiler.logic.proposers import RULE_BITS
+from compiler.logic.rule_class import RuleClassError, rule_class_of
 from compiler.logic.rules import FALSE_HEAD, MAX_ATOMS, MAX_RULES, default_names, literal
 from tasks.domain import CounterfactualSets, DemoReading, TaskDomain, TrainingTasks
 from tasks.logic_training import training_batch
 
 WORLDS = ("closed", "open")
+SOLVE_COMMIT = 0.9  # solve's compiler.commit for logic (chosen on the development seed)
 THEORIES = ("none", "follow", "contradict", "causal")
 POOL_SIZE = 1024  # training rule sets per run (host generation: ~1 s per 1,000)
 
@@ -73,6 +77,12 @@ class LogicTaskConfig:
     # the compiler's option (compiler/logic/proposers.py LogicOptions): a `~` in the `length`
     # prior's description length, in symbols
     negation_symbols: float = 16.0
+    # the rule class the generated tasks state (compiler/logic/rule_class.py: max_literals,
+    # negation, causes); null: the generator's own (theory=causal: present objects, up to
+    # three; otherwise the default class)
+    rule_class: Any = None
+    # the posterior proposer's prior: bits per rule beyond naming it in the class
+    rule_bits: float = RULE_BITS
     heldout_fraction: float = 0.1  # share of rule sets (by hash) never used for training
 
 
@@ -262,9 +272,26 @@ def make_task(rng, task_id: int, cfg: LogicTaskConfig, horizons, split: str = "h
     return LogicTask(task_id, rule, demos, queries, default_names(atoms))
 
 
+def stated_class(t):
+    """The RuleClass generated tasks state: `task.rule_class`, else the generator's own
+    (causal tasks: present objects, up to three; else the default class)."""
+    value = t.rule_class
+    if hasattr(value, "_content"):  # an OmegaConf node
+        from omegaconf import OmegaConf
+        value = OmegaConf.to_container(value)
+    if value is None and t.theory == "causal":
+        from tasks.logic_causal import CAUSAL_CLASS
+        return CAUSAL_CLASS
+    return rule_class_of(value, where="task.rule_class")
+
+
 class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
     name = "logic"
     config = LogicTaskConfig
+    # a fair posterior sample over the task's rule class, the exact version space where it
+    # decides (docs/logic.md, "The stated rule class"); commit chosen on the development seed
+    solve_compiler = {"proposer": "posterior", "selector": "vote", "num_drafts": 64,
+                      "commit": SOLVE_COMMIT}
 
     def validate(self, t) -> None:
         for key in ("atoms", "inputs", "rules", "depth", "num_demos"):
@@ -284,6 +311,10 @@ class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
             raise ValueError(f"task.theory must be one of {THEORIES}, got {t.theory!r}")
         if t.constraints < 0:
             raise ValueError(f"task.constraints must be >= 0, got {t.constraints}")
+        try:
+            stated_class(t)
+        except RuleClassError as err:
+            raise ValueError(str(err)) from None
         if not 0.0 < t.heldout_fraction < 1.0:
             raise ValueError(f"task.heldout_fraction must be in (0, 1), got {t.heldout_fraction}")
         if t.theory == "causal":
@@ -306,10 +337,16 @@ class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
             if pool == "train":
                 raise ValueError("task.theory=causal has no training split (nothing trains on it)")
             from tasks.logic_causal import make_causal_task
-            return [make_causal_task(rng, i, t.inputs, t.effects, t.num_demos,
-                                     list(query_horizons), LogicTask, Query)
-                    for i in range(num_tasks)]
-        return [make_task(rng, i, t, list(query_horizons), split, noise) for i in range(num_tasks)]
+            tasks = [make_causal_task(rng, i, t.inputs, t.effects, t.num_demos,
+                                      list(query_horizons), LogicTask, Query)
+                     for i in range(num_tasks)]
+        else:
+            tasks = [make_task(rng, i, t, list(query_horizons), split, noise)
+                     for i in range(num_tasks)]
+        stated = stated_class(t)
+        for task in tasks:
+            task.demos = replace(task.demos, rule_class=stated)
+        return tasks
 
     def training_pool(self, t, seed: int):
         return training_pool(t, seed)

@@ -40,9 +40,12 @@ from compiler.logic.executor import (
     closure_many_jit,
     read_np,
 )
+from compiler.logic.rule_class import RuleClass
 from compiler.logic.rules import from_rules
 
 MAX_CAUSES = 3  # objects in one cause (a rule body holds at most 3 literals)
+# the rule class these tasks state: causes are sets of 1-3 present objects
+CAUSAL_CLASS = RuleClass(max_literals=MAX_CAUSES, negation=False, causes="inputs")
 
 
 def possible_causes(num_objects: int) -> np.ndarray:

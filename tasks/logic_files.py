@@ -21,13 +21,15 @@ import numpy as np
 
 from compiler.logic import Demos
 from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, read_np
+from compiler.logic.rule_class import RuleClassError, rule_class_of
 from compiler.logic.rules import MAX_ATOMS
 from tasks.domain import TaskFileError, check_keys
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 READ_NAMES = {0: "unknown", 1: True, 2: False, 3: "contradiction", 4: "undetermined"}
 MAX_HORIZON = 1_000_000
-TOP_KEYS = ("domain", "atoms", "inputs", "world", "train", "test")  # any other key is refused
+# any other key is refused
+TOP_KEYS = ("domain", "atoms", "inputs", "world", "rule_class", "train", "test")
 
 
 @dataclass
@@ -151,7 +153,11 @@ def parse_task(obj, path="<task>") -> TaskFile:
         inputs_out.append(fact_state(f, len(names), world))
         horizons.append(horizon)
         asks.append([index[n] for n in ask])
-    demos = Demos(np.stack(facts), np.stack(closures), tuple(input_idx), tuple(names))
+    try:
+        stated = rule_class_of(obj["rule_class"], names) if "rule_class" in obj else None
+    except RuleClassError as err:
+        raise TaskFileError(f"{path}: {err}") from None
+    demos = Demos(np.stack(facts), np.stack(closures), tuple(input_idx), tuple(names), stated)
     return TaskFile(str(path), [demos], inputs_out, horizons, list(names), asks, world)
 
 
@@ -172,8 +178,9 @@ def demo_json(demos: Demos, i: int, names) -> dict:
 def task_json(task) -> dict:
     names, demos = task.names, task.demos
     world = "closed" if (demos.facts[0] & CLOSED).any() else "open"
+    stated = {} if demos.rule_class is None else {"rule_class": demos.rule_class.to_json()}
     return {"domain": "logic", "atoms": names, "inputs": [names[a] for a in demos.inputs],
-            "world": world,
+            "world": world, **stated,
             "train": [demo_json(demos, i, names) for i in range(len(demos.facts))],
             "test": [{"facts": _facts_json(q.input, names, demos.inputs),
                       "ask": [names[a] for a in np.nonzero(q.answer != NOT_ASKED)[0]],

@@ -10,6 +10,7 @@ import pytest
 from compiler import CompilerConfig, compile, get_domain
 from compiler.logic import Demos, from_rules
 from compiler.logic.executor import CLOSED, FALSE, NOT_ASKED, TRUE, UNDETERMINED, read_np, run_batch_jit
+from compiler.logic.rule_class import RuleClass
 from compiler.logic.version_space import version_space_answers
 from reasoner import SymbolicReasoner, answer
 from tasks import get_tasks
@@ -85,15 +86,18 @@ def test_version_space_matches_enumerating_every_rule_set():
 
 def test_version_space_on_causal_tasks_is_their_right_answer():
     """Over present-object bodies the version space is the causal reading (two independent
-    computations: clingo and the closed form)."""
+    computations: clingo and the closed form): both as the class the tasks state and as the
+    default class without negation."""
     tasks_domain = get_tasks("logic")
     tasks = tasks_domain.make_tasks(tasks_domain.config(theory="causal", inputs=5, num_demos=6),
                                     2, 10, [16], [1, 1, 1])
     for t in tasks:
-        out, _ = version_space_answers(t.demos, np.stack([q.input for q in t.queries]), True)
-        for q, o in zip(t.queries, read_np(out), strict=True):
-            asked = q.answer != NOT_ASKED
-            assert np.array_equal(o[asked], q.answer[asked])
+        states = np.stack([q.input for q in t.queries])
+        for rule_class in (None, RuleClass(negation=False)):
+            out, _ = version_space_answers(t.demos, states, rule_class)
+            for q, o in zip(t.queries, read_np(out), strict=True):
+                asked = q.answer != NOT_ASKED
+                assert np.array_equal(o[asked], q.answer[asked])
 
 
 def test_an_object_never_tried_leaves_its_query_undetermined():

@@ -22,12 +22,14 @@ from compiler.logic.executor import FALSE, NOT_ASKED, TRUE, fixed_point_bits, fr
 class Demos:
     """`facts` `[N, A]` uint8 states, `closure` `[N, A]` read values (NOT_ASKED: hidden),
     `inputs`: the input atoms (the admissible fact sets assign them); `names`: the atoms'
-    names in diagnostics (default p0, p1, ...)."""
+    names in diagnostics (default p0, p1, ...); `rule_class`: the rule class the task states
+    (compiler/logic/rule_class.py; None: the default)."""
 
     facts: np.ndarray
     closure: np.ndarray
     inputs: tuple
     names: tuple = ()
+    rule_class: object = None
 
     def __post_init__(self):
         facts, closure = np.asarray(self.facts), np.asarray(self.closure)

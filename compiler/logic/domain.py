@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -30,6 +32,7 @@ from compiler.logic.executor import (
 from compiler.logic.proposer_net import LogicProposerNet, net_proposer, rule_set_log_probs
 from compiler.logic.proposers import PROPOSERS, LogicOptions, merged, ranked_induce
 from compiler.logic.reference import run_reference
+from compiler.logic.rule_class import rule_class_of
 from compiler.logic.rules import (
     BODY,
     FALSE_HEAD,
@@ -177,7 +180,7 @@ class LogicDomain(Domain, RuleEquivalence, Corruption, VersionSpace):
 
     def version_space_answers(self, demos, states):
         """Closed-world tasks: compiler/logic/version_space.py (rules with positive heads and
-        1-3 literal bodies, any number of them)."""
+        bodies of the rule class the demos state, any number of them)."""
         return version_space_answers(merged(demos), states)[0]
 
     def version_space_readings(self, task_cfg):
@@ -186,9 +189,11 @@ class LogicDomain(Domain, RuleEquivalence, Corruption, VersionSpace):
         return ("all", "positive") if task_cfg.theory == "causal" else ("all",)
 
     def version_space_ceiling(self, demos, states, reading="all", timeout_s=None):
+        group = merged(demos)
+        stated = rule_class_of(group.rule_class)
+        rule_class = replace(stated, negation=False) if reading == "positive" else stated
         try:
-            return version_space_answers(merged(demos), states, positive_bodies=reading == "positive",
-                                         timeout_s=timeout_s)[0], False
+            return version_space_answers(group, states, rule_class, timeout_s=timeout_s)[0], False
         except TimeoutError:
             return np.asarray(states) | UNDETERMINED, True
 

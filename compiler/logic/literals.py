@@ -31,12 +31,12 @@ def literal_holds(group: Demos) -> tuple[np.ndarray, np.ndarray]:
     return holds, usable
 
 
-def all_bodies(usable_literals: np.ndarray) -> np.ndarray:
-    """`[B, 3]` literal slots (slot = code - 1, -1 empty) of every body of 1-3 literals on
-    distinct atoms."""
+def all_bodies(usable_literals: np.ndarray, max_literals: int = 3) -> np.ndarray:
+    """`[B, 3]` literal slots (slot = code - 1, -1 empty) of every body of 1-`max_literals`
+    literals on distinct atoms."""
     lits = np.nonzero(usable_literals)[0]
     out = [np.array([[s, -1, -1] for s in lits]).reshape(-1, 3)]
-    for size in (2, 3):
+    for size in range(2, max_literals + 1):
         combos = np.array(list(itertools.combinations(lits, size)), np.int64).reshape(-1, size)
         atoms = combos // 2
         distinct = np.all([atoms[:, i] != atoms[:, j] for i in range(size)

@@ -2,9 +2,10 @@
 class that reproduces the demos says at a query (the ceiling a vote of K drafts is
 measured against, as `exhaustive` is in life).
 
-The class: rules with a positive head on an observed non-input atom and a body of 1-3
-literals over the inputs (either sign; `positive_bodies=True`: present ones only, the
-causal reading) and observed derived atoms (true), any number of them. A rule is *sound*
+The class (compiler/logic/rule_class.py, the one a task states; by default): rules with a
+positive head on an observed non-input atom and a body of 1-3 literals over the inputs
+(either sign; `negation=False`: present ones only, the causal reading) and observed
+derived atoms (true), any number of them. A rule is *sound*
 when no demo closure holds its body without its head. Every rule set that reproduces the
 demos is made of sound rules (its least model on a demo's facts is that closure, which a
 body outside it would exceed), and adding sound rules keeps a rule set reproducing them
@@ -25,23 +26,21 @@ import numpy as np
 from compiler.logic.checker import Demos
 from compiler.logic.executor import CLOSED, FALSE, READ_TRUE, TRUE, UNDETERMINED
 from compiler.logic.literals import all_bodies, body_holds, given_slots, literal_holds
+from compiler.logic.rule_class import RuleClass, rule_class_of
 from compiler.logic.rules import BODY
 
 
-def sound_rules(group: Demos, positive_bodies: bool = False):
-    """(bodies `[B, 3]` literal slots (-1 empty), heads `[H]` atoms, sound `[B, H]`, fires
-    `[B, N]`: the body holds in demo n's closure)."""
+def sound_rules(group: Demos, rule_class: RuleClass | None = None):
+    """(bodies `[B, 3]` literal slots (-1 empty) of the class (None: the one the demos
+    state), heads `[H]` atoms, sound `[B, H]`, fires `[B, N]`: the body holds in demo n's
+    closure)."""
+    rule_class = rule_class_of(group.rule_class) if rule_class is None else rule_class
     if not ((group.facts & CLOSED) > 0).all():
         raise ValueError("the version space is computed for closed-world tasks (task.world=closed)")
     holds, usable = literal_holds(group)
     inputs = np.zeros(group.num_atoms, bool)
     inputs[list(group.inputs)] = True
-    allowed = usable.copy()
-    derived = np.repeat(~inputs, 2)
-    allowed &= ~derived | (np.arange(2 * group.num_atoms) % 2 == 0)  # derived atoms: true only
-    if positive_bodies:
-        allowed &= np.arange(2 * group.num_atoms) % 2 == 0
-    bodies = all_bodies(allowed)
+    bodies = all_bodies(usable & rule_class.body_slots(group), rule_class.max_literals)
     fires = body_holds(bodies, holds)  # [B, N]
     heads = np.nonzero(~inputs & group.observed.all(axis=0))[0]
     head_true = group.closure[:, heads].T == READ_TRUE  # [H, N]
@@ -95,7 +94,7 @@ def _program(group, bodies, heads, useful, shown, queries) -> str:
     return "\n".join(lines)
 
 
-def version_space_answers(group: Demos, queries, positive_bodies: bool = False,
+def version_space_answers(group: Demos, queries, rule_class: RuleClass | None = None,
                           timeout_s: float | None = None) -> tuple[np.ndarray, dict]:
     """(`[Q, A]` states: a query's facts with each observed derived atom true, false or
     marked UNDETERMINED as the version space says; info: sizes, seconds, whether any rule
@@ -104,7 +103,7 @@ def version_space_answers(group: Demos, queries, positive_bodies: bool = False,
 
     started = time.perf_counter()
     queries = np.asarray(queries, np.uint8)
-    bodies, heads, sound, fires = sound_rules(group, positive_bodies)
+    bodies, heads, sound, fires = sound_rules(group, rule_class)
     # can: derived by all sound rules together
     can = _chain(bodies, heads, sound, given_slots(queries))[2 * heads].T  # [Q, H]
     shown = _derived_shown(group, heads)
@@ -140,11 +139,10 @@ def version_space_answers(group: Demos, queries, positive_bodies: bool = False,
     return out, info
 
 
-def minimal_sound_rules(group: Demos) -> list[list[int]]:
-    """Rule rows `[4]` of every sound rule of the version-space class (compiler/logic/
-    version_space.py) with no sound rule of a smaller body for the same head: shortest
-    first."""
-    bodies, heads, sound, _ = sound_rules(group)
+def minimal_sound_rules(group: Demos, rule_class: RuleClass | None = None) -> list[list[int]]:
+    """Rule rows `[4]` of every sound rule of the class with no sound rule of a smaller
+    body for the same head: shortest first."""
+    bodies, heads, sound, _ = sound_rules(group, rule_class)
     base = 2 * group.num_atoms + 1  # slot + 1 as a digit (0: empty)
     digits = np.sort(np.where(bodies >= 0, bodies + 1, 0), axis=1)  # empty slots first
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING, DictConfig, OmegaConf
+from omegaconf import MISSING, DictConfig, OmegaConf, open_dict
 
 from compiler import SELECTORS, CompilerConfig, get_domain
 from compiler.domain import VersionSpace
@@ -159,6 +159,10 @@ class Config:
     task_file: str | None = None  # solve: the task JSON to answer
     out: str | None = None  # solve: where to write the answer JSON
     attempts: int | None = None  # solve: ranked distinct answers per query (None: the domain's)
+    # solve, under compiler.selector=vote: the exact version space's values (a domain with
+    # VersionSpace) replace the vote's wherever it decides, if it answers within this many
+    # seconds per task (0: off)
+    exact_seconds: float = 10.0
     gym: GymConfig = field(default_factory=GymConfig)
     certify: CertifyConfig = field(default_factory=CertifyConfig)
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
@@ -196,6 +200,19 @@ def _positive(cfg: DictConfig, *paths: str) -> None:
 VERSION_SPACE = "version_space"  # solve's answerer, not a selector (compiler/selectors.py)
 
 
+def solve_defaults(cfg: DictConfig) -> None:
+    """`compiler.proposer=default` (conf/solve.yaml): the task domain's `solve_compiler`
+    keys, each where `cfg` leaves it at the schema's default; the proposer at least."""
+    if cfg.compiler.proposer != "default":
+        return
+    schema = CompilerConfig()
+    with open_dict(cfg):
+        cfg.compiler.proposer = schema.proposer
+        for key, value in get_tasks(cfg.task.name).solve_compiler.items():
+            if cfg.compiler[key] == getattr(schema, key):
+                cfg.compiler[key] = value
+
+
 def validate(cfg: DictConfig, solve: bool = False) -> None:
     """Fail at start on values no run can use. `solve`: the app is experiments.solve, the one
     that answers with `compiler.selector=version_space`."""
@@ -208,6 +225,7 @@ def validate(cfg: DictConfig, solve: bool = False) -> None:
     seed = OmegaConf.select(cfg, "seed")
     if seed is not None and seed < 0:  # numpy's generators take no negative seed
         raise ConfigError(f"seed must be >= 0, got {seed}")
+    solve_defaults(cfg)  # solve.yaml's `compiler.proposer=default`
     try:
         tasks = get_tasks(cfg.task.name)
         domain = get_domain(cfg.task.name)
