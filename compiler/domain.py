@@ -286,6 +286,16 @@ class VersionSpace:
         undetermined, True): the ceiling the undetermined preset reports."""
         raise NotImplementedError
 
+    def true_probability(self, outputs: np.ndarray, ceiling: np.ndarray | None = None) -> np.ndarray:
+        """`[...]` P(unit true) from K voters' outputs `[K, ...]` (a fair posterior sample:
+        the share that reads true), 1 or 0 wherever `ceiling` (version-space answers)
+        decides (the calibration preset)."""
+        raise NotImplementedError
+
+    def reads_true(self, outputs: np.ndarray) -> np.ndarray:
+        """bool `[...]`: each unit of answers `[...]` reads true."""
+        raise NotImplementedError
+
 
 class SearchBudget:
     """Drafts come from a search whose budget can be cut: one search at the largest budget

@@ -22,6 +22,7 @@ from compiler.logic.consistency import internal_consistency
 from compiler.logic.equivalence import equivalent_on_fact_sets
 from compiler.logic.executor import (
     NOT_ASKED,
+    READ_TRUE,
     READ_UNDETERMINED,
     UNDETERMINED,
     read,
@@ -196,6 +197,16 @@ class LogicDomain(Domain, RuleEquivalence, Corruption, VersionSpace):
             return version_space_answers(group, states, rule_class, timeout_s=timeout_s)[0], False
         except TimeoutError:
             return np.asarray(states) | UNDETERMINED, True
+
+    def true_probability(self, outputs, ceiling=None):
+        p = (read_np(np.asarray(outputs)) == READ_TRUE).mean(axis=0)
+        if ceiling is not None:
+            decided = self.committed(ceiling)
+            p = np.where(decided, self.reads_true(ceiling), p)
+        return p
+
+    def reads_true(self, outputs):
+        return read_np(np.asarray(outputs)) == READ_TRUE
 
     def committed(self, pred):
         return (np.asarray(pred) & UNDETERMINED) == 0

@@ -241,16 +241,19 @@ def sample_rule_sets(pool: RulePool, num: int, rng, chains: int = CHAINS) -> tup
     same_head = [np.nonzero(pool.head == h)[0] for h in range(len(pool.need))]
     chains = max(1, min(chains, num))
     per_chain = [num // chains + (c < num % chains) for c in range(chains)]
-    draws = []
+    by_chain = []
     for count in per_chain:
         chosen = set(_start(pool, rng))
         for _ in range(BURN_IN):
             chosen = _sweep(pool, chosen, rng, same_head)
+        by_chain.append([])
         for i in range(count):
             if i:
                 for _ in range(THIN):
                     chosen = _sweep(pool, chosen, rng, same_head)
-            draws.append(sorted(chosen))
+            by_chain[-1].append(sorted(chosen))
+    # the chains' draws in turn, so that the first k drafts are a sample of k from every chain
+    draws = [d for turn in itertools.zip_longest(*by_chain) for d in turn if d is not None]
     spare_p = pool.spare_odds / (1.0 + pool.spare_odds)
     out, cut = [], 0
     for chosen in draws:

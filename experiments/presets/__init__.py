@@ -5,6 +5,7 @@
 
 from experiments.presets import (
     budget,
+    calibration,
     consistency_check,
     counterfactual,
     drafts,
@@ -23,4 +24,5 @@ PRESETS = {
     "counterfactual": counterfactual.run,
     "consistency_check": consistency_check.run,
     "undetermined": undetermined.run,
+    "calibration": calibration.run,
 }
