@@ -324,6 +324,11 @@ class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
             if t.world != "closed" or t.observed != 1.0 or t.noise != 0.0:
                 raise ValueError("task.theory=causal: trials are closed-world, fully observed "
                                  "and noiseless (task.world=closed, observed=1.0, noise=0.0)")
+            stated = stated_class(t)
+            if stated.negation or stated.causes != "inputs":
+                raise ValueError("task.theory=causal: task.rule_class must state negation: false "
+                                 "and causes: inputs (the answer key's causes are sets of present "
+                                 f"objects), got {stated.to_json()}")
             return
         shape_for(t, t.depth)
 
@@ -337,8 +342,9 @@ class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
             if pool == "train":
                 raise ValueError("task.theory=causal has no training split (nothing trains on it)")
             from tasks.logic_causal import make_causal_task
+            max_size = stated_class(t).max_literals
             tasks = [make_causal_task(rng, i, t.inputs, t.effects, t.num_demos,
-                                      list(query_horizons), LogicTask, Query)
+                                      list(query_horizons), LogicTask, Query, max_size)
                      for i in range(num_tasks)]
         else:
             tasks = [make_task(rng, i, t, list(query_horizons), split, noise)
@@ -380,6 +386,11 @@ class LogicTasks(TaskDomain, TrainingTasks, DemoReading, CounterfactualSets):
         if task_file is None:
             return answers_json(output)
         return answers_json(output, task_file.asks[index], task_file.names)
+
+    def probability_json(self, p_true, task_file, index: int = 0) -> dict:
+        """`{"p_true": {atom: P}}` for the asked atoms of test query `index`."""
+        return {"p_true": {task_file.names[a]: round(float(p_true[a]), 4)
+                           for a in task_file.asks[index]}}
 
     def rule_text(self, rule, task_file=None) -> str:
         from compiler.logic import format_rules
