@@ -166,12 +166,21 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
     else:
         outputs = [answer(reasoner_used, [compiled.voters], x[None], h)[0]
                    for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
-    exact_info = None
+    exact_info = exact_values = None
     if config.selector == "vote" and not voted and isinstance(domain, VersionSpace) \
             and cfg.exact_seconds > 0:
-        outputs, exact_info = with_exact_values(domain, task, outputs, cfg.exact_seconds)
+        outputs, exact_values, exact_info = with_exact_values(domain, task, outputs,
+                                                              cfg.exact_seconds)
     codec = get_tasks(domain.name)
     tests = [codec.answer_json(o, task, j) for j, o in enumerate(outputs)]
+    if config.selector == "vote" and isinstance(domain, VersionSpace):
+        # P(true) per asked unit: the share of the voters deriving it (a posterior sample's
+        # estimate), 1 or 0 where the exact version space decided
+        voters = np.asarray(compiled.voters)
+        for j, (x, h) in enumerate(zip(task.test_inputs, task.test_horizons, strict=True)):
+            runs = np.asarray(domain.run_batch(voters, np.repeat(x[None], len(voters), 0), h))
+            decided = exact_values[j] if exact_values is not None else None
+            tests[j].update(codec.probability_json(domain.true_probability(runs, decided), task, j))
     if attempts > 1:  # the ranked distinct answers (the first is `output` itself)
         for j, (x, h) in enumerate(zip(task.test_inputs, task.test_horizons, strict=True)):
             ranked = ranked_answers(reasoner_used, compiled, x, h, top=None)
@@ -223,20 +232,21 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
 def with_exact_values(domain: VersionSpace, task, outputs, seconds: float):
     """The vote's answers with the exact version space's values wherever it decides (it
     commits only where every rule set that reproduces the demos agrees), if it answers
-    within `seconds`; and what happened (`{"used": bool, "seconds": s, "why": ...}`)."""
+    within `seconds`; the version space's answers (None where not computed); and what
+    happened (`{"used": bool, "seconds": s, "why": ...}`)."""
     started = time.perf_counter()
     try:
         exact, timed_out = domain.version_space_ceiling(task.demos, np.stack(task.test_inputs),
                                                         timeout_s=seconds)
     except ValueError as err:  # e.g. an open-world task: no version space computed
-        return outputs, {"used": False, "why": str(err)}
+        return outputs, None, {"used": False, "why": str(err)}
     spent = round(time.perf_counter() - started, 3)
     if timed_out:
-        return outputs, {"used": False, "seconds": spent,
-                         "why": f"over exact_seconds={seconds}: the vote's answers stand"}
+        return outputs, None, {"used": False, "seconds": spent,
+                               "why": f"over exact_seconds={seconds}: the vote's answers stand"}
     merged = [np.where(domain.committed(e), e, o).astype(np.asarray(o).dtype)
               for e, o in zip(exact, outputs, strict=True)]
-    return merged, {"used": True, "seconds": spent}
+    return merged, list(exact), {"used": True, "seconds": spent}
 
 
 def undetermined_cells(domain, ranked) -> int:

@@ -71,6 +71,11 @@ class TaskDomain:
         """This domain's settings that reports quote beside the generic ones."""
         return {}
 
+    def probability_json(self, p_true, task_file, index: int = 0) -> dict:
+        """What `solve` adds to test answer `index` from P(unit true) `p_true` (a domain
+        whose vote estimates it: logic); nothing by default."""
+        return {}
+
     def task_file_json(self, task) -> dict:
         """A generated task written as a task file (its demos and its queries)."""
         raise NotImplementedError

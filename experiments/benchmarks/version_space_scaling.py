@@ -2,11 +2,13 @@
 logic tasks grow:
 
     python -m experiments.benchmarks.version_space_scaling [--tasks 5] [--demos 32]
+        [--proposer posterior|induce_span]
 
 Per size (inputs, atoms, rules of depth-3 held-out rule sets, 3 queries of depths 1-3):
 the ceiling's median and worst seconds per task (clingo's cautious consequences; 10 s is
-the issue's bound) and the vote's (`induce_span` proposing 64 drafts, checking them and
-answering with the length prior at commit 0.9), and both coverages. Writes a Markdown
+solve's `exact_seconds`) and the vote's, proposing 64 drafts, checking them and answering:
+`posterior` (solve's default for logic: a posterior sample, uniform vote at commit 0.9) or
+`induce_span` (the length prior at commit 0.9); and both coverages. Writes a Markdown
 table to stdout and, with --out, the rows as JSON.
 """
 
@@ -29,13 +31,14 @@ from tasks import get_tasks
 SIZES = [(8, 32, 16), (10, 40, 20), (12, 48, 24), (16, 64, 32)]
 
 
-def measure(inputs, atoms, rules, num_demos, num_tasks, timeout_s):
+def measure(inputs, atoms, rules, num_demos, num_tasks, timeout_s, proposer="posterior"):
     tasks_domain, domain = get_tasks("logic"), get_domain("logic")
     reasoner = SymbolicReasoner("logic")
     cfg = tasks_domain.config(inputs=inputs, atoms=atoms, rules=rules, num_demos=num_demos)
     tasks = tasks_domain.make_tasks(cfg, 0, num_tasks, [atoms], [1, 2, 3])
-    config = CompilerConfig(proposer="induce_span", num_drafts=64, selector="vote", prior="length",
-                            commit=0.9)
+    prior = "uniform" if proposer == "posterior" else "length"  # a fair sample: plain shares
+    config = CompilerConfig(proposer=proposer, num_drafts=64, selector="vote", prior=prior,
+                            commit=0.9, options=get_domain("logic").options())
     ceiling_s, vote_s, timeouts = [], [], 0
     cov = {"ceiling": [0, 0], "vote": [0, 0]}
     for t in tasks:
@@ -55,7 +58,7 @@ def measure(inputs, atoms, rules, num_demos, num_tasks, timeout_s):
         vote_s.append(time.perf_counter() - started)
         cov["vote"][0] += int((domain.committed(pred) & asked).sum())
         cov["vote"][1] += int(asked.sum())
-    return {"inputs": inputs, "atoms": atoms, "rules": rules, "demos": num_demos,
+    return {"inputs": inputs, "atoms": atoms, "rules": rules, "demos": num_demos, "proposer": proposer,
             "ceiling_median_s": float(np.median(ceiling_s)), "ceiling_max_s": float(np.max(ceiling_s)),
             "ceiling_timeouts": timeouts, "vote_median_s": float(np.median(vote_s)),
             "vote_max_s": float(np.max(vote_s)),
@@ -68,13 +71,14 @@ def main(argv=None):
     parser.add_argument("--tasks", type=int, default=5)
     parser.add_argument("--demos", type=int, default=32)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per task for the ceiling")
+    parser.add_argument("--proposer", default="posterior", choices=["posterior", "induce_span"])
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     from experiments.reporting.tables import markdown_table
 
     rows = []
     for inputs, atoms, rules in SIZES:
-        rows.append(measure(inputs, atoms, rules, args.demos, args.tasks, args.timeout))
+        rows.append(measure(inputs, atoms, rules, args.demos, args.tasks, args.timeout, args.proposer))
         r = rows[-1]
         print(f"inputs {inputs}: ceiling {r['ceiling_median_s']:.2f} s (max {r['ceiling_max_s']:.2f}, "
               f"{r['ceiling_timeouts']} timeouts), vote {r['vote_median_s']:.2f} s", flush=True)
