@@ -169,6 +169,7 @@ def sweep_meta(roots, problems) -> dict:
     return {"jobs_complete": len(jobs), "jobs_without_results": len(problems),
             "job_wall_s": round(sum(j["wall_s"] for j in jobs), 1),
             "scale": sorted({j.get("scale") for j in jobs} - {None}),
+            "seeds": sorted({j.get("seed") for j in jobs} - {None}),  # which ran (held out or not)
             # the preset parameters per reasoner, which RESULTS.md quotes instead of restating
             "parameters": {j["parameters"]["reasoner"]: j["parameters"] for j in jobs
                            if "parameters" in j},

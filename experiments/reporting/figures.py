@@ -33,6 +33,7 @@ from experiments.reporting.plots import (
     read_summary,
     training_horizon,
 )
+from experiments.reporting.calibration_report import fig_calibration
 from experiments.reporting.undetermined_report import fig_undetermined
 
 # one figure function per hypothesis, drawn from the domain's declaration (conf/preset/)
@@ -40,7 +41,9 @@ FIGURE_WRITERS = {"drafts": fig_drafts, "drafts_few_demos": fig_drafts,
                   "selection": fig_selection, "inconsistency": fig_inconsistency,
                   "test_time": fig_test_time, "counterfactual": fig_counterfactual,
                   "consistency_check": fig_consistency_check, "budget": fig_budget,
-                  "undetermined": fig_undetermined, "undetermined_causal": fig_undetermined}
+                  "undetermined": fig_undetermined, "undetermined_causal": fig_undetermined,
+                  "calibration": fig_calibration, "calibration_causal": fig_calibration,
+                  "calibration_blicket": fig_calibration}
 
 
 def declared_figures() -> dict:

@@ -29,7 +29,8 @@ from experiments.reporting.verdicts import NOT_RECORDED, Verdict, parameters
 # domain's hypotheses in this order, then its sections that are no preset
 DOMAIN_ORDER = ("life", "logic", "arc")
 HYPOTHESIS_ORDER = ("drafts", "drafts_few_demos", "selection", "consistency_check", "inconsistency",
-                    "test_time", "counterfactual", "undetermined", "undetermined_causal")
+                    "test_time", "counterfactual", "undetermined", "undetermined_causal",
+                    "calibration", "calibration_causal", "calibration_blicket")
 
 COMMAND = ("python -m experiments.job -m experiment={hypothesis} task={domain} scale={scale} && "
            "python -m experiments.aggregate results/{name}/runs --name {name}")

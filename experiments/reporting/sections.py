@@ -18,7 +18,7 @@ verdict rules are verdicts.py's. The declaration's keys:
 
 from __future__ import annotations
 
-from experiments.reporting import budget_report, undetermined_report
+from experiments.reporting import budget_report, calibration_report, undetermined_report
 from experiments.reporting.plots import conditions, value_text, where
 from experiments.reporting.verdicts import (
     NOT_RECORDED,
@@ -393,3 +393,8 @@ WRITERS["budget"] = budget_report.budget_section
 # the undetermined hypotheses' writers live beside their figure (undetermined_report.py)
 WRITERS.update(undetermined=undetermined_report.undetermined,
                undetermined_causal=undetermined_report.undetermined_causal)
+
+# the calibration hypotheses' writer lives beside its figure (calibration_report.py)
+WRITERS.update(calibration=calibration_report.calibration,
+               calibration_causal=calibration_report.calibration,
+               calibration_blicket=calibration_report.calibration)

@@ -113,3 +113,11 @@ def qh(meta) -> str:
 def mean_of(rows, metric):
     values = [r[f"{metric}_mean"] for r in rows if r.get(f"{metric}_mean", "") != ""]
     return float(np.mean(values)) if values else float("nan")
+
+
+def verdict_precision_with_k(best_gain, worst_gain, worst_coverage_loss, allowed_loss, scale):
+    """H1 re-judged on committed answers (calibration): the drafts rule on precision (one
+    panel gains >= 10 points, none loses > 2; not reached if none gains 2), supported only
+    where no panel's coverage falls by more than `allowed_loss`."""
+    return verdict(best_gain >= 0.1 and worst_gain > -0.02 and worst_coverage_loss <= allowed_loss,
+                   best_gain < 0.02, scale)
