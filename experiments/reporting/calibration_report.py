@@ -234,8 +234,8 @@ def calibration(rows, meta, report, extras=None):
     claim = (f"{report['scope'].split(' (')[0]}: the posterior's P(true) at K = {int(report['chosen'][0])} "
              f"has ECE <= {100 * at_most:g} points on held-out generated tasks")
     first = Verdict(
-        f"{claim} **{word}** ({spent}): pooled over seeds and panels ({seeds_words(meta, report)}) by adding the "
-        f"jobs' bin sums, {units:.0f} asked units at {k_words}: ECE {100 * ece:.2f} points "
+        f"{claim} **{word}** ({spent}): pooled over seeds and panels ({seeds_words(meta, report)}) "
+        f"by adding the jobs' bin sums, {units:.0f} asked units at {k_words}: ECE {100 * ece:.2f} points "
         f"(K = {' / '.join(map(str, ks))}: {per_k}).{note} (rule: supported if the pooled ECE, "
         f"sum over bins of |right - confidence| / units, is <= {100 * at_most:g} points.)",
         claim=claim, word=word, budget=spent,
@@ -246,8 +246,9 @@ def calibration(rows, meta, report, extras=None):
         sentences.append(Verdict(f"Target: {claim_t} **{word_t}** ({spent}): {number_t} at {words}.",
                                  claim=claim_t, word=word_t, number=number_t, budget=spent))
     sentences.append(_h1(rows, report, k, commit, spent, scale))
-    text = (f"Reliability at {k_words} (P(true) does not depend on the commit share), pooled over seeds and panels (bin sums added; 'right': the "
-            "likelier value is what the hidden rule set gives at the query; pooled ECE "
+    text = (f"Reliability at {k_words} (P(true) does not depend on the commit share), pooled over "
+            "seeds and panels (bin sums added; 'right': the likelier value is what the hidden rule set "
+            "gives at the query; pooled ECE "
             f"{100 * ece:.2f} points):\n\n{reliability}\n\n"
             f"Three-valued answers against K (mean over seeds; precision: committed answers right, "
             f"right: three-valued against the key):\n\n{k_table(rows, report, commit)}")

@@ -18,6 +18,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from experiments.core.cli import declared_presets, preset_reports
+from experiments.reporting.calibration_report import fig_calibration
 from experiments.reporting.domain_reports import domain_reports
 from experiments.reporting.plots import (
     STYLE,
@@ -33,7 +34,6 @@ from experiments.reporting.plots import (
     read_summary,
     training_horizon,
 )
-from experiments.reporting.calibration_report import fig_calibration
 from experiments.reporting.undetermined_report import fig_undetermined
 
 # one figure function per hypothesis, drawn from the domain's declaration (conf/preset/)
