@@ -127,6 +127,13 @@ def test_section_pools_hand_made_jobs_by_adding_their_bin_sums(tmp_path):
     assert words[2] == "unclear" and "+3.0 points" in lines[2]  # under 10 points, over 2
     assert all("scale=small, 4 jobs" in ln and "2 seeds a condition" in ln for ln in lines)
     assert "**not met**" in text.split("## Verdicts", 1)[1].split("\n## ", 1)[0]  # headline rows
+    # rows that include the development seed (1) give no held-out verdict
+    meta = tmp_path / "results" / NAME / "meta.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "seeds": [1, 2]}))
+    mine = section(results_md.render(tmp_path / "results", tmp_path / "figures"),
+                   "Logic: calibration of the posterior on layered rule sets")
+    first = next(ln for ln in mine.splitlines() if "**" in ln)
+    assert "**unclear**" in first and "including the development seed 1: not held out" in first
 
 
 def test_no_calibration_results_no_section(tmp_path):

@@ -218,6 +218,8 @@ def calibration(rows, meta, report, extras=None):
     """Calibration (the pooled ECE at the chosen K: <= 3 points), the family's declared
     target, and H1 re-judged on the three-valued answers: precision from K = `h1_from` to
     the chosen K at the chosen commit share, per panel, with the coverage it costs."""
+    if not rows:
+        return [], "No complete jobs in these results (results/NAME/summary.md lists the others)."
     rows = calibration_rows(rows, report)
     scale = meta["_scale"]
     k, commit, k_words, words = setting(rows, report)
@@ -237,7 +239,8 @@ def calibration(rows, meta, report, extras=None):
         f"{claim} **{word}** ({spent}): pooled over seeds and panels ({seeds_words(meta, report)}) "
         f"by adding the jobs' bin sums, {units:.0f} asked units at {k_words}: ECE {100 * ece:.2f} points "
         f"(K = {' / '.join(map(str, ks))}: {per_k}).{note} (rule: supported if the pooled ECE, "
-        f"sum over bins of |right - confidence| / units, is <= {100 * at_most:g} points.)",
+        f"sum over bins of |right - confidence| / units, is <= {100 * at_most:g} points; unclear "
+        "where the rows include the development seed.)",
         claim=claim, word=word, budget=spent,
         number=f"ECE {100 * ece:.2f} points over {units:.0f} units at K = {k}")
     sentences = [first]
