@@ -83,6 +83,7 @@ class LogicTaskConfig:
     rule_class: Any = None
     # the posterior proposer's prior: bits per rule beyond naming it in the class
     rule_bits: float = RULE_BITS
+    literal_bits: float = 0.0  # and per body literal
     heldout_fraction: float = 0.1  # share of rule sets (by hash) never used for training
 
 

@@ -4,7 +4,8 @@
 The posterior: P(R | demos) is proportional to 2^-L(R) over the rule sets R of the class
 (compiler/logic/rule_class.py) that reproduce every demo (a hard constraint), where the
 description length L(R) charges each rule the bits that name it within the class plus
-`task.rule_bits` (the prior declared in config; see `rule_weights`). As the closed-world
+`task.rule_bits`, plus `task.literal_bits` per body literal (the prior declared in config;
+see `rule_weights`). As the closed-world
 version space (compiler/logic/version_space.py) shows, a reproducing rule set holds only
 *sound* rules, and adding sound rules keeps it reproducing. So the posterior splits:
 - the *useful* sound rules (each derives a head on some demo that shows it derived): a
@@ -50,12 +51,14 @@ class Unreproducible(ValueError):
     """No rule set of the class reproduces the demos."""
 
 
-def rule_weights(bodies, num_heads: int, rule_class: RuleClass, group: Demos, rule_bits: float):
-    """`[B]` prior odds 2^-(naming bits + rule_bits) of each body's rule (the same for every
-    head)."""
+def rule_weights(bodies, num_heads: int, rule_class: RuleClass, group: Demos, rule_bits: float,
+                 literal_bits: float = 0.0):
+    """`[B]` prior odds 2^-(naming bits + rule_bits + literal_bits x body literals) of each
+    body's rule (the same for every head)."""
     sizes = (np.asarray(bodies) >= 0).sum(axis=1)
     slots = int(rule_class.body_slots(group).sum())
-    return np.exp2(-(rule_class.naming_bits(sizes, num_heads, slots) + rule_bits))
+    return np.exp2(-(rule_class.naming_bits(sizes, num_heads, slots) + rule_bits
+                     + literal_bits * sizes))
 
 
 @dataclass
@@ -93,14 +96,15 @@ def _bits(mask_row) -> int:
     return int(sum(1 << int(i) for i in np.nonzero(mask_row)[0]))
 
 
-def rule_pool(group: Demos, rule_class: RuleClass | None = None, rule_bits: float = 0.0) -> RulePool:
+def rule_pool(group: Demos, rule_class: RuleClass | None = None, rule_bits: float = 0.0,
+              literal_bits: float = 0.0) -> RulePool:
     """The RulePool of `group` (closed world), rules in an order fixed by what they do on
     the demos (renaming atoms does not change it, up to rules the demos cannot tell apart)."""
     rule_class = rule_class_of(group.rule_class) if rule_class is None else rule_class
     bodies, heads, sound, fires = sound_rules(group, rule_class)
     shown = _derived_shown(group, heads)  # [H, N]
     holds, _ = literal_holds(group)
-    odds = rule_weights(bodies, len(heads), rule_class, group, rule_bits)
+    odds = rule_weights(bodies, len(heads), rule_class, group, rule_bits, literal_bits)
     useful = sound & ((fires.astype(np.int32) @ shown.T.astype(np.int32)) > 0)
     is_input = np.zeros(group.num_atoms, bool)
     is_input[list(group.inputs)] = True
@@ -274,12 +278,13 @@ def as_drafts(rule_lists) -> np.ndarray:
 
 
 def posterior_by_enumeration(group: Demos, queries, rule_class: RuleClass | None = None,
-                             rule_bits: float = 0.0, limit: int = 18) -> np.ndarray:
+                             rule_bits: float = 0.0, limit: int = 18,
+                             literal_bits: float = 0.0) -> np.ndarray:
     """`[Q, A]` exact P(atom derived at query | demos) under the posterior, by enumerating
     every subset of the class's sound rules (at most `limit` of them: a test reference)."""
     rule_class = rule_class_of(group.rule_class) if rule_class is None else rule_class
     bodies, heads, sound, _ = sound_rules(group, rule_class)
-    odds = rule_weights(bodies, len(heads), rule_class, group, rule_bits)
+    odds = rule_weights(bodies, len(heads), rule_class, group, rule_bits, literal_bits)
     pairs = list(zip(*np.nonzero(sound), strict=True))
     if len(pairs) > limit:
         raise ValueError(f"{len(pairs)} sound rules: over the enumeration limit {limit}")

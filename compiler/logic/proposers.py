@@ -50,6 +50,7 @@ class LogicOptions:
     # the posterior proposer's description-length prior (compiler/logic/posterior.py): bits
     # each rule costs beyond naming it within the task's rule class (negative: a credit)
     rule_bits: float = RULE_BITS
+    literal_bits: float = 0.0  # and per body literal (negative: specific bodies preferred)
 
 
 PROPOSERS: dict[str, Callable] = {}
@@ -325,7 +326,7 @@ def propose_posterior(key, demos, num_drafts, config=None, truth=None):
     group = merged(demos)
     options = (config or CompilerConfig()).options or LogicOptions()
     try:
-        pool = rule_pool(group, rule_bits=options.rule_bits)
+        pool = rule_pool(group, rule_bits=options.rule_bits, literal_bits=options.literal_bits)
         rules, info = sample_rule_sets(pool, num_drafts, host_rng(key))
     except (Unreproducible, ValueError) as err:  # ValueError: open world
         drafts, info = propose_induce(key, demos, num_drafts, config)
