@@ -10,6 +10,14 @@ Facts name input atoms only, with true/false. A closure gives observed atoms tru
 `false`, `unknown`, `undetermined` (the surviving consistent drafts disagree) or
 `contradiction`. Every problem raises TaskFileError with one line naming the file and the
 field; so does a key the format does not have (a misspelt `"wrold"` is not ignored).
+
+An optional top-level `"rule_class": {"max_literals": 1-3, "negation": true|false,
+"causes": "all" | "inputs" | [atom names]}` states the class of rule sets the demos are read
+under (compiler/logic/rule_class.py; a key left out takes the default's value; no field:
+the default class, three literals, negated inputs, any atom). The parsed demos carry it
+(`Demos.rule_class`), the exact version space and the posterior proposer range over it, and
+`task_json` writes it back where the demos state one. A bad value is one line
+(`FILE: rule_class.max_literals must be 1, 2 or 3, got 4`).
 """
 
 from __future__ import annotations
