@@ -328,12 +328,12 @@ def fig_calibration(rows, out, name, report):
                        label=f"{panel_title(match, report)}: {metric}")
     right.set_xscale("log", base=2)
     right.set_xticks(ks, [str(x) for x in ks])
-    right.set_ylim(-0.02, 1.02)
+    lows = [v for line in right.get_lines() for v in line.get_ydata()]
+    right.set_ylim(max(-0.02, min(lows, default=0.0) - 0.05), 1.01)
     right.set_xlabel("drafts K (count)")
     right.set_ylabel("fraction of asked units")
     right.set_title(f"commit {commit:g}: precision (solid), coverage (dashed)")
     right.legend(frameon=False, fontsize=5.5, loc="lower right", ncol=1 + len(panels(rows, report)) // 5)
-    counts = "/".join(map(str, sorted({int(r["count"]) for r in rows})))
-    fig.suptitle(f"{report['title']} (left: pooled over seeds and panels; right: mean over {counts} "
-                 "seeds)", y=1.02)
+    fig.suptitle(f"{report['title']}\n(left: pooled over seeds and panels; right: mean over "
+                 f"{_seeds(rows, report).removesuffix(' a condition')})", y=1.1)
     return save(fig, out, name)
