@@ -4,8 +4,8 @@
 The posterior: P(R | demos) is proportional to 2^-L(R) over the rule sets R of the class
 (compiler/logic/rule_class.py) that reproduce every demo (a hard constraint), where the
 description length L(R) charges each rule the bits that name it within the class plus
-`task.rule_bits`, plus `task.literal_bits` per body literal (the prior declared in config;
-see `rule_weights`). As the closed-world
+`task.rule_bits`, plus `task.literal_bits` per body literal past the first (the prior
+declared in config; see `rule_weights`). As the closed-world
 version space (compiler/logic/version_space.py) shows, a reproducing rule set holds only
 *sound* rules, and adding sound rules keeps it reproducing. So the posterior splits:
 - the *useful* sound rules (each derives a head on some demo that shows it derived): a
@@ -53,12 +53,12 @@ class Unreproducible(ValueError):
 
 def rule_weights(bodies, num_heads: int, rule_class: RuleClass, group: Demos, rule_bits: float,
                  literal_bits: float = 0.0):
-    """`[B]` prior odds 2^-(naming bits + rule_bits + literal_bits x body literals) of each
-    body's rule (the same for every head)."""
+    """`[B]` prior odds 2^-(naming bits + rule_bits + literal_bits x body literals past the
+    first) of each body's rule (the same for every head)."""
     sizes = (np.asarray(bodies) >= 0).sum(axis=1)
     slots = int(rule_class.body_slots(group).sum())
     return np.exp2(-(rule_class.naming_bits(sizes, num_heads, slots) + rule_bits
-                     + literal_bits * sizes))
+                     + literal_bits * (sizes - 1)))
 
 
 @dataclass
