@@ -33,6 +33,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from omegaconf import OmegaConf
 
 from compiler.logic import Demos, canonical
 from compiler.logic.executor import (
@@ -277,8 +278,7 @@ def stated_class(t):
     """The RuleClass generated tasks state: `task.rule_class`, else the generator's own
     (causal tasks: present objects, up to three; else the default class)."""
     value = t.rule_class
-    if hasattr(value, "_content"):  # an OmegaConf node
-        from omegaconf import OmegaConf
+    if OmegaConf.is_config(value):
         value = OmegaConf.to_container(value)
     if value is None and t.theory == "causal":
         from tasks.logic_causal import CAUSAL_CLASS

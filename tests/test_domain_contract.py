@@ -203,7 +203,8 @@ def test_solve_answers_a_task_file_with_its_chosen_rule(name, tmp_path):
     task = sample_tasks(name, n=1)[0]
     (tmp_path / "task.json").write_text(json.dumps(tasks.task_file_json(task)))
     cfg = cfg_for(f"task={name}", "reasoner=symbolic", f"task_file={tmp_path / 'task.json'}",
-                  f"out={tmp_path / 'out.json'}", "compiler.num_drafts=2", name="solve")
+                  f"out={tmp_path / 'out.json'}", "compiler.num_drafts=2", "compiler.selector=best",
+                  name="solve")
     out = solve(cfg)
     assert json.loads((tmp_path / "out.json").read_text()) == out
     if isinstance(tasks, TaskCollections):  # the domain's submission format; details beside

@@ -216,7 +216,8 @@ def test_solve_answers_by_name_and_reports_contradicting_demos(tmp_path):
     good = tmp_path / "good.json"
     good.write_text(json.dumps(_task_file()))
     out = solve(cfg_for("task=logic", "reasoner=symbolic", f"task_file={good}",
-                        "compiler.proposer=induce", f"out={tmp_path / 'a.json'}", name="solve"))
+                        "compiler.proposer=induce", "compiler.selector=best", f"out={tmp_path / 'a.json'}",
+                        name="solve"))
     assert out["rule"] == "a -> c" and out["test"] == [{"answers": {"c": True}}]
     # solve's default: the posterior sample (a fair vote), the exact values where decided;
     # `a & ~b -> c` also reproduces the demos, so c at {a, b} is not decided (P about 0.79)

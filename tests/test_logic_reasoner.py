@@ -154,7 +154,8 @@ def test_solve_uses_the_certified_shipped_reasoner_and_falls_back_when_not(tmp_p
     task = tmp_path / "t.json"
     task.write_text(json.dumps(_task_file()))
     out = solve(cfg_for("task=logic", "reasoner=neural", f"task_file={task}",
-                        "compiler.proposer=induce", f"out={tmp_path / 'a.json'}", name="solve"))
+                        "compiler.proposer=induce", "compiler.selector=best",
+                        f"out={tmp_path / 'a.json'}", name="solve"))
     assert out["reasoner"] == "neural" and out["certified"] is True and "fallback" not in out
     assert out["test"] == [{"answers": {"c": True}}]
     run_dir = tmp_path / "run"  # 2 training steps: not exact on its local configurations
@@ -163,7 +164,7 @@ def test_solve_uses_the_certified_shipped_reasoner_and_falls_back_when_not(tmp_p
     (run_dir / ".hydra").mkdir()
     OmegaConf.save(train_cfg, run_dir / ".hydra" / "config.yaml")
     out = solve(cfg_for("task=logic", "reasoner=neural", f"checkpoint={run_dir}",
-                        "compiler.proposer=induce", f"task_file={task}",
+                        "compiler.proposer=induce", "compiler.selector=best", f"task_file={task}",
                         f"out={tmp_path / 'b.json'}", name="solve"))
     assert out["certified"] is False and out["fallback"] == "symbolic"
     assert out["reasoner"] == "symbolic" and out["test"] == [{"answers": {"c": True}}]

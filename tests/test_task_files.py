@@ -32,7 +32,7 @@ def with_key(obj, where, key, value):
 
 
 @pytest.mark.parametrize(("obj", "where", "key", "field", "known"), [
-    (LOGIC, (), "wrold", "wrold", "atoms, domain, inputs, test, train, world"),
+    (LOGIC, (), "wrold", "wrold", "atoms, domain, inputs, rule_class, test, train, world"),
     (LOGIC, ("train", 1), "clsoure", "train[1].clsoure", "closure, facts"),
     (LOGIC, ("test", 0), "horizn", "test[0].horizn", "ask, facts, horizon"),
     (LIFE, (), "demo_horizn", "demo_horizn", "demo_horizon, domain, test, train"),

@@ -8,8 +8,9 @@ of 1-3 present objects; layered rule sets: 8 inputs, 32 demos, queries of proof 
 1-3), per held-out seed and (causal families) number of trials 4 / 6 / 8 / 10: every task
 is exported with `task_file_json` (which writes the class the task states) and answered by
 `experiments.solve` twice, with its defaults (logic: the posterior vote at K = 64, commit
-0.95, the exact version space where it decides) and with `compiler.proposer=induce` (the
-defaults before: induce's best draft, K = 16). Pooled over the asked atoms: `right` (the
+0.95, the exact version space where it decides) and with the defaults before
+(`compiler.proposer=induce compiler.selector=best compiler.num_drafts=16
+compiler.commit=1`: induce's best draft). Pooled over the asked atoms: `right` (the
 three-valued answer equals the task's key; `undetermined` is right only where the key says
 so), `coverage` and `precision` (share of committed answers right), and seconds per task.
 Prints a Markdown table; `--out` writes the rows as JSON.
@@ -38,7 +39,9 @@ FAMILIES = {  # name: (task overrides, settings of task.num_demos, query horizon
     "causal": ({"theory": "causal", "inputs": 5}, [4, 6, 8, 10], [1, 1, 1]),
     "layered": ({}, [32], [1, 2, 3]),
 }
-SETTINGS = {"defaults": [], "induce (earlier defaults)": ["compiler.proposer=induce"]}
+SETTINGS = {"defaults": [],
+            "earlier defaults": ["compiler.proposer=induce", "compiler.selector=best",
+                                 "compiler.num_drafts=16", "compiler.commit=1"]}
 WORD = {True: READ_TRUE, False: READ_FALSE, "undetermined": READ_UNDETERMINED}
 
 

@@ -200,22 +200,25 @@ def _positive(cfg: DictConfig, *paths: str) -> None:
 VERSION_SPACE = "version_space"  # solve's answerer, not a selector (compiler/selectors.py)
 
 
+# conf/solve.yaml's placeholders: "the task domain's solve setting for this key"
+SOLVE_DEFAULTS = {"proposer": "default", "selector": "default", "num_drafts": 0, "commit": 0.0}
+
+
 def solve_defaults(cfg: DictConfig) -> None:
-    """`compiler.proposer=default` (conf/solve.yaml): the task domain's `solve_compiler`
-    keys, each where `cfg` leaves it at the schema's default; the proposer at least."""
-    if cfg.compiler.proposer != "default":
-        return
+    """Each `compiler.*` key still at its placeholder (conf/solve.yaml; not given on the
+    command line) gets the task domain's `solve_compiler` value, else the schema's default."""
     schema = CompilerConfig()
+    own = get_tasks(cfg.task.name).solve_compiler if OmegaConf.select(cfg, "task.name") else {}
     with open_dict(cfg):
-        cfg.compiler.proposer = schema.proposer
-        for key, value in get_tasks(cfg.task.name).solve_compiler.items():
-            if cfg.compiler[key] == getattr(schema, key):
-                cfg.compiler[key] = value
+        for key, placeholder in SOLVE_DEFAULTS.items():
+            if cfg.compiler[key] == placeholder and type(cfg.compiler[key]) is type(placeholder):
+                cfg.compiler[key] = own.get(key, getattr(schema, key))
 
 
 def validate(cfg: DictConfig, solve: bool = False) -> None:
     """Fail at start on values no run can use. `solve`: the app is experiments.solve, the one
     that answers with `compiler.selector=version_space`."""
+    solve_defaults(cfg)  # solve.yaml's placeholders first
     _positive(cfg, "compiler.num_drafts", "compiler.chunk",
               "reasoner.channels", "reasoner.width", "reasoner.depth", "train.steps",
               "train.batch_size", "train.lr", "train.horizon",
@@ -225,7 +228,6 @@ def validate(cfg: DictConfig, solve: bool = False) -> None:
     seed = OmegaConf.select(cfg, "seed")
     if seed is not None and seed < 0:  # numpy's generators take no negative seed
         raise ConfigError(f"seed must be >= 0, got {seed}")
-    solve_defaults(cfg)  # solve.yaml's `compiler.proposer=default`
     try:
         tasks = get_tasks(cfg.task.name)
         domain = get_domain(cfg.task.name)
