@@ -201,7 +201,7 @@ VERSION_SPACE = "version_space"  # solve's answerer, not a selector (compiler/se
 
 
 # conf/solve.yaml's placeholders: "the task domain's solve setting for this key"
-SOLVE_DEFAULTS = {"proposer": "default", "selector": "default", "num_drafts": 0, "commit": 0.0}
+SOLVE_DEFAULTS = {"proposer": "default", "selector": "default", "num_drafts": -1, "commit": -1.0}
 
 
 def solve_defaults(cfg: DictConfig) -> None:
@@ -218,7 +218,8 @@ def solve_defaults(cfg: DictConfig) -> None:
 def validate(cfg: DictConfig, solve: bool = False) -> None:
     """Fail at start on values no run can use. `solve`: the app is experiments.solve, the one
     that answers with `compiler.selector=version_space`."""
-    solve_defaults(cfg)  # solve.yaml's placeholders first
+    if solve or cfg.compiler.proposer == "default":  # solve.yaml's placeholders first
+        solve_defaults(cfg)
     _positive(cfg, "compiler.num_drafts", "compiler.chunk",
               "reasoner.channels", "reasoner.width", "reasoner.depth", "train.steps",
               "train.batch_size", "train.lr", "train.horizon",
