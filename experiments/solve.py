@@ -223,6 +223,8 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
             result["conflicting_demos"] = demos
     if "unobserved_entries" in diag:
         result["unobserved_entries"] = diag["unobserved_entries"]
+    if "posterior" in diag:  # logic's posterior proposer: sampled, or why another's drafts
+        result["posterior"] = diag["posterior"]
     if compiled.selector == "vote" and not exact:
         mark_undetermined(domain, compiled, task, result)
     result["seconds"] = round(time.perf_counter() - started, 3)

@@ -273,3 +273,18 @@ def test_induce_design_measurement_reports_shares():
 
     (row,) = measure(4, "open", 2, runs=((4, "vote"),))
     assert all(0.0 <= row[k] <= 1.0 for k in ("exact", "coverage", "acc_answered", "contradictory"))
+
+
+def test_solve_defaults_on_an_open_world_file_say_whose_drafts_answered(tmp_path):
+    """The posterior needs a closed world: an open-world file gets induce's drafts and no
+    exact values, and the output says why."""
+    from experiments.solve import solve
+    from tests.helpers import cfg_for
+
+    path = tmp_path / "open.json"
+    path.write_text(json.dumps(_task_file(world="open")))
+    out = solve(cfg_for("task=logic", f"task_file={path}", f"out={tmp_path / 'a.json'}",
+                        name="solve"))
+    assert out["posterior"].startswith("induce's drafts") and "closed-world" in out["posterior"]
+    assert out["exact"]["used"] is False and "closed-world" in out["exact"]["why"]
+    assert out["selector"] == "vote" and set(out["test"][0]["answers"]) == {"c"}
