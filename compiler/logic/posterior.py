@@ -74,9 +74,9 @@ class RulePool:
     spare_rows: np.ndarray  # [V, 4] sound rules that fire on no demo
     spare_odds: np.ndarray  # [V]
 
-    def reproduces(self, chosen) -> bool:
-        """The least model of rules `chosen` (indices) on every demo derives every head the
-        demo shows derived (it never derives more: the rules are sound)."""
+    def model(self, chosen) -> list:
+        """Per head, the demos (a bitmask) where the least model of rules `chosen` (indices)
+        derives it: forward chaining on every demo at once."""
         model = [0] * len(self.need)
         changed = True
         while changed:
@@ -89,6 +89,12 @@ class RulePool:
                 if m & ~model[h]:
                     model[h] |= m
                     changed = True
+        return model
+
+    def reproduces(self, chosen) -> bool:
+        """The least model of rules `chosen` on every demo derives every head the demo shows
+        derived (it never derives more: the rules are sound)."""
+        model = self.model(chosen)
         return all(model[h] & n == n for h, n in enumerate(self.need))
 
 
@@ -167,7 +173,7 @@ def _start(pool: RulePool, rng) -> set:
     probability proportional to its odds times what it adds."""
     chosen: set = set()
     while not pool.reproduces(chosen):
-        model = _model(pool, chosen)
+        model = pool.model(chosen)
         gain = np.zeros(len(pool.rows))
         for u in range(len(pool.rows)):
             if u in chosen:
@@ -182,21 +188,6 @@ def _start(pool: RulePool, rng) -> set:
         score = np.where(gain > 0, np.log(np.maximum(gain, 1e-300)) + np.log(pool.odds), -np.inf)
         chosen.add(int(np.argmax(score + rng.gumbel(size=len(score)))))
     return chosen
-
-
-def _model(pool: RulePool, chosen) -> list:
-    model = [0] * len(pool.need)
-    changed = True
-    while changed:
-        changed = False
-        for u in chosen:
-            m = pool.inp[u]
-            for d in pool.derived[u]:
-                m &= model[d]
-            if m & ~model[pool.head[u]]:
-                model[pool.head[u]] |= m
-                changed = True
-    return model
 
 
 def _sweep(pool: RulePool, chosen: set, rng, same_head: list) -> set:
