@@ -286,6 +286,11 @@ class VersionSpace:
         undetermined, True): the ceiling the undetermined preset reports."""
         raise NotImplementedError
 
+    def with_exact(self, answers: np.ndarray, exact: np.ndarray) -> np.ndarray:
+        """`answers` with the version space's value wherever `exact` (its answers to the same
+        queries) decides: every RuleSet of the class that reproduces the demos agrees there."""
+        return np.where(self.committed(exact), exact, answers).astype(np.asarray(answers).dtype)
+
     def true_probability(self, outputs: np.ndarray, ceiling: np.ndarray | None = None) -> np.ndarray:
         """`[...]` P(unit true) from K voters' outputs `[K, ...]` (a fair posterior sample:
         the share that reads true), 1 or 0 wherever `ceiling` (version-space answers)

@@ -36,7 +36,8 @@ from compiler.domain import Completions, VersionSpace
 from experiments.core.config import VERSION_SPACE, ConfigError, compiler_config, validate
 from experiments.core.reasoners import build_reasoner
 from experiments.core.runio import write_atomic
-from reasoner import SymbolicReasoner, answer, certify_tables, ranked_answers
+from reasoner import SymbolicReasoner, certify_tables, ranked_answers
+from reasoner.answer import voter_outputs
 from tasks import TaskFileError, get_tasks
 from tasks.domain import TaskCollections, read_task_json
 
@@ -161,13 +162,17 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
         reasoner_used = reasoner
     # the exact ceiling (validated: the domain has one); demos no rule set reproduces get the vote
     exact = cfg.compiler.selector == VERSION_SPACE and not voted
-    if exact:
-        outputs = list(domain.version_space_answers(task.demos, np.stack(task.test_inputs)))
-    else:
-        outputs = [answer(reasoner_used, [compiled.voters], x[None], h)[0]
-                   for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
+    # every voter's own answer (kept for P(true)), then the domain's combination
+    runs = [voter_outputs(reasoner_used, [compiled.voters], x[None], h)
+            for x, h in zip(task.test_inputs, task.test_horizons, strict=True)]
+    outputs = [domain.combine(out, weight, commit=commit)[0] for out, weight, commit in runs]
     exact_info = exact_values = None
-    if config.selector == "vote" and not voted and isinstance(domain, VersionSpace) \
+    if exact:
+        started_exact = time.perf_counter()
+        outputs = exact_values = list(domain.version_space_answers(task.demos,
+                                                                   np.stack(task.test_inputs)))
+        exact_info = {"used": True, "seconds": round(time.perf_counter() - started_exact, 3)}
+    elif config.selector == "vote" and not voted and isinstance(domain, VersionSpace) \
             and cfg.exact_seconds > 0:
         outputs, exact_values, exact_info = with_exact_values(domain, task, outputs,
                                                               cfg.exact_seconds)
@@ -176,11 +181,9 @@ def solve_task(cfg: DictConfig, task, reasoner, config) -> dict:
     if config.selector == "vote" and isinstance(domain, VersionSpace):
         # P(true) per asked unit: the share of the voters deriving it (a posterior sample's
         # estimate), 1 or 0 where the exact version space decided
-        voters = np.asarray(compiled.voters)
-        for j, (x, h) in enumerate(zip(task.test_inputs, task.test_horizons, strict=True)):
-            runs = np.asarray(domain.run_batch(voters, np.repeat(x[None], len(voters), 0), h))
+        for j, (out, _, _) in enumerate(runs):
             decided = exact_values[j] if exact_values is not None else None
-            tests[j].update(codec.probability_json(domain.true_probability(runs, decided), task, j))
+            tests[j].update(codec.probability_json(domain.true_probability(out[0], decided), task, j))
     if attempts > 1:  # the ranked distinct answers (the first is `output` itself)
         for j, (x, h) in enumerate(zip(task.test_inputs, task.test_horizons, strict=True)):
             ranked = ranked_answers(reasoner_used, compiled, x, h, top=None)
@@ -246,8 +249,7 @@ def with_exact_values(domain: VersionSpace, task, outputs, seconds: float):
     if timed_out:
         return outputs, None, {"used": False, "seconds": spent,
                                "why": f"over exact_seconds={seconds}: the vote's answers stand"}
-    merged = [np.where(domain.committed(e), e, o).astype(np.asarray(o).dtype)
-              for e, o in zip(exact, outputs, strict=True)]
+    merged = [domain.with_exact(o, e) for e, o in zip(exact, outputs, strict=True)]
     return merged, list(exact), {"used": True, "seconds": spent}
 
 

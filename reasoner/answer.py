@@ -20,6 +20,15 @@ def answer(reasoner, voters: list[np.ndarray], states: np.ndarray, steps: int) -
     length so the rollout keeps a fixed shape.
     """
     domain = get_domain(reasoner.spec.domain)
+    out, weight, commit = voter_outputs(reasoner, voters, states, steps)
+    return domain.combine(out, weight, commit=commit)
+
+
+def voter_outputs(reasoner, voters: list[np.ndarray], states: np.ndarray,
+                  steps: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """What `answer` combines: every voter's own answer `[B, V, ...]` (lists padded to the
+    longest), each voter's weight `[B, V]` (0: padding) and the commit share."""
+    domain = get_domain(reasoner.spec.domain)
     states = np.asarray(states, np.uint8)
     batch = len(voters)
     most = max(len(v) for v in voters)
@@ -34,7 +43,7 @@ def answer(reasoner, voters: list[np.ndarray], states: np.ndarray, steps: int) -
         weight[b, :len(v)] = 1.0 if w is None else w
     flat_states = np.repeat(states, most, axis=0)
     out = np.asarray(reasoner.rollout(rules.reshape(-1, *domain.rule_shape), flat_states, steps))
-    return domain.combine(out.reshape(batch, most, *out.shape[1:]), weight, commit=commit.pop())
+    return out.reshape(batch, most, *out.shape[1:]), weight, commit.pop()
 
 
 class Candidate(NamedTuple):

@@ -30,9 +30,11 @@ renamed task gets the same draws up to ties between rules the demos cannot tell 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import itertools
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -190,7 +192,22 @@ def _start(pool: RulePool, rng) -> set:
     return chosen
 
 
-def _sweep(pool: RulePool, chosen: set, rng, same_head: list) -> set:
+class HeadGroups(NamedTuple):
+    """The useful rules grouped by head: `members` sorted by head (each group ascending),
+    a group's `start` in it and its `size` (per head)."""
+
+    members: np.ndarray
+    start: np.ndarray
+    size: np.ndarray
+
+    @classmethod
+    def of(cls, pool: RulePool) -> HeadGroups:
+        size = np.bincount(pool.head, minlength=len(pool.need))
+        return cls(np.argsort(pool.head, kind="stable"),
+                   np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64), size)
+
+
+def _sweep(pool: RulePool, chosen: set, rng, heads: HeadGroups) -> set:
     """One sweep (see the module docstring): a Gibbs update of every rule's bit, then a
     swap proposal for every rule with a random rule of its head; both visit the rules in
     an order drawn without looking at the state, so each step leaves the posterior as it
@@ -198,23 +215,40 @@ def _sweep(pool: RulePool, chosen: set, rng, same_head: list) -> set:
     p = pool.odds / (1.0 + pool.odds)
     order = rng.permutation(len(p))
     draws = rng.random(len(p))
-    for u, r in zip(order.tolist(), draws[order].tolist(), strict=True):
+    # a rule's bit changes only at its own visit, so which visits can act is known now: an
+    # excluded rule that joins (draw < p), an included one that may leave (draw >= p)
+    inside = np.zeros(len(p), bool)
+    inside[list(chosen)] = True
+    acting = order[inside[order] != (draws[order] < p[order])]
+    for u in acting.tolist():
         if u not in chosen:
-            if r < p[u]:
-                chosen.add(u)  # adding a sound rule keeps the demos reproduced
-        elif r >= p[u]:
+            chosen.add(u)  # adding a sound rule keeps the demos reproduced
+        else:
             chosen.discard(u)
             if not pool.reproduces(chosen):
                 chosen.add(u)  # it must stay
     order = rng.permutation(len(p))
     partner = rng.random(len(p))
     accept = rng.random(len(p))
-    for u in order.tolist():
-        group = same_head[pool.head[u]]
-        if len(group) < 2:
+    # each visit's pair: u and a rule of its head drawn uniformly without u (none: alone)
+    size = heads.size[pool.head]
+    v_of = heads.members[heads.start[pool.head] + (partner * (size - 1)).astype(np.int64)]
+    last = heads.members[heads.start[pool.head] + size - 1]
+    v_of = np.where(v_of == np.arange(len(p)), last, v_of)
+    us, vs = order, v_of[order]
+    live = size[order] >= 2
+    # only a visit whose pair holds an included rule can act, and a rule is included only
+    # if it was at the start or a swap brought it in: visit those positions, in order
+    members = np.fromiter(chosen, np.int64, len(chosen))
+    pending = np.nonzero(live & (np.isin(us, members) | np.isin(vs, members)))[0].tolist()
+    heapq.heapify(pending)
+    seen = set()
+    while pending:
+        i = heapq.heappop(pending)
+        if i in seen:
             continue
-        v = int(group[int(partner[u] * (len(group) - 1))])
-        v = int(group[-1]) if v == u else v  # uniform over the group without u
+        seen.add(i)
+        u, v = int(us[i]), int(vs[i])
         if (u in chosen) == (v in chosen):
             continue
         a, b = (u, v) if u in chosen else (v, u)  # swap a out, b in
@@ -225,6 +259,10 @@ def _sweep(pool: RulePool, chosen: set, rng, same_head: list) -> set:
         if not pool.reproduces(chosen):
             chosen.discard(b)
             chosen.add(a)
+            continue
+        later = np.nonzero(live[i + 1:] & ((us[i + 1:] == b) | (vs[i + 1:] == b)))[0] + i + 1
+        for j in later.tolist():
+            heapq.heappush(pending, j)
     return chosen
 
 
@@ -233,19 +271,19 @@ def sample_rule_sets(pool: RulePool, num: int, rng, chains: int = CHAINS) -> tup
     chains, spare ones drawn independently); info counts drafts cut to MAX_RULES rows."""
     if not pool.reproduces(range(len(pool.rows))):
         raise Unreproducible("no rule set of the class reproduces the demos")
-    same_head = [np.nonzero(pool.head == h)[0] for h in range(len(pool.need))]
+    heads = HeadGroups.of(pool)
     chains = max(1, min(chains, num))
     per_chain = [num // chains + (c < num % chains) for c in range(chains)]
     by_chain = []
     for count in per_chain:
         chosen = set(_start(pool, rng))
         for _ in range(BURN_IN):
-            chosen = _sweep(pool, chosen, rng, same_head)
+            chosen = _sweep(pool, chosen, rng, heads)
         by_chain.append([])
         for i in range(count):
             if i:
                 for _ in range(THIN):
-                    chosen = _sweep(pool, chosen, rng, same_head)
+                    chosen = _sweep(pool, chosen, rng, heads)
             by_chain[-1].append(sorted(chosen))
     # the chains' draws in turn, so that the first k drafts are a sample of k from every chain
     draws = [d for turn in itertools.zip_longest(*by_chain) for d in turn if d is not None]

@@ -31,6 +31,7 @@ from compiler import propose_key
 from compiler.domain import VersionSpace
 from experiments.core.config import ConfigError, compiler_config, domain_of
 from experiments.presets.common import job_key, query_tasks
+from experiments.presets.undetermined import ceiling_answers, pooled
 
 CEILING_TIMEOUT_S = 10.0  # solve's exact_seconds default
 BINS = 5  # confidence bins of width 0.1 on [0.5, 1]
@@ -44,30 +45,28 @@ def run(cfg: DictConfig, job_dir) -> list[dict]:
     config = replace(compiler_config(cfg), selector="vote")
     tasks = query_tasks(cfg)
     ks = sorted(cfg.experiment.num_drafts)
-    seconds, ceiling_seconds, outputs, ceilings, actual = [], [], [], [], []
+    seconds, outputs, actual = [], [], []
     for t in tasks:
-        states = np.stack([q.input for q in t.queries])
         started = time.perf_counter()
         drafts, _ = domain.proposer(config.proposer)(propose_key(job_key(cfg, t.task_id, 0)), t.demos,
                                                      ks[-1], replace(config, num_drafts=ks[-1]))
         seconds.append(time.perf_counter() - started)
-        # per query: every draft's answer [K, ...], the truth's, the version space's
+        # per query: every draft's answer [K, ...] and the truth's
         outputs.append([np.asarray(domain.run_batch(drafts, np.repeat(q.input[None], len(drafts), 0),
                                                     q.horizon)) for q in t.queries])
         actual.append([domain.reads_true(np.asarray(domain.run_batch(t.rule[None], q.input[None],
                                                                      q.horizon))[0])
                        for q in t.queries])
-        started = time.perf_counter()
-        ceiling, timed_out = domain.version_space_ceiling(t.demos, states, timeout_s=CEILING_TIMEOUT_S)
-        ceiling_seconds.append(time.perf_counter() - started)
-        ceilings.append(None if timed_out else ceiling)
+    # the version space's answers (a task past the time limit: all undetermined, so none
+    # of its values stands)
+    ceilings, ceiling_seconds, timeouts = ceiling_answers(domain, tasks, "all", CEILING_TIMEOUT_S)
     rows = []
     for k in ks:
         for commit in cfg.experiment.commits:
             metrics = score(domain, tasks, outputs, ceilings, actual, k, float(commit))
             metrics.update(seconds_median=float(np.median(seconds)),
                            ceiling_seconds_median=float(np.median(ceiling_seconds)),
-                           ceiling_timeouts=float(sum(c is None for c in ceilings)))
+                           ceiling_timeouts=float(timeouts))
             rows.append({"condition": {"proposer": config.proposer, "num_drafts": k,
                                        "commit": float(commit)}, "metrics": metrics})
     return rows
@@ -76,30 +75,18 @@ def run(cfg: DictConfig, job_dir) -> list[dict]:
 def score(domain, tasks, outputs, ceilings, actual, k: int, commit: float) -> dict:
     """The metrics of the module docstring over every asked unit of the job, at the first
     `k` drafts and commit share `commit`."""
-    asked = committed = right_committed = right = 0
-    conf, hit = [], []
-    for t, outs, ceiling, truth in zip(tasks, outputs, ceilings, actual, strict=True):
+    preds, conf, hit = [], [], []
+    for t, outs, exact, truth in zip(tasks, outputs, ceilings, actual, strict=True):
+        preds.append([])
         for j, q in enumerate(t.queries):
             votes = outs[j][:k]
             pred = domain.combine(votes[None], np.ones((1, len(votes))), commit)[0]
-            exact = None if ceiling is None else ceiling[j]
-            if exact is not None:
-                pred = np.where(domain.committed(exact), exact, pred)
+            preds[-1].append(domain.with_exact(pred, exact[j]))
             scored = domain.scored(q.answer)
-            ok = domain.correct(pred, q.answer) & scored
-            sure = domain.committed(pred) & scored
-            asked += int(scored.sum())
-            committed += int(sure.sum())
-            right_committed += int((ok & sure).sum())
-            right += int(ok.sum())
-            p = domain.true_probability(votes, exact)[scored]
+            p = domain.true_probability(votes, exact[j])[scored]
             conf.append(np.maximum(p, 1 - p))
             hit.append((p >= 0.5) == truth[j][scored])
-    conf, hit = np.concatenate(conf), np.concatenate(hit)
-    metrics = {"coverage": committed / max(asked, 1), "precision": right_committed / max(committed, 1),
-               "right": right / max(asked, 1), "asked": float(asked)}
-    metrics.update(reliability(conf, hit))
-    return metrics
+    return {**pooled(domain, tasks, preds), **reliability(np.concatenate(conf), np.concatenate(hit))}
 
 
 def reliability(confidence: np.ndarray, right: np.ndarray) -> dict:

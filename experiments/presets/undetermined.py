@@ -74,14 +74,14 @@ def run(cfg: DictConfig, job_dir) -> list[dict]:
     return rows
 
 
-def ceiling_answers(domain: VersionSpace, tasks, reading: str):
-    """Per task the version space's answers in `reading`, its seconds, and how many tasks
-    timed out."""
+def ceiling_answers(domain: VersionSpace, tasks, reading: str, timeout_s: float = CEILING_TIMEOUT_S):
+    """Per task the version space's answers in `reading` (past `timeout_s`: every answer
+    undetermined), its seconds, and how many tasks timed out."""
     preds, seconds, timeouts = [], [], 0
     for t in tasks:
         states = np.stack([q.input for q in t.queries])
         started = time.perf_counter()
-        out, timed_out = domain.version_space_ceiling(t.demos, states, reading, CEILING_TIMEOUT_S)
+        out, timed_out = domain.version_space_ceiling(t.demos, states, reading, timeout_s)
         timeouts += int(timed_out)
         preds.append(list(out))
         seconds.append(time.perf_counter() - started)
